@@ -1,0 +1,217 @@
+package org.skein;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.skein.cache.CacheFactory;
+import org.skein.cluster.ClusterManager;
+import org.skein.cluster.NodeID;
+import org.skein.config.ServerConfig;
+import org.skein.plugin.PluginManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Skein node: it owns the node's configuration, cache factory, cluster manager and plugin
+ * manager, and starts and stops them in order. Nothing here is global, so several nodes can run in
+ * one JVM (tests do).
+ *
+ * <p>A node lives in a home folder:
+ * <pre>
+ *   conf/skein.properties   the configuration (optional)
+ *   data/                   the node id and, later, the embedded database
+ *   plugins/                plugin jars, watched while the node runs
+ *   work/                   unpacked plugins (scratch, recreated at start)
+ * </pre>
+ *
+ * <p>Start order: cluster event dispatcher, plugins, clustering (if enabled); stop order is the
+ * reverse. {@link #stop()} is idempotent and is also what {@link #close()} does.
+ */
+public final class XmppServer implements ServerContext, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XmppServer.class);
+
+    private final Path home;
+    private final ServerConfig config;
+    private final Clock clock;
+    private final NodeID nodeId;
+    private final String version;
+    private final ThreadPoolExecutor taskExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final CacheFactory cacheFactory;
+    private final ClusterManager clusterManager;
+    private final PluginManager pluginManager;
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean stopped;
+
+    /** A node in {@code home}, configured by {@code home/conf/skein.properties}. */
+    public XmppServer(Path home) {
+        this(home, ServerConfig.load(home.resolve("conf").resolve("skein.properties")), Clock.systemUTC());
+    }
+
+    /**
+     * A node in {@code home} with the given configuration and clock.
+     *
+     * @throws org.skein.config.ConfigException if the configuration is unusable
+     */
+    public XmppServer(Path home, ServerConfig config, Clock clock) {
+        this.home = Objects.requireNonNull(home, "home").toAbsolutePath();
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nodeId = NodeIdentity.load(config, this.home.resolve("data"));
+        this.version = ServerVersion.current();
+        String name = nodeId.value().length() > 8 ? nodeId.value().substring(0, 8) : nodeId.value();
+        int taskThreads = config.getInt("cluster.task.threads", 8);
+        int taskQueue = config.getInt("cluster.task.queue", 10_000);
+        this.taskExecutor = new ThreadPoolExecutor(taskThreads, taskThreads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
+        this.taskExecutor.allowCoreThreadTimeOut(true);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
+        this.cacheFactory = new CacheFactory(nodeId, config, () -> this, taskExecutor, clock, Ticker.systemTicker());
+        this.clusterManager = new ClusterManager(nodeId, config, cacheFactory);
+        this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
+                config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)));
+    }
+
+    /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
+    public void start() {
+        synchronized (lifecycle) {
+            if (started) {
+                return;
+            }
+            started = true;
+            LOG.info("Starting Skein {} node {} in {}", version, nodeId, home);
+            try {
+                Files.createDirectories(home.resolve("data"));
+                clusterManager.start();
+                pluginManager.start();
+                Duration statsInterval = config.getDuration("cache.stats.interval", Duration.ofSeconds(10));
+                if (statsInterval != null) {
+                    scheduler.scheduleWithFixedDelay(this::publishCacheStats, 0, statsInterval.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                if (clusterManager.isClusteringEnabled()) {
+                    clusterManager.startup();
+                }
+            } catch (Exception e) {
+                LOG.error("Node {} failed to start", nodeId, e);
+                stop();
+                throw e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
+            }
+            LOG.info("Node {} started", nodeId);
+        }
+    }
+
+    /** Stops the node: leaves the cluster, unloads plugins, stops threads. Idempotent. */
+    public void stop() {
+        synchronized (lifecycle) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            LOG.info("Stopping node {}", nodeId);
+            quietly("leave the cluster", clusterManager::shutdown);
+            quietly("unload plugins", pluginManager::close);
+            quietly("stop cluster events", clusterManager::close);
+            scheduler.shutdownNow();
+            taskExecutor.shutdownNow();
+            quietly("await threads", () -> {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+                taskExecutor.awaitTermination(10, TimeUnit.SECONDS);
+            });
+            quietly("close caches", cacheFactory::close);
+            LOG.info("Node {} stopped", nodeId);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void publishCacheStats() {
+        try {
+            cacheFactory.publishCacheStats();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not publish cache statistics", e);
+        }
+    }
+
+    @Override
+    public NodeID nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public Path homeDirectory() {
+        return home;
+    }
+
+    @Override
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public CacheFactory cacheFactory() {
+        return cacheFactory;
+    }
+
+    @Override
+    public ClusterManager clusterManager() {
+        return clusterManager;
+    }
+
+    @Override
+    public PluginManager pluginManager() {
+        return pluginManager;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The node's scheduler for periodic housekeeping (one thread; keep tasks short). */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private void quietly(String what, Step step) {
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Node {} could not {} cleanly", nodeId, what, e);
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,404 @@
+package org.skein.cache;
+
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The cache every caller holds: a {@link Cache} whose storage (its delegate) is swapped when the node
+ * joins or leaves a cluster, so that references stay valid.
+ *
+ * <p>The swap is atomic and loses no write: every write holds a shared stamp of a
+ * {@link StampedLock} for its duration, and the swap holds the exclusive stamp while it copies the
+ * content (when asked to) and switches the delegate. Writers that arrive during a swap wait for it
+ * and then write to the new delegate. Reads take no lock; during a swap they see the old content.
+ *
+ * <p>Entry listeners are registered here and moved to the new delegate on every swap, so a listener
+ * keeps hearing of changes whichever storage is in use. Locks from {@link #getLock} unlock the
+ * delegate lock they acquired even if a swap happened in between.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class CacheWrapper<K, V> implements Cache<K, V> {
+
+    private final String name;
+    private final boolean localOnly;
+    private final StampedLock swapLock = new StampedLock();
+    private final Map<String, ListenerRegistration<K, V>> listeners = new ConcurrentHashMap<>();
+    private volatile Cache<K, V> delegate;
+
+    CacheWrapper(Cache<K, V> delegate, boolean localOnly) {
+        this.name = delegate.getName();
+        this.delegate = delegate;
+        this.localOnly = localOnly;
+    }
+
+    /** Whether this cache stays in this JVM when the node joins a cluster. */
+    public boolean isLocalOnly() {
+        return localOnly;
+    }
+
+    /** The storage in use now; for the cache factory, statistics and tests. */
+    public Cache<K, V> getDelegate() {
+        return delegate;
+    }
+
+    /**
+     * Switches to new storage. Waits for writes in progress, copies the current content into the new
+     * storage if {@code copyContent}, moves the entry listeners, and makes the new storage current.
+     *
+     * @return the storage that was in use until now
+     */
+    Cache<K, V> swap(Cache<K, V> newDelegate, boolean copyContent) {
+        long stamp = swapLock.writeLock();
+        try {
+            Cache<K, V> old = delegate;
+            if (copyContent && !old.isEmpty()) {
+                newDelegate.putAll(Map.copyOf(old));
+            }
+            for (ListenerRegistration<K, V> registration : listeners.values()) {
+                old.removeCacheEntryListener(registration.delegateId);
+                registration.delegateId = newDelegate.addCacheEntryListener(
+                        registration.listener, registration.includeValues, registration.includeLocal);
+            }
+            delegate = newDelegate;
+            return old;
+        } finally {
+            swapLock.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public long getMaxCacheSize() {
+        return delegate.getMaxCacheSize();
+    }
+
+    @Override
+    public void setMaxCacheSize(long maxSize) {
+        delegate.setMaxCacheSize(maxSize);
+    }
+
+    @Override
+    public long getMaxLifetime() {
+        return delegate.getMaxLifetime();
+    }
+
+    @Override
+    public void setMaxLifetime(long maxLifetime) {
+        delegate.setMaxLifetime(maxLifetime);
+    }
+
+    @Override
+    public long getLongCacheSize() {
+        return delegate.getLongCacheSize();
+    }
+
+    @Override
+    public long getCacheHits() {
+        return delegate.getCacheHits();
+    }
+
+    @Override
+    public long getCacheMisses() {
+        return delegate.getCacheMisses();
+    }
+
+    @Override
+    public Lock getLock(K key) {
+        return new SwapSafeLock(key);
+    }
+
+    @Override
+    public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
+        long stamp = swapLock.readLock();
+        try {
+            ListenerRegistration<K, V> registration = new ListenerRegistration<>(listener, includeValues, includeLocal);
+            registration.delegateId = delegate.addCacheEntryListener(listener, includeValues, includeLocal);
+            String id = UUID.randomUUID().toString();
+            listeners.put(id, registration);
+            return id;
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void removeCacheEntryListener(String listenerId) {
+        long stamp = swapLock.readLock();
+        try {
+            ListenerRegistration<K, V> registration = listeners.remove(listenerId);
+            if (registration != null) {
+                delegate.removeCacheEntryListener(registration.delegateId);
+            }
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    // --- reads: no lock ---
+
+    @Override
+    public V get(Object key) {
+        return delegate.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return delegate.containsKey(key);
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        return delegate.containsValue(value);
+    }
+
+    @Override
+    public int size() {
+        return delegate.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return delegate.isEmpty();
+    }
+
+    @Override
+    public Set<K> keySet() {
+        return delegate.keySet();
+    }
+
+    @Override
+    public Collection<V> values() {
+        return delegate.values();
+    }
+
+    @Override
+    public Set<Entry<K, V>> entrySet() {
+        return delegate.entrySet();
+    }
+
+    // --- writes: a shared stamp, so that a swap waits for them ---
+
+    @Override
+    public V put(K key, V value) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.put(key, value);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> entries) {
+        long stamp = swapLock.readLock();
+        try {
+            delegate.putAll(entries);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.putIfAbsent(key, value);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V remove(Object key) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.remove(key);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.remove(key, value);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.replace(key, oldValue, newValue);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.replace(key, value);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public void clear() {
+        long stamp = swapLock.readLock();
+        try {
+            delegate.clear();
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.computeIfAbsent(key, mappingFunction);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.computeIfPresent(key, remappingFunction);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.compute(key, remappingFunction);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+        long stamp = swapLock.readLock();
+        try {
+            return delegate.merge(key, value, remappingFunction);
+        } finally {
+            swapLock.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || delegate.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return delegate.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CacheWrapper{" + delegate + (localOnly ? ", local-only" : "") + "}";
+    }
+
+    private static final class ListenerRegistration<K, V> {
+        final CacheEntryListener<K, V> listener;
+        final boolean includeValues;
+        final boolean includeLocal;
+        volatile String delegateId;
+
+        ListenerRegistration(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
+            this.listener = listener;
+            this.includeValues = includeValues;
+            this.includeLocal = includeLocal;
+        }
+    }
+
+    /** Locks the delegate's lock for the key, and unlocks exactly the lock it locked. */
+    private final class SwapSafeLock implements Lock {
+        private final K key;
+        private final Deque<Lock> acquired = new ArrayDeque<>(1);
+
+        SwapSafeLock(K key) {
+            this.key = key;
+        }
+
+        @Override
+        public void lock() {
+            Lock lock = delegate.getLock(key);
+            lock.lock();
+            acquired.push(lock);
+        }
+
+        @Override
+        public void lockInterruptibly() throws InterruptedException {
+            Lock lock = delegate.getLock(key);
+            lock.lockInterruptibly();
+            acquired.push(lock);
+        }
+
+        @Override
+        public boolean tryLock() {
+            Lock lock = delegate.getLock(key);
+            if (lock.tryLock()) {
+                acquired.push(lock);
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+            Lock lock = delegate.getLock(key);
+            if (lock.tryLock(time, unit)) {
+                acquired.push(lock);
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void unlock() {
+            Lock lock = acquired.peek();
+            if (lock == null) {
+                throw new IllegalMonitorStateException("lock for key " + key + " of cache '" + name + "' is not held through this object");
+            }
+            lock.unlock();
+            acquired.pop();
+        }
+
+        @Override
+        public Condition newCondition() {
+            throw new UnsupportedOperationException("cache locks have no conditions");
+        }
+    }
+}
