@@ -96,7 +96,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
-                config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)));
+                config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
