@@ -83,6 +83,8 @@ public final class PluginManager implements AutoCloseable {
     private volatile Thread monitorThread;
     /** Set on the monitor thread once every plugin is unloaded; no task may load anything after that. */
     private boolean unloadedForGood;
+    /** Set on the monitor thread once the jars present at {@link #start()} have been loaded. */
+    private volatile boolean initialPluginsLoaded;
 
     /**
      * A plugin manager that stamps {@link LoadedPlugin#loadedAt()} with the system clock.
@@ -140,6 +142,7 @@ public final class PluginManager implements AutoCloseable {
         LOG.info("Loading plugins from {}, then scanning it every {} ms", pluginsDirectory, scanInterval.toMillis());
         runOnMonitor(() -> {
             deployer.scan(true);
+            initialPluginsLoaded = true;
             return null;
         });
         long intervalNanos = scanInterval.toNanos();
@@ -162,6 +165,16 @@ public final class PluginManager implements AutoCloseable {
             deployer.scan(false);
             return null;
         });
+    }
+
+    /**
+     * Whether {@link #start()} has loaded the jars that were in the plugins folder when it was called.
+     * A plugin's {@code initializePlugin} sees {@code false} while it is loaded as part of the node's
+     * start (the node carries on starting after all those plugins are loaded) and {@code true} when it
+     * is loaded into a running node (a jar dropped into the folder, installed or reloaded later).
+     */
+    public boolean hasLoadedInitialPlugins() {
+        return initialPluginsLoaded;
     }
 
     /** The loaded plugins, in load order (a reloaded plugin moves to the end). */

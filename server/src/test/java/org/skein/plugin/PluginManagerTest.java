@@ -46,6 +46,23 @@ class PluginManagerTest {
     }
 
     @Test
+    void tellsPluginsWhetherTheyAreLoadedAtStartOrIntoARunningNode() throws Exception {
+        String recordFlag = "server.registry().put(\"%s.initialLoaded\", "
+                + "((org.skein.plugin.PluginManager) server.registry().get(\"manager\")).hasLoadedInitialPlugins());";
+        TestPlugins.recording("alpha", "1.0", recordFlag.formatted("alpha")).writeTo(node.jar("alpha"));
+        PluginManager manager = node.manager(MANUAL);
+        node.server.registry().put("manager", manager);
+        assertThat(manager.hasLoadedInitialPlugins()).isFalse();
+
+        manager.start();
+        assertThat(manager.hasLoadedInitialPlugins()).isTrue();
+        manager.install("beta.jar", new java.io.ByteArrayInputStream(
+                TestPlugins.recording("beta", "1.0", recordFlag.formatted("beta")).build()));
+
+        assertThat(node.server.registry()).containsEntry("alpha.initialLoaded", false).containsEntry("beta.initialLoaded", true);
+    }
+
+    @Test
     void loadsAJarAtStartAndInitializesItsPluginWithItsContext() throws Exception {
         TestPlugins.recording("alpha", "1.0").writeTo(node.jar("alpha"));
 
