@@ -1,0 +1,133 @@
+package org.skein.hazelcast;
+
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.skein.ServerContext;
+import org.skein.cache.CacheFactory;
+import org.skein.cache.CacheStats;
+import org.skein.cluster.ClusterException;
+import org.skein.cluster.ClusterNodeInfo;
+import org.skein.cluster.NodeID;
+
+/**
+ * The data of the cluster node page ({@code web/cluster-node.html}): one node's details, its heap
+ * (asked of that node with a short timeout) and its caches (from the statistics every node
+ * publishes). Plain maps, lists, strings and numbers, so any template engine can read them.
+ */
+final class NodePageModel {
+
+    static final String PAGE_ID = "hazelcast-node";
+    private static final Duration MEMORY_TIMEOUT = Duration.ofSeconds(3);
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final ServerContext server;
+
+    NodePageModel(ServerContext server) {
+        this.server = server;
+    }
+
+    /**
+     * @param parameters {@code node}: the id of the node to show; this node when absent
+     * @throws IllegalArgumentException if the node is not a member of the cluster
+     */
+    Map<String, Object> model(Map<String, String> parameters, Locale locale) {
+        CacheFactory caches = server.cacheFactory();
+        String requested = parameters.get("node");
+        NodeID nodeId;
+        try {
+            nodeId = requested == null || requested.isBlank() ? server.nodeId() : NodeID.of(requested);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter 'node' is not a node id: " + requested);
+        }
+        Optional<ClusterNodeInfo> info = caches.getClusterNodeInfo(nodeId);
+        if (info.isEmpty()) {
+            throw new IllegalArgumentException("node " + nodeId + " is not a member of the cluster");
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("nodeId", nodeId.value());
+        model.put("hostName", info.get().hostName());
+        model.put("joinedTime", Instant.ofEpochMilli(info.get().joinedTime()).toString());
+        model.put("senior", info.get().senior());
+        model.put("local", nodeId.equals(server.nodeId()));
+        model.put("clustered", caches.isClustered());
+        model.put("strategy", caches.getCurrentStrategy().name());
+        model.put("nodes", nodes(caches));
+        memory(caches, nodeId, locale, model);
+        model.put("caches", cacheRows(statsOf(caches, nodeId), locale));
+        return model;
+    }
+
+    private static List<Map<String, Object>> nodes(CacheFactory caches) {
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        for (ClusterNodeInfo node : caches.getClusterNodesInfo()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("nodeId", node.nodeId().value());
+            row.put("hostName", node.hostName());
+            row.put("senior", node.senior());
+            nodes.add(row);
+        }
+        return nodes;
+    }
+
+    private static void memory(CacheFactory caches, NodeID nodeId, Locale locale, Map<String, Object> model) {
+        try {
+            Map<String, Long> memory = caches.doSynchronousClusterTask(new NodeMemoryTask(), nodeId, MEMORY_TIMEOUT);
+            long total = memory.get("total");
+            long used = total - memory.get("free");
+            long max = memory.get("max");
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("usedMiB", mib(used, locale));
+            figures.put("totalMiB", mib(total, locale));
+            figures.put("maxMiB", mib(max, locale));
+            int percent = (int) Math.round(100.0 * used / Math.max(1, max));
+            figures.put("usedPercent", percent);
+            figures.put("critical", percent >= 90);
+            model.put("memory", figures);
+            model.put("memoryError", null);
+        } catch (ClusterException e) {
+            model.put("memory", null);
+            model.put("memoryError", e.getMessage());
+        }
+    }
+
+    private List<CacheStats> statsOf(CacheFactory caches, NodeID nodeId) {
+        if (nodeId.equals(server.nodeId())) {
+            return caches.getLocalCacheStats();
+        }
+        return caches.getCacheStats().getOrDefault(nodeId, List.of());
+    }
+
+    private static List<Map<String, Object>> cacheRows(List<CacheStats> stats, Locale locale) {
+        NumberFormat numbers = NumberFormat.getIntegerInstance(locale);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CacheStats s : stats) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", s.name());
+            row.put("strategy", s.strategy());
+            row.put("entries", numbers.format(s.entries()));
+            row.put("sizeMiB", mib(s.size(), locale));
+            row.put("maxSizeMiB", s.maxSize() < 0 ? null : mib(s.maxSize(), locale));
+            row.put("fillPercent", s.maxSize() < 0 ? null : (int) Math.round(100 * s.fill()));
+            row.put("lifetime", s.maxLifetime() < 0 ? null : Duration.ofMillis(s.maxLifetime()).toString().substring(2).toLowerCase(Locale.ROOT));
+            row.put("hits", numbers.format(s.hits()));
+            row.put("misses", numbers.format(s.misses()));
+            row.put("hitPercent", (int) Math.round(100 * s.hitRate()));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static String mib(long bytes, Locale locale) {
+        NumberFormat format = NumberFormat.getNumberInstance(locale);
+        format.setMaximumFractionDigits(1);
+        format.setMinimumFractionDigits(1);
+        return format.format(bytes / MIB);
+    }
+}
