@@ -18,7 +18,8 @@ import org.skein.cluster.NodeID;
 
 /**
  * The data of the cluster node page ({@code web/cluster-node.html}): one node's details, its heap
- * (asked of that node with a short timeout) and its caches (from the statistics every node
+ * and the objects from the cluster its deserialization allowlist refused (asked of that node with a
+ * short timeout) and its caches (from the statistics every node
  * publishes). Plain maps, lists, strings and numbers, so any template engine can read them.
  */
 final class NodePageModel {
@@ -78,7 +79,7 @@ final class NodePageModel {
 
     private static void memory(CacheFactory caches, NodeID nodeId, Locale locale, Map<String, Object> model) {
         try {
-            Map<String, Long> memory = caches.doSynchronousClusterTask(new NodeMemoryTask(), nodeId, MEMORY_TIMEOUT);
+            Map<String, Long> memory = caches.doSynchronousClusterTask(new NodeFiguresTask(), nodeId, MEMORY_TIMEOUT);
             long total = memory.get("total");
             long used = total - memory.get("free");
             long max = memory.get("max");
@@ -91,9 +92,11 @@ final class NodePageModel {
             figures.put("critical", percent >= 90);
             model.put("memory", figures);
             model.put("memoryError", null);
+            model.put("refusedObjects", memory.get("refused"));
         } catch (ClusterException e) {
             model.put("memory", null);
             model.put("memoryError", e.getMessage());
+            model.put("refusedObjects", null);
         }
     }
 

@@ -1,0 +1,185 @@
+package org.skein.hazelcast.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.skein.XmppServer;
+import org.skein.plugin.LoadedPlugin;
+import org.skein.testing.TestNodes;
+
+/**
+ * Nodes in one JVM, each with the packed Hazelcast plugin jar in its own plugins folder and a local
+ * Hazelcast file of its own: 127.0.0.1, a free port, a TCP-IP member list of every node of this
+ * fixture, and a cluster name no other test uses. Closing it stops every node it started.
+ */
+final class HazelcastNodes implements AutoCloseable {
+
+    /** The packed plugin, built by {@code package} before the integration tests run. */
+    static final Path PLUGIN_JAR = Path.of(System.getProperty("skein.plugin.jar", "target/hazelcast.jar"));
+
+    private final TestNodes nodes;
+    private final String clusterName = "skein-it-" + UUID.randomUUID();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final List<String> names;
+    private final Map<String, XmppServer> started = new HashMap<>();
+
+    /** @param names the names (and node ids) of the nodes this fixture may start */
+    HazelcastNodes(Path root, String... names) {
+        this.nodes = new TestNodes(root);
+        this.names = List.of(names);
+        for (String name : names) {
+            ports.put(name, freePort());
+        }
+    }
+
+    String clusterName() {
+        return clusterName;
+    }
+
+    int port(String name) {
+        return ports.get(name);
+    }
+
+    Path home(String name) {
+        return nodes.root().resolve(name);
+    }
+
+    /** The configuration every node gets: clustering on, unlimited caches, quick failure detection. */
+    static Map<String, String> baseConfig(String name) {
+        Map<String, String> config = new HashMap<>();
+        config.put("node.id", name);
+        config.put("clustering.enabled", "true");
+        config.put("cache.default.maxSize", "-1");
+        config.put("cache.default.maxLifetime", "-1");
+        config.put("hazelcast.startup.retries", "0");
+        config.put("hazelcast.heartbeat.interval", "1s");
+        config.put("hazelcast.heartbeat.timeout", "5s");
+        return config;
+    }
+
+    /** Starts a node with the plugin jar in its plugins folder; returns when it is a member. */
+    XmppServer start(String name) {
+        return start(name, Map.of());
+    }
+
+    XmppServer start(String name, Map<String, String> extraConfig) {
+        XmppServer node = startWithoutWaiting(name, extraConfig);
+        await().atMost(Duration.ofSeconds(60)).until(() -> node.clusterManager().isClusteringStarted());
+        return node;
+    }
+
+    XmppServer startWithoutWaiting(String name, Map<String, String> extraConfig) {
+        prepareHome(name);
+        return startAsIs(name, extraConfig);
+    }
+
+    /** Starts a node with its home as it is (no plugin or local file written); does not wait for it to join. */
+    XmppServer startAsIs(String name, Map<String, String> extraConfig) {
+        Map<String, String> config = baseConfig(name);
+        config.putAll(extraConfig);
+        XmppServer node = nodes.start(name, config);
+        started.put(name, node);
+        return node;
+    }
+
+    /** Writes the node's plugins folder and local Hazelcast file, as an operator would before the first start. */
+    void prepareHome(String name) {
+        try {
+            Path home = home(name);
+            Files.createDirectories(home.resolve("plugins"));
+            Files.createDirectories(home.resolve("conf"));
+            Files.copy(PLUGIN_JAR, home.resolve("plugins").resolve("hazelcast.jar"), StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The local Hazelcast file of a node of this fixture. */
+    String localConfig(String name) {
+        String members = names.stream().map(n -> "<member>127.0.0.1:" + ports.get(n) + "</member>")
+                .collect(Collectors.joining("\n                    "));
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                    <cluster-name>%s</cluster-name>
+                    <properties>
+                        <property name="hazelcast.wait.seconds.before.join">1</property>
+                        <property name="hazelcast.max.wait.seconds.before.join">3</property>
+                    </properties>
+                    <network>
+                        <port auto-increment="false">%d</port>
+                        <join>
+                            <auto-detection enabled="false"/>
+                            <multicast enabled="false"/>
+                            <tcp-ip enabled="true" connection-timeout-seconds="2">
+                                <member-list>
+                                    %s
+                                </member-list>
+                            </tcp-ip>
+                        </join>
+                        <interfaces enabled="true">
+                            <interface>127.0.0.1</interface>
+                        </interfaces>
+                    </network>
+                </hazelcast>
+                """.formatted(clusterName, ports.get(name), members);
+    }
+
+    XmppServer node(String name) {
+        return started.get(name);
+    }
+
+    /** The plugin as the node loaded it. */
+    static LoadedPlugin plugin(XmppServer node) {
+        return node.pluginManager().getPlugin("hazelcast").orElseThrow();
+    }
+
+    /** Stops one node (it leaves the cluster cleanly). */
+    void stop(String name) {
+        XmppServer node = started.remove(name);
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        nodes.close();
+        started.clear();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Threads of the Hazelcast members of these nodes that are still alive. */
+    static List<String> hazelcastThreads(String... nodeNames) {
+        List<String> alive = new ArrayList<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            for (String name : nodeNames) {
+                if (thread.isAlive() && thread.getName().contains("skein-" + name + ".")) {
+                    alive.add(thread.getName());
+                }
+            }
+        }
+        return alive;
+    }
+}
