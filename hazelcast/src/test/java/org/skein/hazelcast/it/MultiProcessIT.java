@@ -1,0 +1,170 @@
+package org.skein.hazelcast.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes, each a JVM of its own started as an operator would ({@code org.skein.Main --home}),
+ * with the packed plugin and a probe plugin in their plugins folders: they form one cluster and share
+ * a cache; when one is frozen (SIGSTOP) or killed the others see it leave within the failure detection
+ * bound, and a frozen node that thaws merges back into the cluster.
+ */
+class MultiProcessIT {
+
+    private static final Path SERVER_JAR = Path.of(System.getProperty("skein.server.jar", "../server/target/skein-server.jar"));
+    private static final Path SERVER_LIB = Path.of(System.getProperty("skein.server.lib", "../server/target/lib"));
+    private static final String JVM_ARGS = System.getProperty("skein.node.jvmArgs", "");
+    /** The plugin's default heartbeat timeout is 8 s, with 1 s heartbeats; a killed node goes much sooner. */
+    private static final Duration LEAVE_BOUND = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    @AfterEach
+    void killEveryNode() throws Exception {
+        for (Process process : processes.values()) {
+            if (process.isAlive()) {
+                signal(process, "CONT"); // a frozen JVM cannot die
+            }
+            process.destroyForcibly();
+        }
+        for (Process process : processes.values()) {
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(processes.values()).noneMatch(Process::isAlive);
+    }
+
+    @Test
+    void separateJvmsFormAClusterShareACacheAndSeeFrozenAndKilledNodesLeave() throws Exception {
+        HazelcastNodes layout = new HazelcastNodes(dir, "p1", "p2", "p3");
+        byte[] probe = ProbePlugin.jar().build();
+        for (String name : List.of("p1", "p2", "p3")) {
+            layout.prepareHome(name);
+            Path home = layout.home(name);
+            Files.write(home.resolve("plugins").resolve("probe.jar"), probe);
+            // failure detection on the plugin's defaults; quicker merges than the defaults, for the thaw
+            Files.writeString(home.resolve("conf").resolve("skein.properties"), """
+                    node.id=%s
+                    clustering.enabled=true
+                    hazelcast.merge.firstRunDelay=5s
+                    hazelcast.merge.nextRunDelay=5s
+                    cache.stats.interval=-1
+                    """.formatted(name));
+            processes.put(name, start(home));
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (String name : List.of("p1", "p2", "p3")) {
+                String seen = probe(layout.home(name));
+                assertThat(seen).as("node %s", name).contains("members=p1,p2,p3\n")
+                        .contains("hello-p1=from p1").contains("hello-p2=from p2").contains("hello-p3=from p3");
+            }
+        });
+
+        // frozen (a long GC pause, a hung VM): its sockets stay open, only the heartbeats stop
+        long frozenAt = System.currentTimeMillis();
+        signal(processes.get("p3"), "STOP");
+        awaitLeave(layout, "p3", frozenAt, 1);
+
+        // thawed: it finds itself alone, then merges back into the larger side
+        signal(processes.get("p3"), "CONT");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (String name : List.of("p1", "p2", "p3")) {
+                assertThat(probe(layout.home(name))).as("node %s", name).contains("members=p1,p2,p3\n")
+                        .contains("hello-p1=from p1").contains("hello-p2=from p2").contains("hello-p3=from p3");
+            }
+            assertThat(probe(layout.home("p1"))).contains("joined(p3)");
+            assertThat(events(layout.home("p3"))).containsSubsequence("joined", "left", "joined");
+        });
+
+        // killed: the sockets close at once
+        long killedAt = System.currentTimeMillis();
+        processes.get("p3").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        awaitLeave(layout, "p3", killedAt, 2);
+        assertThat(probe(layout.home("p1"))).contains("hello-p1=from p1").contains("hello-p2=from p2");
+    }
+
+    /** Waits until p1 and p2 have seen {@code gone} leave for the {@code times}th time, within the bound. */
+    private static void awaitLeave(HazelcastNodes layout, String gone, long since, int times) throws IOException {
+        await().atMost(LEAVE_BOUND.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            for (String name : List.of("p1", "p2")) {
+                assertThat(leaveTimes(probe(layout.home(name)), gone)).as("node %s", name).hasSize(times);
+            }
+        });
+        for (String name : List.of("p1", "p2")) {
+            List<Long> times2 = leaveTimes(probe(layout.home(name)), gone);
+            long took = times2.get(times - 1) - since;
+            System.out.printf("node %s saw %s leave after %d ms%n", name, gone, took);
+            assertThat(took).as("ms until node %s saw %s leave", name, gone).isLessThan(LEAVE_BOUND.toMillis());
+        }
+    }
+
+    private static List<Long> leaveTimes(String probe, String gone) {
+        List<Long> times = new ArrayList<>();
+        Matcher left = Pattern.compile("left\\(" + gone + "\\)@(\\d+)").matcher(probe);
+        while (left.find()) {
+            times.add(Long.parseLong(left.group(1)));
+        }
+        return times;
+    }
+
+    private static List<String> events(Path home) throws IOException {
+        Matcher events = Pattern.compile("events=(.*)").matcher(probe(home));
+        return events.find() ? List.of(events.group(1).split(",")) : List.of();
+    }
+
+    private static void signal(Process process, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private Process start(Path home) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Djava.net.preferIPv4Stack=true");
+        command.add("-Dhazelcast.phone.home.enabled=false");
+        for (String arg : JVM_ARGS.trim().split("\\s+")) {
+            if (!arg.isEmpty()) {
+                command.add(arg);
+            }
+        }
+        command.add("-cp");
+        command.add(SERVER_JAR.toAbsolutePath() + File.pathSeparator + SERVER_LIB.toAbsolutePath() + File.separator + "*");
+        command.add("org.skein.Main");
+        command.add("--home");
+        command.add(home.toString());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("node.log").toFile())
+                .start();
+    }
+
+    private static String probe(Path home) throws IOException {
+        try {
+            return Files.readString(home.resolve("probe.txt"));
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
+}
