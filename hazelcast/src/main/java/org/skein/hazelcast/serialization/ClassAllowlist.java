@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The classes that may be deserialized from the cluster: Skein's own classes, Hazelcast's, the JDK
- * basics that values, tasks and their exceptions are made of, Tinder's {@code JID}, and the packages
- * of the classes of every loaded plugin (the classes at the root of its jar, not the libraries in its
- * {@code lib/}: a library may be a known gadget chain). Everything else is refused. Thread-safe; the
- * plugin packages change as plugins load and unload.
+ * basics that values, tasks and their exceptions are made of, Tinder's {@code JID}, and the classes
+ * of every loaded plugin (the classes at the root of its jar, not the libraries in its {@code lib/}:
+ * a library may hold a known gadget chain). Everything else is refused. Thread-safe; the plugin
+ * classes change as plugins load and unload.
  */
 public final class ClassAllowlist {
 
@@ -32,8 +32,8 @@ public final class ClassAllowlist {
     /** Single classes that are always allowed. */
     static final Set<String> BUILT_IN_CLASSES = Set.of("org.xmpp.packet.JID");
 
-    private final Map<String, Set<String>> packagesByPlugin = new ConcurrentHashMap<>();
-    private final Set<String> pluginPackages = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> classesByPlugin = new ConcurrentHashMap<>();
+    private final Set<String> pluginClasses = ConcurrentHashMap.newKeySet();
     private final JavaSerializationFilterConfig hazelcastFilter;
 
     public ClassAllowlist() {
@@ -61,44 +61,43 @@ public final class ClassAllowlist {
                 return true;
             }
         }
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && pluginPackages.contains(name.substring(0, dot));
+        return pluginClasses.contains(name);
     }
 
-    /** Allows the classes in these packages, for as long as the plugin is loaded. */
-    public void allowPlugin(String pluginId, Collection<String> packages) {
-        packagesByPlugin.put(pluginId, Set.copyOf(packages));
+    /** Allows these classes (binary names), for as long as the plugin is loaded. */
+    public void allowPlugin(String pluginId, Collection<String> classNames) {
+        classesByPlugin.put(pluginId, Set.copyOf(classNames));
         refresh();
     }
 
     /** Withdraws what {@link #allowPlugin} allowed for the plugin. */
     public void forgetPlugin(String pluginId) {
-        if (packagesByPlugin.remove(pluginId) != null) {
+        if (classesByPlugin.remove(pluginId) != null) {
             refresh();
         }
     }
 
-    /** The packages allowed because plugins hold classes in them, sorted. */
-    public Set<String> pluginPackages() {
-        return new TreeSet<>(pluginPackages);
+    /** The classes allowed because loaded plugins hold them, sorted. */
+    public Set<String> pluginClasses() {
+        return new TreeSet<>(pluginClasses);
     }
 
     /**
      * The same allowlist for Hazelcast's own Java deserialization filter, with Hazelcast's defaults
      * (which allow any class whose name starts with {@code java}) switched off. The returned object
-     * is kept up to date with the plugin packages.
+     * is kept up to date with the plugin classes.
      */
     public JavaSerializationFilterConfig hazelcastFilterConfig() {
         return hazelcastFilter;
     }
 
     private synchronized void refresh() {
-        Set<String> union = new TreeSet<>();
-        packagesByPlugin.values().forEach(union::addAll);
-        pluginPackages.addAll(union);
-        pluginPackages.retainAll(union);
+        Set<String> union = new TreeSet<>(BUILT_IN_CLASSES);
+        classesByPlugin.values().forEach(union::addAll);
+        pluginClasses.addAll(union);
+        pluginClasses.retainAll(union);
         ClassFilter whitelist = hazelcastFilter.getWhitelist();
-        whitelist.setPackages(union);
+        whitelist.setClasses(union);
     }
 
     /**

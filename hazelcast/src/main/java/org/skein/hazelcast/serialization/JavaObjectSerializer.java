@@ -75,7 +75,7 @@ public final class JavaObjectSerializer implements StreamSerializer<Object> {
         @Override
         protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
             String name = description.getName();
-            if (!allowlist.allows(name)) {
+            if (!allowlist.allows(name) && !resolver.isClassOfPluginBeingLoaded(name)) {
                 rejected.record(name);
                 throw new InvalidClassException(name, "refused: not on the allowlist of classes that may be "
                         + "deserialized from the cluster (see the Hazelcast plugin's readme)");

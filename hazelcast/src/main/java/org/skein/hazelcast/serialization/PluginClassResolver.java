@@ -2,6 +2,9 @@ package org.skein.hazelcast.serialization;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -26,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>It listens to the plugin manager: a plugin that is unloaded is forgotten before its
  * {@code destroyPlugin} runs, and a plugin that is loaded (or loaded again) is added, and the lookup
  * cache is dropped each time, so an object is always made of the classes of the plugin loaded now.
- * It also keeps the {@link ClassAllowlist} in step with the packages of the loaded plugins.
+ * It also keeps the {@link ClassAllowlist} in step with the classes of the loaded plugins, and allows
+ * the classes of a plugin that is being initialized on the current thread (the plugin manager tells
+ * listeners only after {@code initializePlugin} returned, and a plugin may read its cache there).
  */
 public final class PluginClassResolver implements PluginListener {
 
@@ -63,7 +68,7 @@ public final class PluginClassResolver implements PluginListener {
         plugins.remove(plugin.id());
         plugins.put(plugin.id(), plugin.classLoader());
         order = List.copyOf(plugins.values());
-        allowlist.allowPlugin(plugin.id(), packagesOf(plugin.directory()));
+        allowlist.allowPlugin(plugin.id(), classesOf(plugin.directory()));
         found = new ConcurrentHashMap<>();
         LOG.debug("Classes of plugin {} may now travel through the cluster", plugin.id());
     }
@@ -147,20 +152,48 @@ public final class PluginClassResolver implements PluginListener {
         return type;
     }
 
-    /** The packages of the classes at the root of an unpacked plugin (not those of its libraries). */
-    static Set<String> packagesOf(Path pluginDirectory) {
-        Set<String> packages = new TreeSet<>();
+    /**
+     * Whether the class is one of the plugin that is being initialized on this thread: the thread's
+     * context class loader is then that plugin's loader, not registered yet, and the class is at the
+     * root of the plugin's folder (the first entry of its class path).
+     */
+    public boolean isClassOfPluginBeingLoaded(String className) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (!(context instanceof URLClassLoader loader) || context == own || order.contains(context)
+                || context.getName() == null || !context.getName().startsWith("plugin-")) {
+            return false;
+        }
+        URL[] urls = loader.getURLs();
+        if (urls.length == 0 || !"file".equals(urls[0].getProtocol())) {
+            return false;
+        }
+        try {
+            Path root = Path.of(urls[0].toURI());
+            String element = ClassAllowlist.elementClassName(className);
+            return element != null && Files.isDirectory(root)
+                    && Files.isRegularFile(root.resolve(element.replace('.', '/') + ".class"));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The binary names of the classes at the root of an unpacked plugin (not those of its libraries). */
+    static Set<String> classesOf(Path pluginDirectory) {
+        Set<String> classes = new TreeSet<>();
         try (Stream<Path> files = Files.walk(pluginDirectory)) {
             files.filter(file -> file.getFileName().toString().endsWith(".class"))
                     .map(pluginDirectory::relativize)
-                    .filter(path -> path.getNameCount() > 1)
+                    .filter(path -> path.getNameCount() > 1 || !path.toString().equals("module-info.class"))
                     .filter(path -> !Set.of("lib", "META-INF", "web", "i18n").contains(path.getName(0).toString()))
-                    .forEach(path -> packages.add(path.getParent().toString().replace(path.getFileSystem().getSeparator(), ".")));
+                    .forEach(path -> {
+                        String file = path.toString().replace(path.getFileSystem().getSeparator(), ".");
+                        classes.add(file.substring(0, file.length() - ".class".length()));
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the classes of the plugin in " + pluginDirectory, e);
         } catch (UncheckedIOException e) {
             LOG.warn("Cannot list every class of the plugin in {}: {}", pluginDirectory, e.getMessage());
         }
-        return packages;
+        return classes;
     }
 }

@@ -1,0 +1,185 @@
+package com.example.clusterevents.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.skein.XmppServer;
+import org.skein.plugin.AdminPageModel;
+import org.skein.plugin.LoadedPlugin;
+import org.skein.testing.TestNodes;
+
+/**
+ * The example plugin in a cluster of three nodes in one JVM, each loading the example's jar and the
+ * Hazelcast plugin's jar from its plugins folder, as an operator's nodes would. The test talks to the
+ * plugin only through the server's {@link AdminPageModel} interface, as the admin console does.
+ */
+class ClusterEventsPluginIT {
+
+    private static final Path EXAMPLE_JAR = Path.of(System.getProperty("skein.example.jar", "target/cluster-events.jar"));
+    private static final Path HAZELCAST_JAR = Path.of(System.getProperty("skein.plugin.jar", "../../hazelcast/target/hazelcast.jar"));
+    private static final List<String> NAMES = List.of("node-a", "node-b", "node-c");
+
+    @TempDir
+    Path dir;
+
+    private TestNodes nodes;
+    private final Map<String, XmppServer> started = new HashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private final String clusterName = "example-it-" + UUID.randomUUID();
+
+    @BeforeEach
+    void startCluster() throws IOException {
+        nodes = new TestNodes(dir);
+        for (String name : NAMES) {
+            ports.put(name, freePort());
+        }
+        for (String name : NAMES) {
+            XmppServer node = start(name);
+            await().atMost(Duration.ofSeconds(60)).until(() -> node.clusterManager().isClusteringStarted());
+        }
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        nodes.close();
+    }
+
+    @Test
+    void thePluginsClassesComeFromItsJarNotFromTheTestClassPath() {
+        LoadedPlugin example = example(started.get("node-a"));
+        assertThat(example.plugin().getClass().getName()).isEqualTo("com.example.clusterevents.ClusterEventsPlugin");
+        assertThat(example.plugin().getClass().getClassLoader()).isSameAs(example.classLoader());
+        assertThatThrownBy(() -> Class.forName("com.example.clusterevents.ClusterEventsPlugin", false, getClass().getClassLoader()))
+                .isInstanceOf(ClassNotFoundException.class);
+        assertThatThrownBy(() -> Class.forName("com.hazelcast.core.Hazelcast", false, getClass().getClassLoader()))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void theListenerHearsJoinsAndLeavesWithTheRightNodeIds() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(events("node-a")).containsExactly("joined", "senior", "joined(node-b)", "joined(node-c)");
+            assertThat(events("node-b")).containsExactly("joined", "joined(node-c)");
+            assertThat(events("node-c")).containsExactly("joined");
+        });
+
+        started.remove("node-c").stop();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(events("node-a")).endsWith("left(node-c)");
+            assertThat(events("node-b")).endsWith("left(node-c)");
+        });
+    }
+
+    @Test
+    void itsTaskRunsOnTheOtherNodesAndItsCacheIsShared() {
+        Map<String, Object> model = model("node-a");
+
+        assertThat(greetings(model)).containsOnlyKeys("node-b", "node-c")
+                .hasEntrySatisfying("node-b", greeting -> assertThat(greeting).startsWith("hello from node-b"))
+                .hasEntrySatisfying("node-c", greeting -> assertThat(greeting).startsWith("hello from node-c"));
+        assertThat(visits(model)).containsOnlyKeys("node-a", "node-b", "node-c")
+                .hasEntrySatisfying("node-c", visit -> assertThat(visit).startsWith("plugin loaded on node-c"));
+    }
+
+    @Test
+    void itsCacheValuesAndTaskKeepWorkingAfterThePluginIsReloadedOnOneNode() throws Exception {
+        XmppServer b = started.get("node-b");
+        LoadedPlugin before = example(b);
+        String visitBefore = visits(model("node-a")).get("node-b");
+
+        LoadedPlugin after = b.pluginManager().reload("cluster-events");
+
+        assertThat(after.classLoader()).isNotSameAs(before.classLoader());
+        assertThat(after.plugin().getClass()).isNotSameAs(before.plugin().getClass());
+        for (String name : NAMES) {
+            Map<String, Object> model = model(name);
+            assertThat(visits(model)).as("visits seen on %s", name).containsOnlyKeys("node-a", "node-b", "node-c")
+                    .hasEntrySatisfying("node-b", visit -> assertThat(visit).startsWith("plugin loaded on node-b").isNotEqualTo(visitBefore));
+            List<String> others = NAMES.stream().filter(n -> !n.equals(name)).toList();
+            assertThat(greetings(model)).as("greetings seen on %s", name).containsOnlyKeys(others.toArray(String[]::new))
+                    .allSatisfy((node, greeting) -> assertThat(greeting).startsWith("hello from " + node));
+        }
+        assertThat(greetings(model("node-a")).get("node-b")).contains(after.loadedAt().toString());
+    }
+
+    private XmppServer start(String name) throws IOException {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("plugins"));
+        Files.createDirectories(home.resolve("conf"));
+        Files.copy(HAZELCAST_JAR, home.resolve("plugins").resolve("hazelcast.jar"));
+        Files.copy(EXAMPLE_JAR, home.resolve("plugins").resolve("cluster-events.jar"));
+        Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(name));
+        XmppServer node = nodes.start(name, Map.of("node.id", name, "clustering.enabled", "true", "hazelcast.startup.retries", "0"));
+        started.put(name, node);
+        return node;
+    }
+
+    /** Loopback, a free port, every node of this test in the member list, a cluster name of this test's own. */
+    private String localConfig(String name) {
+        String members = NAMES.stream().map(n -> "<member>127.0.0.1:" + ports.get(n) + "</member>").collect(Collectors.joining());
+        return """
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                    <cluster-name>%s</cluster-name>
+                    <properties>
+                        <property name="hazelcast.wait.seconds.before.join">1</property>
+                    </properties>
+                    <network>
+                        <port auto-increment="false">%d</port>
+                        <join>
+                            <auto-detection enabled="false"/>
+                            <multicast enabled="false"/>
+                            <tcp-ip enabled="true" connection-timeout-seconds="2"><member-list>%s</member-list></tcp-ip>
+                        </join>
+                        <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
+                    </network>
+                </hazelcast>
+                """.formatted(clusterName, ports.get(name), members);
+    }
+
+    private static LoadedPlugin example(XmppServer node) {
+        return node.pluginManager().getPlugin("cluster-events").orElseThrow();
+    }
+
+    private Map<String, Object> model(String name) {
+        return ((AdminPageModel) example(started.get(name)).plugin()).model("cluster-events", Map.of(), Locale.ENGLISH);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> events(String name) {
+        return (List<String>) model(name).get("events");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> visits(Map<String, Object> model) {
+        return (Map<String, String>) model.get("visits");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> greetings(Map<String, Object> model) {
+        return (Map<String, String>) model.get("greetings");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
