@@ -23,6 +23,13 @@ class UserCommandTest {
         return code + ": " + out.toString(StandardCharsets.UTF_8).trim();
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void configureTheNode() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(home.resolve("conf"));
+        java.nio.file.Files.writeString(home.resolve("conf").resolve("skein.properties"),
+                "admin.enabled=false\nxmpp.c2s.port=0\nxmpp.c2s.bindAddress=127.0.0.1\n");
+    }
+
     @Test
     void createsListsChangesAndDeletesUsersWithoutAClient() {
         assertThat(run("", "add", "Alice", "secret")).isEqualTo("0: Created user alice");

@@ -35,6 +35,9 @@ public final class TestNodes implements AutoCloseable {
         Map<String, String> values = new HashMap<>();
         values.put("cache.stats.interval", "-1");
         values.put("plugins.scanInterval", "100ms");
+        values.put("admin.enabled", "false");
+        values.put("admin.port", "0");
+        values.put("admin.bindAddress", "127.0.0.1");
         values.putAll(config);
         XmppServer node = new XmppServer(root.resolve(name), ServerConfig.inMemory(values), Clock.systemUTC());
         nodes.add(node);
