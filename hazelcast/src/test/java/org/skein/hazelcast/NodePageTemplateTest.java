@@ -71,7 +71,7 @@ class NodePageTemplateTest {
         String english = render(model, Locale.ENGLISH);
         assertThat(english).contains("Cluster node page-node", "Node details", "MiB used of", "users", "50%", "1.0 (")
                 .doesNotContain("??");
-        assertThat(english).contains("<a href=\"cluster-node.html?node=page-node\">page-node</a>");
+        assertThat(english).contains("<a href=\"hazelcast-node?node=page-node\">page-node</a>");
 
         assertThat(render(new NodePageModel(node).model(Map.of(), Locale.GERMAN), Locale.GERMAN))
                 .contains("Clusterknoten page-node", "Caches auf diesem Knoten", "Trefferquote").doesNotContain("??");

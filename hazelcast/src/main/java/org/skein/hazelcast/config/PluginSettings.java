@@ -20,7 +20,7 @@ import org.skein.config.ServerConfig;
  *   <tr><td>{@code hazelcast.startup.retries}</td><td>2</td><td>more attempts after a failed start</td></tr>
  *   <tr><td>{@code hazelcast.startup.retryDelay}</td><td>3s</td><td>wait between attempts</td></tr>
  *   <tr><td>{@code hazelcast.heartbeat.interval}</td><td>1s</td><td>how often members send heartbeats</td></tr>
- *   <tr><td>{@code hazelcast.heartbeat.timeout}</td><td>8s</td>
+ *   <tr><td>{@code hazelcast.heartbeat.timeout}</td><td>7s</td>
  *       <td>a member silent for this long is removed (a frozen node; a killed one goes at once)</td></tr>
  *   <tr><td>{@code hazelcast.merge.firstRunDelay}</td><td>60s</td><td>first look for another cluster to merge with</td></tr>
  *   <tr><td>{@code hazelcast.merge.nextRunDelay}</td><td>30s</td><td>then how often</td></tr>
@@ -82,7 +82,7 @@ public record PluginSettings(
         }
         Duration retryDelay = finite(config, STARTUP_RETRY_DELAY, Duration.ofSeconds(3));
         Duration interval = seconds(config, HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
-        Duration timeout = seconds(config, HEARTBEAT_TIMEOUT, Duration.ofSeconds(8));
+        Duration timeout = seconds(config, HEARTBEAT_TIMEOUT, Duration.ofSeconds(7));
         if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
             throw bad(config, HEARTBEAT_TIMEOUT, config.get(HEARTBEAT_TIMEOUT, timeout.toSeconds() + "s"),
                     "at least twice " + HEARTBEAT_INTERVAL + " (" + interval.toSeconds() + "s)");

@@ -54,7 +54,7 @@ class HazelcastConfigFactoryTest {
         assertThat(config.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
         assertThat(config.getProperty("hazelcast.shutdownhook.enabled")).isEqualTo("false");
         assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
-        assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("8");
+        assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("7");
         assertThat(config.getExecutorConfig(HazelcastConfigFactory.TASK_EXECUTOR).getPoolSize()).isEqualTo(8);
         assertThat(config.getExecutorConfig(HazelcastConfigFactory.TASK_EXECUTOR).getQueueCapacity()).isEqualTo(10_000);
     }

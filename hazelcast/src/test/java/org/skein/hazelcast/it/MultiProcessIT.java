@@ -31,7 +31,7 @@ class MultiProcessIT {
     private static final Path SERVER_JAR = Path.of(System.getProperty("skein.server.jar", "../server/target/skein-server.jar"));
     private static final Path SERVER_LIB = Path.of(System.getProperty("skein.server.lib", "../server/target/lib"));
     private static final String JVM_ARGS = System.getProperty("skein.node.jvmArgs", "");
-    /** The plugin's default heartbeat timeout is 8 s, with 1 s heartbeats; a killed node goes much sooner. */
+    /** The plugin's default heartbeat timeout is 7 s, with 1 s heartbeats; a killed node goes much sooner. */
     private static final Duration LEAVE_BOUND = Duration.ofSeconds(10);
 
     @TempDir
@@ -68,6 +68,7 @@ class MultiProcessIT {
                     hazelcast.merge.firstRunDelay=5s
                     hazelcast.merge.nextRunDelay=5s
                     cache.stats.interval=-1
+                    admin.enabled=false
                     """.formatted(name));
             processes.put(name, start(home));
         }

@@ -1,0 +1,119 @@
+package org.skein.bench.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.skein.XmppServer;
+import org.skein.config.ServerConfig;
+import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
+import org.skein.hazelcast.serialization.ClassAllowlist;
+import org.skein.hazelcast.serialization.PluginClassResolver;
+
+/**
+ * Two Skein nodes in this JVM, each a Hazelcast member with the plugin's clustered strategy, on
+ * 127.0.0.1 with free ports and a cluster name of their own. Closing it stops both and deletes their
+ * homes.
+ */
+final class TwoMembers implements AutoCloseable {
+
+    final XmppServer first;
+    final XmppServer second;
+    private final List<HazelcastClusterStrategy> strategies;
+    private final Path root;
+
+    TwoMembers() throws Exception {
+        root = Files.createTempDirectory("skein-bench-cluster");
+        String clusterName = "bench-" + UUID.randomUUID();
+        int firstPort = freePort();
+        int secondPort = freePort();
+        first = node("first", clusterName, firstPort, secondPort);
+        HazelcastClusterStrategy firstStrategy = join(first);
+        second = node("second", clusterName, secondPort, firstPort);
+        HazelcastClusterStrategy secondStrategy = join(second);
+        strategies = List.of(firstStrategy, secondStrategy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (first.clusterManager().getNodesInfo().size() < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the two members did not meet");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    HazelcastInstance firstMember() {
+        return strategies.get(0).hazelcastInstance();
+    }
+
+    private XmppServer node(String name, String clusterName, int port, int otherPort) throws IOException {
+        Path home = root.resolve(name);
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), """
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                    <cluster-name>%s</cluster-name>
+                    <properties><property name="hazelcast.wait.seconds.before.join">0</property></properties>
+                    <network>
+                        <port auto-increment="false">%d</port>
+                        <join>
+                            <auto-detection enabled="false"/>
+                            <multicast enabled="false"/>
+                            <tcp-ip enabled="true" connection-timeout-seconds="2">
+                                <member-list><member>127.0.0.1:%2$d</member><member>127.0.0.1:%d</member></member-list>
+                            </tcp-ip>
+                        </join>
+                        <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
+                    </network>
+                </hazelcast>
+                """.formatted(clusterName, port, otherPort));
+        Map<String, String> config = new HashMap<>();
+        config.put("node.id", name);
+        config.put("cache.default.maxSize", "-1");
+        config.put("cache.default.maxLifetime", "-1");
+        config.put("cache.stats.interval", "-1");
+        config.put("hazelcast.startup.retries", "0");
+        config.put("admin.enabled", "false");
+        XmppServer node = new XmppServer(home, ServerConfig.inMemory(config), Clock.systemUTC());
+        node.start();
+        return node;
+    }
+
+    private static HazelcastClusterStrategy join(XmppServer node) throws Exception {
+        ClassLoader loader = TwoMembers.class.getClassLoader();
+        ClassAllowlist allowlist = new ClassAllowlist();
+        HazelcastClusterStrategy strategy = new HazelcastClusterStrategy(node, loader, allowlist, new PluginClassResolver(loader, allowlist));
+        node.cacheFactory().setClusteredStrategy(strategy);
+        if (!node.clusterManager().setClusteringEnabled(true).get()) {
+            throw new IllegalStateException("node " + node.nodeId() + " did not join");
+        }
+        return strategy;
+    }
+
+    @Override
+    public void close() throws IOException {
+        second.stop();
+        first.stop();
+        strategies.forEach(HazelcastClusterStrategy::close);
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
