@@ -109,11 +109,31 @@ final class TwoMembers implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /**
+     * A free port for a member to listen on, taken below the range the system hands out for outgoing
+     * connections: a port from that range may be taken by another member's connection before this
+     * member binds it.
+     */
+    static int freePort() {
+        int below = 32768;
+        try {
+            below = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: keep the usual start of the range
+        }
+        for (int attempt = 0; attempt < 200 && below > 10_001; attempt++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000, below);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (IOException e) {
+                // taken: try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

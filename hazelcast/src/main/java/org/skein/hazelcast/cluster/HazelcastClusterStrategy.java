@@ -290,8 +290,12 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
             return;
         }
         whenJoined(() -> {
-            node.clusterManager().fireLeftCluster(other, false);
             Running now = running;
+            if (now != null && now.members().isMember(other)) {
+                // held back during a merge, and the node is a member again by now
+                return;
+            }
+            node.clusterManager().fireLeftCluster(other, false);
             if (now != null && !senior && now.members().isLocalSenior()) {
                 senior = true;
                 node.clusterManager().fireMarkedAsSeniorClusterMember();

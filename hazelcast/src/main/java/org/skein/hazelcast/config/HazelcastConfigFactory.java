@@ -4,9 +4,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.GlobalSerializerConfig;
 import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.nio.serialization.StreamSerializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -110,10 +112,10 @@ public final class HazelcastConfigFactory {
     }
 
     /** Adds the plugin's serializer for Java objects in place of Hazelcast's own Java serialization. */
-    public static void useSerializer(Config config, Object serializer, com.hazelcast.config.JavaSerializationFilterConfig filter) {
+    public static void useSerializer(Config config, StreamSerializer<Object> serializer, JavaSerializationFilterConfig filter) {
         config.getSerializationConfig()
                 .setGlobalSerializerConfig(new GlobalSerializerConfig()
-                        .setImplementation((com.hazelcast.nio.serialization.Serializer) serializer)
+                        .setImplementation(serializer)
                         .setOverrideJavaSerialization(true))
                 .setJavaSerializationFilterConfig(filter);
     }
