@@ -44,9 +44,10 @@ final class TwoMembers implements AutoCloseable {
         HazelcastClusterStrategy secondStrategy = join(second);
         strategies = List.of(firstStrategy, secondStrategy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (first.clusterManager().getNodesInfo().size() < 2) {
+        // both members in, and every partition migrated: key ownership is settled
+        while (first.clusterManager().getNodesInfo().size() < 2 || !firstMember().getPartitionService().isClusterSafe()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the two members did not meet");
+                throw new IllegalStateException("the two members did not meet, or their partitions did not settle");
             }
             Thread.onSpinWait();
         }

@@ -140,9 +140,9 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
             if (instance == null) {
                 return false;
             }
-            Running started = new Running(generation, instance, new Members(instance.getCluster()),
-                    new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR),
-                            new Members(instance.getCluster()), localNode),
+            Members members = new Members(instance.getCluster());
+            Running started = new Running(generation, instance, members,
+                    new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode),
                     new CacheStatsStore(instance.getMap(CacheStatsStore.MAP_NAME)), new ConcurrentHashMap<>());
             refuseDuplicateNodeId(started);
             running = started;
