@@ -187,6 +187,21 @@ public final class RoutingTable {
         return false;
     }
 
+    /**
+     * Delivers a packet (its {@code to} left as it is) to every available session of a user.
+     *
+     * @return how many sessions it went to
+     */
+    public int routeToAvailable(String bareJid, Packet packet) {
+        int count = 0;
+        for (Map.Entry<JID, ClientRoute> route : routesOf(bareJid).entrySet()) {
+            if (route.getValue().available() && routeToFullJid(route.getKey(), packet)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Sets (or clears, with {@code null}) the router for routes on other nodes. */
     public void setRemotePacketRouter(RemotePacketRouter router) {
         this.remotePacketRouter = router;

@@ -22,6 +22,7 @@ public final class LocalClientSession implements ClientSession {
     private volatile Presence presence;
     private volatile boolean initialPresenceSent;
     private volatile boolean rosterRequested;
+    private volatile boolean offlineMessagesDelivered;
     private volatile boolean closed;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
@@ -94,6 +95,15 @@ public final class LocalClientSession implements ClientSession {
 
     public void setRosterRequested(boolean requested) {
         this.rosterRequested = requested;
+    }
+
+    /** Whether the user's offline messages were delivered to this session. */
+    public boolean isOfflineMessagesDelivered() {
+        return offlineMessagesDelivered;
+    }
+
+    public void setOfflineMessagesDelivered(boolean delivered) {
+        this.offlineMessagesDelivered = delivered;
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
+import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -144,6 +145,37 @@ public final class SessionManager {
             }
         }
         return sessions;
+    }
+
+    /**
+     * The current presence of each available session of a user, anywhere in the cluster: local
+     * sessions' own, other nodes' from {@value #INFO_CACHE} (no round trip).
+     */
+    public List<Presence> availablePresences(String bareJid) {
+        List<Presence> presences = new ArrayList<>();
+        for (Map.Entry<JID, ClientRoute> route : routingTable.routesOf(bareJid).entrySet()) {
+            if (!route.getValue().available()) {
+                continue;
+            }
+            LocalClientSession local = routingTable.localSession(route.getKey());
+            if (local != null) {
+                if (local.isAvailable()) {
+                    presences.add(local.presence());
+                }
+                continue;
+            }
+            SessionInfo info = sessionInfo.get(route.getKey().toString());
+            if (info != null && !info.presenceXml().isEmpty()) {
+                try {
+                    Presence presence = (Presence) StanzaParser.parsePacket(info.presenceXml());
+                    presence.setFrom(route.getKey());
+                    presences.add(presence);
+                } catch (RuntimeException e) {
+                    LOG.debug("Unreadable presence of {} in {}", route.getKey(), INFO_CACHE, e);
+                }
+            }
+        }
+        return presences;
     }
 
     /** The session info of a full JID (any node), or {@code null}. */
