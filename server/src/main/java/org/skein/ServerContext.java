@@ -6,7 +6,11 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
+import org.skein.offline.OfflineMessageStore;
 import org.skein.plugin.PluginManager;
+import org.skein.roster.RosterStore;
+import org.skein.storage.Database;
+import org.skein.user.UserManager;
 
 /**
  * The services of one node. A node is an ordinary object (several can run in one JVM), so code that
@@ -34,6 +38,18 @@ public interface ServerContext {
     ClusterManager clusterManager();
 
     PluginManager pluginManager();
+
+    /** The node's database (started with the node). */
+    Database database();
+
+    /** The node's accounts. */
+    UserManager userManager();
+
+    /** Where rosters are stored; blocks on I/O. */
+    RosterStore rosterStore();
+
+    /** Where messages for offline users wait; blocks on I/O. */
+    OfflineMessageStore offlineMessageStore();
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();

@@ -17,7 +17,14 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
+import org.skein.offline.OfflineMessageStore;
 import org.skein.plugin.PluginManager;
+import org.skein.roster.RosterStore;
+import org.skein.storage.Database;
+import org.skein.storage.JdbcOfflineMessageStore;
+import org.skein.storage.JdbcRosterStore;
+import org.skein.storage.JdbcUserStore;
+import org.skein.user.UserManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +36,13 @@ import org.slf4j.LoggerFactory;
  * <p>A node lives in a home folder:
  * <pre>
  *   conf/skein.properties   the configuration (optional)
- *   data/                   the node id and, later, the embedded database
+ *   data/                   the node id and the embedded database (data/db/)
  *   plugins/                plugin jars, watched while the node runs
  *   work/                   unpacked plugins (scratch, recreated at start)
  * </pre>
  *
- * <p>Start order: cluster event dispatcher, plugins, clustering (if enabled); stop order is the
- * reverse. {@link #stop()} is idempotent and is also what {@link #close()} does.
+ * <p>Start order: database, cluster event dispatcher, plugins, clustering (if enabled); stop order
+ * is the reverse. {@link #stop()} is idempotent and is also what {@link #close()} does.
  */
 public final class XmppServer implements ServerContext, AutoCloseable {
 
@@ -51,6 +58,10 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final CacheFactory cacheFactory;
     private final ClusterManager clusterManager;
     private final PluginManager pluginManager;
+    private final Database database;
+    private final UserManager userManager;
+    private final RosterStore rosterStore;
+    private final OfflineMessageStore offlineMessageStore;
     private final Object lifecycle = new Object();
     private boolean started;
     private boolean stopped;
@@ -80,8 +91,12 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
         this.cacheFactory = new CacheFactory(nodeId, config, () -> this, taskExecutor, clock, Ticker.systemTicker());
         this.clusterManager = new ClusterManager(nodeId, config, cacheFactory);
+        this.database = new Database(config, this.home.resolve("data"), name);
+        this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
+        this.rosterStore = new JdbcRosterStore(database);
+        this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
-                config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)));
+                config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -94,6 +109,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             LOG.info("Starting Skein {} node {} in {}", version, nodeId, home);
             try {
                 Files.createDirectories(home.resolve("data"));
+                database.start();
                 clusterManager.start();
                 pluginManager.start();
                 Duration statsInterval = config.getDuration("cache.stats.interval", Duration.ofSeconds(10));
@@ -130,6 +146,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 taskExecutor.awaitTermination(10, TimeUnit.SECONDS);
             });
             quietly("close caches", cacheFactory::close);
+            quietly("close the database", database::close);
             LOG.info("Node {} stopped", nodeId);
         }
     }
@@ -180,6 +197,26 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public PluginManager pluginManager() {
         return pluginManager;
+    }
+
+    @Override
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public UserManager userManager() {
+        return userManager;
+    }
+
+    @Override
+    public RosterStore rosterStore() {
+        return rosterStore;
+    }
+
+    @Override
+    public OfflineMessageStore offlineMessageStore() {
+        return offlineMessageStore;
     }
 
     @Override

@@ -1,0 +1,129 @@
+package org.skein.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.skein.auth.ScramAlgorithm;
+import org.skein.auth.ScramCredentials;
+import org.skein.offline.OfflineMessage;
+import org.skein.roster.RosterItem;
+import org.skein.roster.Subscription;
+import org.skein.user.User;
+import org.skein.user.UserAlreadyExistsException;
+import org.skein.user.UserNotFoundException;
+
+/** What the JDBC stores do, run against each database Skein supports. */
+abstract class AbstractStorageTest {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+
+    /** A started database with an empty schema. */
+    abstract Database database();
+
+    private JdbcUserStore users() {
+        return new JdbcUserStore(database(), CLOCK);
+    }
+
+    private static List<ScramCredentials> credentials(String password) {
+        return List.of(ScramCredentials.derive(ScramAlgorithm.SHA_1, password, 4096),
+                ScramCredentials.derive(ScramAlgorithm.SHA_256, password, 4096));
+    }
+
+    @Test
+    void accountsAreCreatedFoundListedAndDeleted() throws Exception {
+        JdbcUserStore store = users();
+        User alice = store.create("alice", credentials("secret"), "Alice", "alice@example.com");
+        store.create("bob", credentials("hunter2"), "", "");
+
+        assertThat(alice.created()).isEqualTo(CLOCK.instant());
+        assertThat(store.find("alice")).contains(alice);
+        assertThat(store.find("carol")).isEmpty();
+        assertThat(store.usernames(0, 10)).containsExactly("alice", "bob");
+        assertThat(store.usernames(1, 10)).containsExactly("bob");
+        assertThat(store.count()).isEqualTo(2);
+        assertThatThrownBy(() -> store.create("alice", credentials("x"), "", ""))
+                .isInstanceOf(UserAlreadyExistsException.class);
+
+        store.delete("bob");
+        assertThat(store.find("bob")).isEmpty();
+        assertThatThrownBy(() -> store.delete("bob")).isInstanceOf(UserNotFoundException.class);
+    }
+
+    @Test
+    void credentialsAreKeptPerHashFunctionAndReplacedOnPasswordChange() throws Exception {
+        JdbcUserStore store = users();
+        store.create("alice", credentials("secret"), "", "");
+
+        ScramCredentials sha256 = store.credentials("alice", ScramAlgorithm.SHA_256).orElseThrow();
+        assertThat(sha256.matches("secret")).isTrue();
+        assertThat(sha256.matches("wrong")).isFalse();
+        assertThat(store.credentials("alice", ScramAlgorithm.SHA_1).orElseThrow().matches("secret")).isTrue();
+
+        store.setCredentials("alice", credentials("changed"));
+        assertThat(store.credentials("alice", ScramAlgorithm.SHA_256).orElseThrow().matches("changed")).isTrue();
+        assertThat(store.credentials("alice", ScramAlgorithm.SHA_256).orElseThrow().matches("secret")).isFalse();
+        assertThatThrownBy(() -> store.setCredentials("nobody", credentials("x"))).isInstanceOf(UserNotFoundException.class);
+        assertThat(store.credentials("nobody", ScramAlgorithm.SHA_1)).isEmpty();
+    }
+
+    @Test
+    void rosterItemsAreStoredUpdatedAndRemoved() throws Exception {
+        users().create("alice", credentials("secret"), "", "");
+        JdbcRosterStore store = new JdbcRosterStore(database());
+        RosterItem bob = new RosterItem("bob@example.com", "Bob", Set.of("Friends", "Work"), Subscription.NONE, true, false);
+        store.put("alice", bob);
+        store.put("alice", new RosterItem("carol@example.com", "", Set.of(), Subscription.BOTH, false, false));
+
+        assertThat(store.items("alice")).containsExactly(bob,
+                new RosterItem("carol@example.com", "", Set.of(), Subscription.BOTH, false, false));
+
+        RosterItem updated = bob.withSubscription(Subscription.TO, false, true).withNameAndGroups("Bobby", Set.of("Family"));
+        store.put("alice", updated);
+        assertThat(store.find("alice", "bob@example.com")).contains(updated);
+
+        assertThat(store.remove("alice", "bob@example.com")).isTrue();
+        assertThat(store.remove("alice", "bob@example.com")).isFalse();
+        assertThat(store.items("alice")).extracting(RosterItem::jid).containsExactly("carol@example.com");
+        assertThat(store.items("nobody")).isEmpty();
+    }
+
+    @Test
+    void offlineMessagesAreTakenOnceInOrderAndBounded() throws Exception {
+        users().create("bob", credentials("secret"), "", "");
+        JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 3);
+        for (int i = 1; i <= 3; i++) {
+            assertThat(store.store("bob", CLOCK.instant().plusSeconds(i), "<message><body>" + i + "</body></message>")).isTrue();
+        }
+        assertThat(store.store("bob", CLOCK.instant(), "<message><body>4</body></message>")).isFalse();
+        assertThat(store.count("bob")).isEqualTo(3);
+
+        List<OfflineMessage> taken = store.takeAll("bob");
+        assertThat(taken).extracting(OfflineMessage::stanza).containsExactly(
+                "<message><body>1</body></message>", "<message><body>2</body></message>", "<message><body>3</body></message>");
+        assertThat(taken.get(0).stamp()).isEqualTo(CLOCK.instant().plusSeconds(1));
+        assertThat(store.takeAll("bob")).isEmpty();
+        assertThat(store.count("bob")).isZero();
+    }
+
+    @Test
+    void deletingAnAccountDeletesItsRosterAndOfflineMessages() throws Exception {
+        JdbcUserStore users = users();
+        users.create("alice", credentials("secret"), "", "");
+        JdbcRosterStore rosters = new JdbcRosterStore(database());
+        JdbcOfflineMessageStore offline = new JdbcOfflineMessageStore(database(), 10);
+        rosters.put("alice", new RosterItem("bob@example.com", "Bob", Set.of("G"), Subscription.BOTH, false, false));
+        offline.store("alice", CLOCK.instant(), "<message/>");
+
+        users.delete("alice");
+        users.create("alice", credentials("again"), "", "");
+
+        assertThat(rosters.items("alice")).isEmpty();
+        assertThat(offline.count("alice")).isZero();
+    }
+}
