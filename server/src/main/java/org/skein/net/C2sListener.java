@@ -107,7 +107,7 @@ public final class C2sListener implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
         }
-        registry.closeAll();
+        registry.closeAll(3000);
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(100, 3000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }

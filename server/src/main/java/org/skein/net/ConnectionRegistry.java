@@ -21,10 +21,21 @@ final class ConnectionRegistry {
         return connections.size();
     }
 
-    /** Sends {@code system-shutdown} to every connection and closes it. */
-    void closeAll() {
+    /**
+     * Sends {@code system-shutdown} to every connection and closes it, waiting (at most
+     * {@code timeoutMillis} in all) until the goodbyes are written: the event loops may be shut down
+     * only after that, or they would close the channels first.
+     */
+    void closeAll(long timeoutMillis) {
         for (NettyClientConnection connection : connections) {
             connection.closeWithError(StreamError.Condition.system_shutdown, "The server is shutting down");
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        for (NettyClientConnection connection : connections) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0 || !connection.closeFuture().awaitUninterruptibly(left)) {
+                return;
+            }
         }
     }
 }

@@ -150,6 +150,11 @@ final class NettyClientConnection implements ClientConnection {
         onLoop(decoder::resume);
     }
 
+    /** Completes when the channel is closed. */
+    io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
+    }
+
     @Override
     public void closeWithError(StreamError.Condition condition, String text) {
         closeAfter(StreamWriter.error(condition, text) + StreamWriter.end());

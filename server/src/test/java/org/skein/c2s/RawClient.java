@@ -23,6 +23,7 @@ final class RawClient implements AutoCloseable {
     private final OutputStream out;
     private final StringBuilder received = new StringBuilder();
     private boolean closedByServer;
+    private String closeReason = "";
 
     RawClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
@@ -80,6 +81,9 @@ final class RawClient implements AutoCloseable {
             }
             readSome();
         }
+        if (!closeReason.isEmpty()) {
+            received.append("[reset: ").append(closeReason).append(']');
+        }
         return received.toString();
     }
 
@@ -116,6 +120,7 @@ final class RawClient implements AutoCloseable {
             // nothing yet
         } catch (IOException e) {
             closedByServer = true;
+            closeReason = e.toString();
             return false;
         }
         return true;
