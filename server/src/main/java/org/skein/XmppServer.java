@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.skein.admin.AdminConsole;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -49,9 +50,10 @@ import org.slf4j.LoggerFactory;
  *   work/                   unpacked plugins (scratch, recreated at start)
  * </pre>
  *
- * <p>Start order: database, cluster event dispatcher, plugins, clustering (if enabled), then the
- * XMPP client listener (last, so clients only arrive at a ready node); stop order is the reverse: the
- * listener says {@code system-shutdown} to every client first. {@link #stop()} is idempotent and is also what {@link #close()} does.
+ * <p>Start order: database, cluster event dispatcher, plugins, admin console, clustering (if
+ * enabled), then the XMPP client listener (last, so clients only arrive at a ready node); stop order
+ * is the reverse: the listener says {@code system-shutdown} to every client first. {@link #stop()} is
+ * idempotent and is also what {@link #close()} does.
  */
 public final class XmppServer implements ServerContext, AutoCloseable {
 
@@ -72,6 +74,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
     private final XmppServices xmpp;
+    private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
     private boolean started;
     private boolean stopped;
@@ -109,6 +112,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 offlineMessageStore);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
+        this.adminConsole = new AdminConsole(this, clock);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -128,6 +132,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 if (statsInterval != null) {
                     scheduler.scheduleWithFixedDelay(this::publishCacheStats, 0, statsInterval.toMillis(), TimeUnit.MILLISECONDS);
                 }
+                adminConsole.start();
                 if (clusterManager.isClusteringEnabled()) {
                     clusterManager.startup();
                 }
@@ -150,6 +155,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             stopped = true;
             LOG.info("Stopping node {}", nodeId);
             quietly("close client connections", xmpp::stop);
+            quietly("stop the admin console", adminConsole::close);
             quietly("leave the cluster", clusterManager::shutdown);
             quietly("unload plugins", pluginManager::close);
             quietly("stop cluster events", clusterManager::close);
@@ -291,6 +297,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    /** The node's admin console (its {@link AdminConsole#port()} is -1 when it does not run). */
+    public AdminConsole adminConsole() {
+        return adminConsole;
     }
 
     /** The node's scheduler for periodic housekeeping (one thread; keep tasks short). */

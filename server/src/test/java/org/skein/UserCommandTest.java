@@ -23,8 +23,15 @@ class UserCommandTest {
         return code + ": " + out.toString(StandardCharsets.UTF_8).trim();
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void configureTheNode() throws java.io.IOException {
+        java.nio.file.Files.createDirectories(home.resolve("conf"));
+        java.nio.file.Files.writeString(home.resolve("conf").resolve("skein.properties"),
+                "admin.enabled=false\nxmpp.c2s.port=0\nxmpp.c2s.bindAddress=127.0.0.1\n");
+    }
+
     @Test
-    void createsListsChangesAndDeletesUsersWithoutAClient() throws java.io.IOException {
+    void createsListsChangesAndDeletesUsersWithoutAClient() {
         assertThat(run("", "add", "Alice", "secret")).isEqualTo("0: Created user alice");
         assertThat(run("from-stdin\n", "add", "bob", "-")).isEqualTo("0: Created user bob");
         assertThat(run("", "add", "alice", "again")).isEqualTo("1: Error: user 'alice' exists already");
@@ -34,10 +41,6 @@ class UserCommandTest {
         assertThat(run("", "delete", "bob")).isEqualTo("1: Error: user 'bob' does not exist");
         assertThat(run("", "frobnicate")).startsWith("2: Usage:");
 
-        java.nio.file.Files.createDirectories(home.resolve("conf"));
-        java.nio.file.Files.writeString(home.resolve("conf").resolve("skein.properties"),
-                "xmpp.c2s.port=0\nxmpp.c2s.bindAddress=127.0.0.1\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
         XmppServer node = new XmppServer(home);
         node.start();
         try {

@@ -17,16 +17,17 @@ import org.skein.testing.TestNodes;
 
 class XmppServerTest {
 
-    /** Every node a test starts listens on 127.0.0.1 and a free port. */
-    private static final Map<String, String> LOCAL_PORTS = Map.of("xmpp.c2s.port", "0", "xmpp.c2s.bindAddress", "127.0.0.1");
+    /** No listener on a fixed port: the admin console off, XMPP on a free port of 127.0.0.1. */
+    private static final Map<String, String> QUIET = Map.of(
+            "admin.enabled", "false", "xmpp.c2s.port", "0", "xmpp.c2s.bindAddress", "127.0.0.1");
 
     @TempDir
     Path dir;
 
-    private static Map<String, String> withLocalPorts(Map<String, String> config) {
-        Map<String, String> all = new java.util.HashMap<>(LOCAL_PORTS);
-        all.putAll(config);
-        return all;
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
     }
 
     @Test
@@ -45,10 +46,10 @@ class XmppServerTest {
     @Test
     void theNodeIdSurvivesARestart() {
         Path home = dir.resolve("node");
-        XmppServer first = new XmppServer(home, ServerConfig.inMemory(LOCAL_PORTS), Clock.systemUTC());
+        XmppServer first = new XmppServer(home, ServerConfig.inMemory(QUIET), Clock.systemUTC());
         first.start();
         first.stop();
-        XmppServer second = new XmppServer(home, ServerConfig.inMemory(LOCAL_PORTS), Clock.systemUTC());
+        XmppServer second = new XmppServer(home, ServerConfig.inMemory(QUIET), Clock.systemUTC());
         second.start();
         second.stop();
         assertThat(second.nodeId()).isEqualTo(first.nodeId());
@@ -57,14 +58,14 @@ class XmppServerTest {
 
     @Test
     void aConfiguredNodeIdWins() {
-        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(withLocalPorts(Map.of("node.id", "node-a"))), Clock.systemUTC());
+        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(with(QUIET, "node.id", "node-a")), Clock.systemUTC());
         assertThat(node.nodeId().value()).isEqualTo("node-a");
         node.stop();
     }
 
     @Test
     void stoppingLeavesNoThreadOfTheNodeBehind() {
-        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(withLocalPorts(Map.of("node.id", "thread-check", "cache.stats.interval", "50ms"))),
+        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(with(with(QUIET, "node.id", "thread-check"), "cache.stats.interval", "50ms")),
                 Clock.systemUTC());
         node.start();
         node.cacheFactory().doSynchronousClusterTask(n -> "warm up the task pool", true);

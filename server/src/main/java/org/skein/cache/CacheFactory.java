@@ -128,6 +128,14 @@ public final class CacheFactory implements AutoCloseable {
         return settings.resolve(requireName(name));
     }
 
+    /**
+     * The configuration key prefix of a cache: {@code cache.<name>} with the name in lower case and
+     * whitespace as {@code -}; append {@code .maxSize} or {@code .maxLifetime}.
+     */
+    public static String configKey(String cacheName) {
+        return CacheSettingsResolver.key(requireName(cacheName));
+    }
+
     /** Removes a cache from this node; the next {@link #createCache} with its name makes a new one. */
     public void destroyCache(String name) {
         synchronized (lifecycle) {

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -18,10 +17,10 @@ import java.util.function.Function;
  * The cache every caller holds: a {@link Cache} whose storage (its delegate) is swapped when the node
  * joins or leaves a cluster, so that references stay valid.
  *
- * <p>The swap is atomic and loses no write: every write holds a shared stamp of a
- * {@link StampedLock} for its duration, and the swap holds the exclusive stamp while it copies the
- * content (when asked to) and switches the delegate. Writers that arrive during a swap wait for it
- * and then write to the new delegate. Reads take no lock; during a swap they see the old content.
+ * <p>The swap is atomic and loses no write: every write is counted in a {@link SwapGuard} for its
+ * duration, and the swap waits until no write is in progress and keeps new ones out while it copies
+ * the content (when asked to) and switches the delegate. Writers that arrive during a swap wait for
+ * it and then write to the new delegate. Reads take no lock; during a swap they see the old content.
  *
  * <p>Entry listeners are registered here and moved to the new delegate on every swap, so a listener
  * keeps hearing of changes whichever storage is in use. Locks from {@link #getLock} unlock the
@@ -34,7 +33,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
 
     private final String name;
     private final boolean localOnly;
-    private final StampedLock swapLock = new StampedLock();
+    private final SwapGuard guard = new SwapGuard();
     private final Map<String, ListenerRegistration<K, V>> listeners = new ConcurrentHashMap<>();
     private volatile Cache<K, V> delegate;
 
@@ -61,7 +60,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
      * @return the storage that was in use until now
      */
     Cache<K, V> swap(Cache<K, V> newDelegate, boolean copyContent) {
-        long stamp = swapLock.writeLock();
+        guard.beginSwap();
         try {
             Cache<K, V> old = delegate;
             if (copyContent && !old.isEmpty()) {
@@ -75,7 +74,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
             delegate = newDelegate;
             return old;
         } finally {
-            swapLock.unlockWrite(stamp);
+            guard.endSwap();
         }
     }
 
@@ -126,7 +125,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
 
     @Override
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             ListenerRegistration<K, V> registration = new ListenerRegistration<>(listener, includeValues, includeLocal);
             registration.delegateId = delegate.addCacheEntryListener(listener, includeValues, includeLocal);
@@ -134,20 +133,20 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
             listeners.put(id, registration);
             return id;
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public void removeCacheEntryListener(String listenerId) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             ListenerRegistration<K, V> registration = listeners.remove(listenerId);
             if (registration != null) {
                 delegate.removeCacheEntryListener(registration.delegateId);
             }
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
@@ -193,125 +192,125 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
         return delegate.entrySet();
     }
 
-    // --- writes: a shared stamp, so that a swap waits for them ---
+    // --- writes: counted by the guard, so that a swap waits for them ---
 
     @Override
     public V put(K key, V value) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.put(key, value);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             delegate.putAll(entries);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.putIfAbsent(key, value);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V remove(Object key) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.remove(key);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public boolean remove(Object key, Object value) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.remove(key, value);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.replace(key, oldValue, newValue);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V replace(K key, V value) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.replace(key, value);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public void clear() {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             delegate.clear();
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.computeIfAbsent(key, mappingFunction);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.computeIfPresent(key, remappingFunction);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.compute(key, remappingFunction);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-        long stamp = swapLock.readLock();
+        int stripe = guard.enter();
         try {
             return delegate.merge(key, value, remappingFunction);
         } finally {
-            swapLock.unlockRead(stamp);
+            guard.exit(stripe);
         }
     }
 

@@ -23,7 +23,7 @@ class NodeShutdownTest {
 
     @Test
     void stoppingSaysSystemShutdownToClientsAndLeavesNoThreadBehind() throws Exception {
-        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(Map.of("node.id", "c2s-stop-check", "xmpp.c2s.port", "0",
+        XmppServer node = new XmppServer(dir, ServerConfig.inMemory(Map.of("node.id", "c2s-stop-check", "admin.enabled", "false", "xmpp.c2s.port", "0",
                 "xmpp.c2s.bindAddress", "127.0.0.1", "xmpp.sasl.plain.allowUnencrypted", "true")), Clock.systemUTC());
         node.start();
         node.userManager().createUser("alice", "secret", "", "");

@@ -40,6 +40,9 @@ public final class TestNodes implements AutoCloseable {
         values.put("xmpp.c2s.ioThreads", "1");
         values.put("xmpp.processing.threads", "2");
         values.put("auth.scram.iterations", "4096");
+        values.put("admin.enabled", "false");
+        values.put("admin.port", "0");
+        values.put("admin.bindAddress", "127.0.0.1");
         values.putAll(config);
         XmppServer node = new XmppServer(root.resolve(name), ServerConfig.inMemory(values), Clock.systemUTC());
         nodes.add(node);

@@ -32,6 +32,7 @@ public final class BenchNode {
     public static void main(String[] args) throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put("xmpp.c2s.port", "0");
+        config.put("admin.enabled", "false");
         config.put("xmpp.c2s.bindAddress", "127.0.0.1");
         config.put("xmpp.sasl.plain.allowUnencrypted", "true");
         config.put("xmpp.idleTimeout", "-1");

@@ -21,6 +21,7 @@ final class InProcessNode implements NodeHandle {
         home = Files.createTempDirectory("skein-bench-node");
         Map<String, String> config = new HashMap<>();
         config.put("xmpp.c2s.port", "0");
+        config.put("admin.enabled", "false");
         config.put("xmpp.c2s.bindAddress", "127.0.0.1");
         config.put("xmpp.sasl.plain.allowUnencrypted", "true");
         config.put("xmpp.idleTimeout", "-1");

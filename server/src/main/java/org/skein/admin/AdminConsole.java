@@ -1,0 +1,168 @@
+package org.skein.admin;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.MultipartConfigElement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.DefaultServlet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.skein.ServerContext;
+import org.skein.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's admin console: an embedded Jetty serving server-rendered pages (Thymeleaf, every string
+ * from the console's i18n bundles) to logged-in admins.
+ *
+ * <p>Keys: {@code admin.enabled} (true), {@code admin.port} (9090; 0 = any free port),
+ * {@code admin.bindAddress} (127.0.0.1: reach it through an SSH tunnel or set an address on
+ * purpose), {@code admin.session.timeout} (30m), {@code admin.users} and
+ * {@code admin.initialPassword} (see {@link AdminAccounts}), {@code admin.nodeStatusTimeout} (2s),
+ * {@code admin.maxUploadSize} (64MiB).
+ */
+public final class AdminConsole implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminConsole.class);
+
+    private final ServerContext node;
+    private final ServerConfig config;
+    private final AdminAccounts accounts;
+    private final LoginThrottle throttle;
+    private final PluginPages pluginPages;
+    private Server server;
+    private Templates templates;
+    private volatile int port = -1;
+
+    public AdminConsole(ServerContext node, Clock clock) {
+        this.node = node;
+        this.config = node.config();
+        this.accounts = new AdminAccounts(config, node.userManager());
+        this.throttle = new LoginThrottle(clock, 5, Duration.ofSeconds(2), Duration.ofMinutes(15));
+        this.pluginPages = new PluginPages(node.pluginManager());
+    }
+
+    public boolean isEnabled() {
+        return config.getBoolean("admin.enabled", true);
+    }
+
+    /** Starts the console if it is enabled; creates the first admin account from the configuration if asked to. */
+    public synchronized void start() throws Exception {
+        if (!isEnabled() || server != null) {
+            return;
+        }
+        accounts.bootstrap();
+        String host = config.get("admin.bindAddress", "127.0.0.1");
+        int wantedPort = config.getInt("admin.port", 9090);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
+        threads.setName("skein-admin-" + shortId());
+        threads.setDaemon(true);
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(wantedPort);
+        jetty.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        context.setContextPath("/");
+        Duration timeout = config.getDuration("admin.session.timeout", Duration.ofMinutes(30));
+        context.getSessionHandler().setMaxInactiveInterval((int) (timeout == null ? 1800 : timeout.toSeconds()));
+        context.getSessionHandler().setHttpOnly(true);
+        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN");
+        context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter(false)), "/*", EnumSet.of(DispatcherType.REQUEST));
+
+        ServletHolder staticFiles = new ServletHolder("static", DefaultServlet.class);
+        staticFiles.setInitParameter("dirAllowed", "false");
+        staticFiles.setInitParameter("pathInfoOnly", "true");
+        staticFiles.setInitParameter("cacheControl", "max-age=3600");
+        context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource("org/skein/admin/static/"));
+        context.addServlet(staticFiles, "/static/*");
+
+        ServletHolder pages = new ServletHolder("pages", new AdminServlet(node, this, pages()));
+        long maxUpload = config.getByteSize("admin.maxUploadSize", 64L * 1024 * 1024);
+        Path uploads = node.homeDirectory().resolve("work").resolve("uploads");
+        Files.createDirectories(uploads);
+        pages.getRegistration().setMultipartConfig(new MultipartConfigElement(uploads.toString(), maxUpload, maxUpload, 1024 * 1024));
+        context.addServlet(pages, "/");
+        jetty.setHandler(context);
+        templates = new Templates(context.getServletContext());
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            jetty.stop();
+            throw new org.skein.config.ConfigException(config.source() + ": the admin console cannot listen on " + host + ":" + wantedPort
+                    + " (keys admin.bindAddress, admin.port): " + e.getMessage(), e);
+        }
+        server = jetty;
+        port = connector.getLocalPort();
+        LOG.info("Admin console at http://{}:{}/", host, port);
+    }
+
+    private Map<String, AdminPage> pages() {
+        Map<String, AdminPage> pages = new LinkedHashMap<>();
+        pages.put("/", new DashboardPage());
+        pages.put("/clustering", new ClusteringPage());
+        pages.put("/caches", new CachesPage());
+        pages.put("/users", new UsersPage());
+        pages.put("/plugins", new PluginsPage());
+        pages.put("/plugin", new PluginPage());
+        return pages;
+    }
+
+    /** The port the console listens on, or -1 when it does not run. */
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public synchronized void close() {
+        Server jetty = server;
+        server = null;
+        port = -1;
+        if (jetty != null) {
+            try {
+                jetty.stop();
+            } catch (Exception e) {
+                LOG.warn("The admin console did not stop cleanly", e);
+            }
+        }
+    }
+
+    Templates templates() {
+        return templates;
+    }
+
+    AdminAccounts accounts() {
+        return accounts;
+    }
+
+    LoginThrottle throttle() {
+        return throttle;
+    }
+
+    PluginPages pluginPagesRegistry() {
+        return pluginPages;
+    }
+
+    private String shortId() {
+        String id = node.nodeId().value();
+        return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+}

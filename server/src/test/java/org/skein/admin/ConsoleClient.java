@@ -1,0 +1,95 @@
+package org.skein.admin;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A browser without a screen for console tests: cookies, no automatic redirects, the CSRF token of the last page. */
+final class ConsoleClient {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private final String base;
+    private final HttpClient http;
+    private String csrf = "";
+
+    ConsoleClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    HttpResponse<String> get(String path, String acceptLanguage) throws IOException, InterruptedException {
+        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept-Language", acceptLanguage)
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** POSTs a form with the CSRF token of the last page. */
+    HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
+        StringJoiner body = new StringJoiner("&");
+        body.add("csrf=" + enc(csrf));
+        form.forEach((k, v) -> body.add(enc(k) + "=" + enc(v)));
+        return postRaw(path, body.toString());
+    }
+
+    /** POSTs a form body exactly as given (no token added). */
+    HttpResponse<String> postRaw(String path, String body) throws IOException, InterruptedException {
+        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** POSTs a multipart form with one file field and the CSRF token. */
+    HttpResponse<String> upload(String path, String field, String fileName, byte[] content) throws IOException, InterruptedException {
+        String boundary = "----skein" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + content.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(content, 0, body, head.length, content.length);
+        System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
+        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** Opens the login page and logs in; returns the login POST's response. */
+    HttpResponse<String> login(String username, String password) throws IOException, InterruptedException {
+        get("/login");
+        return post("/login", Map.of("username", username, "password", password));
+    }
+
+    String csrf() {
+        return csrf;
+    }
+
+    private HttpResponse<String> remember(HttpResponse<String> response) {
+        Matcher m = CSRF.matcher(response.body());
+        if (m.find()) {
+            csrf = m.group(1);
+        }
+        return response;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
