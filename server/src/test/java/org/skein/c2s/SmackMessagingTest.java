@@ -173,6 +173,23 @@ class SmackMessagingTest {
     }
 
     @Test
+    void aFullOfflineStoreBouncesTheMessage() throws Exception {
+        try (NodeWithClients small = new NodeWithClients(Map.of("offline.maxPerUser", "1"))) {
+            String alice = small.newUser();
+            String bob = small.newUser();
+            XMPPTCPConnection a = small.clients.login(alice, "secret", "phone");
+            List<Message> inbox = inbox(a);
+            send(a, small.jid(bob), Message.Type.chat, "first");
+            send(a, small.jid(bob), Message.Type.chat, "second");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !inbox.isEmpty());
+            assertThat(inbox.get(0).getType()).isEqualTo(Message.Type.error);
+            assertThat(inbox.get(0).getBody()).isEqualTo("second");
+            assertThat(inbox.get(0).getError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
+            assertThat(small.node.offlineMessageStore().count(bob)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void twoResourcesOfOneUserAreBothBound() throws Exception {
         String bob = env.newUser();
         XMPPTCPConnection one = env.clients.login(bob, "secret", "one");
