@@ -113,6 +113,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
+        this.clusterManager.addListener(xmpp.clusterListener(), 10);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.skein.cache.CacheFactory;
+import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
@@ -113,6 +114,16 @@ final class XmppServices {
         }
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
+    }
+
+    /** Keeps the shared caches right across cluster changes: after leaving, this node's sessions are written back. */
+    ClusterEventListener clusterListener() {
+        return new ClusterEventListener() {
+            @Override
+            public void leftCluster() {
+                sessionManager.restoreLocalSessions();
+            }
+        };
     }
 
     private static String domain(ServerConfig config) {

@@ -117,6 +117,30 @@ public final class RoutingTable {
         }
     }
 
+    /**
+     * Writes the routes of every local session into the route caches again: after the node left a
+     * cluster its caches are fresh and empty, and only this node knows its own sessions.
+     */
+    public void restoreLocalRoutes() {
+        for (LocalClientSession session : localRoutes.values()) {
+            String full = session.address().toString();
+            String bare = session.address().toBareJID();
+            Lock lock = userSessions.getLock(bare);
+            lock.lock();
+            try {
+                userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+                HashSet<String> sessions = userSessions.get(bare);
+                if (sessions == null || !sessions.contains(full)) {
+                    HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
+                    copy.add(full);
+                    userSessions.put(bare, copy);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** The local session with this full JID, or {@code null}. */
     public LocalClientSession localSession(JID fullJid) {
         return localRoutes.get(fullJid.toString());

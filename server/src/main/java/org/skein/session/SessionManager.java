@@ -97,6 +97,19 @@ public final class SessionManager {
         return session;
     }
 
+    /**
+     * Restores this node's entries in the route caches and in {@value #INFO_CACHE} (after leaving a
+     * cluster, when the caches are local and empty again).
+     */
+    public void restoreLocalSessions() {
+        routingTable.restoreLocalRoutes();
+        for (LocalClientSession session : routingTable.localSessions()) {
+            sessionInfo.put(session.address().toString(), new SessionInfo(localNode,
+                    session.isAvailable() ? session.presence().toXML() : "", session.priority(),
+                    session.creationTime().toEpochMilli(), String.valueOf(session.connection().remoteAddress()), session.streamId()));
+        }
+    }
+
     /** Records a local session's new presence in its route and in {@value #INFO_CACHE}. */
     public void presenceChanged(LocalClientSession session, Presence presence) {
         session.setPresence(presence);

@@ -88,6 +88,14 @@ class TwoNodeRoutingTest {
                 XMPPTCPConnection aliceAgain = onOne.login("alice", "secret", "tablet");
                 Roster again = Roster.getInstanceFor(aliceAgain);
                 await().atMost(Duration.ofSeconds(10)).until(() -> again.getPresence(JidCreate.bareFrom("bob@localhost")).isAvailable());
+
+                // node two leaves: its caches are local and empty again, and it writes its own sessions back
+                two.clusterManager().shutdown();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !two.cacheFactory().isClustered()
+                        && two.routingTable().clientRoute(new JID("bob@localhost/desk")) != null);
+                assertThat(two.routingTable().clientRoute(new JID("alice@localhost/phone"))).isNull();
+                assertThat(two.sessionManager().getSessionInfo(new JID("bob@localhost/desk")).presenceXml()).contains("presence");
+                assertThat(two.sessionManager().routesOf("bob@localhost")).containsOnlyKeys(new JID("bob@localhost/desk"));
             }
         }
     }
