@@ -67,6 +67,7 @@ class TwoNodeRoutingTest {
                 assertThat(one.sessionManager().getUserSessionsCount(false)).isEqualTo(2);
                 assertThat(one.sessionManager().getUserSessionsCount(true)).isEqualTo(1);
 
+                await().atMost(Duration.ofSeconds(10)).until(() -> one.routingTable().clientRoute(new JID("bob@localhost/desk")).available());
                 List<Message> bobInbox = new CopyOnWriteArrayList<>();
                 bob.addAsyncStanzaListener(s -> bobInbox.add((Message) s), StanzaTypeFilter.MESSAGE);
                 alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("bob@localhost"))
