@@ -6,9 +6,17 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
+import org.skein.iq.IqRouter;
+import org.skein.message.MessageRouter;
+import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.plugin.PluginManager;
+import org.skein.presence.PresenceManager;
+import org.skein.roster.RosterManager;
 import org.skein.roster.RosterStore;
+import org.skein.routing.PacketRouter;
+import org.skein.routing.RoutingTable;
+import org.skein.session.SessionManager;
 import org.skein.storage.Database;
 import org.skein.user.UserManager;
 
@@ -50,6 +58,33 @@ public interface ServerContext {
 
     /** Where messages for offline users wait; blocks on I/O. */
     OfflineMessageStore offlineMessageStore();
+
+    /** The XMPP domain the node serves ({@code xmpp.domain}, default {@code localhost}). */
+    String xmppDomain();
+
+    /** Routes to client sessions (local sessions and the clustered route caches). */
+    RoutingTable routingTable();
+
+    /** The node's client sessions. */
+    SessionManager sessionManager();
+
+    /** Rosters, read through the clustered {@code rosters} cache. */
+    RosterManager rosterManager();
+
+    /** Presence broadcasts, probes and directed presence. */
+    PresenceManager presenceManager();
+
+    /** Message delivery by the rules of RFC 6121. */
+    MessageRouter messageRouter();
+
+    /** IQ routing; plugins may add {@link org.skein.iq.IqHandler}s here. */
+    IqRouter iqRouter();
+
+    /** Where the stanzas of local client sessions go. */
+    PacketRouter packetRouter();
+
+    /** Offline message storage and delivery. */
+    OfflineMessageManager offlineMessageManager();
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();

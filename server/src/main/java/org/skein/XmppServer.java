@@ -18,7 +18,15 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
+import org.skein.iq.IqRouter;
+import org.skein.message.MessageRouter;
+import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
+import org.skein.presence.PresenceManager;
+import org.skein.roster.RosterManager;
+import org.skein.routing.PacketRouter;
+import org.skein.routing.RoutingTable;
+import org.skein.session.SessionManager;
 import org.skein.plugin.PluginManager;
 import org.skein.roster.RosterStore;
 import org.skein.storage.Database;
@@ -43,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Start order: database, cluster event dispatcher, plugins, admin console, clustering (if
- * enabled); stop order is the reverse. {@link #stop()} is idempotent and is also what {@link #close()} does.
+ * enabled), then the XMPP client listener (last, so clients only arrive at a ready node); stop order
+ * is the reverse: the listener says {@code system-shutdown} to every client first. {@link #stop()} is
+ * idempotent and is also what {@link #close()} does.
  */
 public final class XmppServer implements ServerContext, AutoCloseable {
 
@@ -63,6 +73,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final XmppServices xmpp;
     private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
     private boolean started;
@@ -97,9 +108,12 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
+                offlineMessageStore);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
+        this.clusterManager.addListener(xmpp.clusterListener(), 10);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -123,6 +137,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 if (clusterManager.isClusteringEnabled()) {
                     clusterManager.startup();
                 }
+                xmpp.start();
             } catch (Exception e) {
                 LOG.error("Node {} failed to start", nodeId, e);
                 stop();
@@ -140,6 +155,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             }
             stopped = true;
             LOG.info("Stopping node {}", nodeId);
+            quietly("close client connections", xmpp::stop);
             quietly("stop the admin console", adminConsole::close);
             quietly("leave the cluster", clusterManager::shutdown);
             quietly("unload plugins", pluginManager::close);
@@ -167,6 +183,61 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not publish cache statistics", e);
         }
+    }
+
+    @Override
+    public String xmppDomain() {
+        return xmpp.domain();
+    }
+
+    @Override
+    public RoutingTable routingTable() {
+        return xmpp.routingTable();
+    }
+
+    @Override
+    public SessionManager sessionManager() {
+        return xmpp.sessionManager();
+    }
+
+    @Override
+    public RosterManager rosterManager() {
+        return xmpp.rosterManager();
+    }
+
+    @Override
+    public PresenceManager presenceManager() {
+        return xmpp.presenceManager();
+    }
+
+    @Override
+    public MessageRouter messageRouter() {
+        return xmpp.messageRouter();
+    }
+
+    @Override
+    public IqRouter iqRouter() {
+        return xmpp.iqRouter();
+    }
+
+    @Override
+    public PacketRouter packetRouter() {
+        return xmpp.packetRouter();
+    }
+
+    @Override
+    public OfflineMessageManager offlineMessageManager() {
+        return xmpp.offlineMessageManager();
+    }
+
+    /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
+    public int c2sPort() {
+        return xmpp.c2sPort();
+    }
+
+    /** The certificate clients see on STARTTLS (available once the node has started). */
+    public java.security.cert.X509Certificate tlsCertificate() {
+        return xmpp.tls() == null ? null : xmpp.tls().certificate();
     }
 
     @Override

@@ -91,6 +91,51 @@ public final class FakeServerContext implements ServerContext {
     }
 
     @Override
+    public String xmppDomain() {
+        return "localhost";
+    }
+
+    @Override
+    public org.skein.routing.RoutingTable routingTable() {
+        return null;
+    }
+
+    @Override
+    public org.skein.session.SessionManager sessionManager() {
+        return null;
+    }
+
+    @Override
+    public org.skein.roster.RosterManager rosterManager() {
+        return null;
+    }
+
+    @Override
+    public org.skein.presence.PresenceManager presenceManager() {
+        return null;
+    }
+
+    @Override
+    public org.skein.message.MessageRouter messageRouter() {
+        return null;
+    }
+
+    @Override
+    public org.skein.iq.IqRouter iqRouter() {
+        return null;
+    }
+
+    @Override
+    public org.skein.routing.PacketRouter packetRouter() {
+        return null;
+    }
+
+    @Override
+    public org.skein.offline.OfflineMessageManager offlineMessageManager() {
+        return null;
+    }
+
+    @Override
     public CacheFactory cacheFactory() {
         return null;
     }

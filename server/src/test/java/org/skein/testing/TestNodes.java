@@ -35,6 +35,11 @@ public final class TestNodes implements AutoCloseable {
         Map<String, String> values = new HashMap<>();
         values.put("cache.stats.interval", "-1");
         values.put("plugins.scanInterval", "100ms");
+        values.put("xmpp.c2s.port", "0");
+        values.put("xmpp.c2s.bindAddress", "127.0.0.1");
+        values.put("xmpp.c2s.ioThreads", "1");
+        values.put("xmpp.processing.threads", "2");
+        values.put("auth.scram.iterations", "4096");
         values.put("admin.enabled", "false");
         values.put("admin.port", "0");
         values.put("admin.bindAddress", "127.0.0.1");

@@ -1,0 +1,228 @@
+package org.skein;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.skein.cache.CacheFactory;
+import org.skein.cluster.ClusterEventListener;
+import org.skein.cluster.NodeID;
+import org.skein.config.ConfigException;
+import org.skein.config.ServerConfig;
+import org.skein.disco.DiscoInfoHandler;
+import org.skein.disco.DiscoItemsHandler;
+import org.skein.iq.IqRouter;
+import org.skein.iq.SessionIqHandler;
+import org.skein.message.MessageRouter;
+import org.skein.net.C2sListener;
+import org.skein.net.C2sSettings;
+import org.skein.offline.OfflineMessageManager;
+import org.skein.offline.OfflineMessageStore;
+import org.skein.ping.PingHandler;
+import org.skein.presence.PresenceManager;
+import org.skein.register.RegistrationHandler;
+import org.skein.roster.RosterIqHandler;
+import org.skein.roster.RosterManager;
+import org.skein.roster.RosterPusher;
+import org.skein.roster.RosterStore;
+import org.skein.roster.SubscriptionService;
+import org.skein.routing.RoutingTable;
+import org.skein.session.ClientStream;
+import org.skein.session.SessionManager;
+import org.skein.session.StreamSettings;
+import org.skein.user.UserManager;
+import org.skein.xmpp.Namespaces;
+import org.skein.xmpp.sasl.AuthFailureThrottle;
+import org.skein.xmpp.sasl.SaslMechanisms;
+import org.skein.xmpp.tls.TlsContext;
+import org.xmpp.packet.JID;
+
+/**
+ * The XMPP side of a node, wired together: routing table, sessions, rosters, presence, messages, IQ
+ * handlers and the client listener. Built with the node; {@link #start()} loads the TLS certificate
+ * and opens the port; {@link #stop()} closes every connection and stops the listener's threads.
+ */
+final class XmppServices {
+
+    static final String DOMAIN_KEY = "xmpp.domain";
+    static final String TLS_REQUIRED_KEY = "xmpp.tls.required";
+    static final String PLAIN_WITHOUT_TLS_KEY = "xmpp.sasl.plain.allowUnencrypted";
+    static final String MAX_AUTH_FAILURES_KEY = "xmpp.sasl.maxFailures";
+    static final String FAILURE_DELAY_KEY = "xmpp.sasl.failureDelay";
+    static final String FAILURE_DELAY_MAX_KEY = "xmpp.sasl.failureDelayMax";
+
+    private final ServerConfig config;
+    private final Path home;
+    private final String threadSuffix;
+    private final String domain;
+    private final RoutingTable routingTable;
+    private final SessionManager sessionManager;
+    private final RosterManager rosterManager;
+    private final PresenceManager presenceManager;
+    private final MessageRouter messageRouter;
+    private final IqRouter iqRouter;
+    private final OfflineMessageManager offlineMessageManager;
+    private final XmppPacketRouter packetRouter;
+    private final C2sSettings c2sSettings;
+    private final StreamSettings streamSettings;
+    private final SaslMechanisms mechanisms;
+    private final AuthFailureThrottle throttle;
+    private final RegistrationHandler registration;
+    private volatile TlsContext tls;
+    private volatile C2sListener listener;
+
+    XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+        this.config = config;
+        this.home = home;
+        this.threadSuffix = threadSuffix;
+        this.domain = domain(config);
+        JID serverJid = new JID(null, domain, null, true);
+        this.c2sSettings = C2sSettings.from(config);
+        boolean registrationEnabled = config.getBoolean(RegistrationHandler.ENABLED_KEY, false);
+        int maxFailures = config.getInt(MAX_AUTH_FAILURES_KEY, 3);
+        if (maxFailures < 1) {
+            throw new ConfigException(config.source() + ": key '" + MAX_AUTH_FAILURES_KEY + "' is '" + maxFailures
+                    + "', expected a positive number");
+        }
+        this.streamSettings = new StreamSettings(domain, true, config.getBoolean(TLS_REQUIRED_KEY, false), registrationEnabled, maxFailures);
+        Duration delay = nonNull(config, FAILURE_DELAY_KEY, Duration.ofSeconds(1));
+        Duration maxDelay = nonNull(config, FAILURE_DELAY_MAX_KEY, Duration.ofSeconds(30));
+        this.throttle = new AuthFailureThrottle(caches, delay, maxDelay);
+        this.mechanisms = new SaslMechanisms(users, domain, config.getBoolean(PLAIN_WITHOUT_TLS_KEY, false),
+                config.getInt(UserManager.ITERATIONS_KEY, 4096));
+
+        this.routingTable = new RoutingTable(nodeId, caches);
+        this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
+        this.rosterManager = new RosterManager(rosterStore, caches);
+        RosterPusher pusher = new RosterPusher(routingTable);
+        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
+        this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
+        this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
+                offlineMessageManager, caches);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager);
+        this.iqRouter = new IqRouter(domain, routingTable, users);
+        this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
+        iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
+        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
+        iqRouter.addHandler(new DiscoItemsHandler(serverJid));
+        iqRouter.addHandler(new PingHandler(serverJid));
+        iqRouter.addHandler(new SessionIqHandler(serverJid));
+        if (registrationEnabled) {
+            iqRouter.addHandler(registration);
+        }
+        this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
+        sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
+    }
+
+    /** Keeps the shared caches right across cluster changes: after leaving, this node's sessions are written back. */
+    ClusterEventListener clusterListener() {
+        return new ClusterEventListener() {
+            @Override
+            public void leftCluster() {
+                sessionManager.restoreLocalSessions();
+            }
+        };
+    }
+
+    private static String domain(ServerConfig config) {
+        String value = config.get(DOMAIN_KEY, "localhost").trim();
+        try {
+            String prepped = JID.domainprep(value);
+            if (prepped == null || prepped.isEmpty() || prepped.contains("@") || prepped.contains("/")) {
+                throw new IllegalArgumentException("not a domain");
+            }
+            return prepped;
+        } catch (RuntimeException e) {
+            throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
+                    + "', expected a domain name such as example.org or localhost");
+        }
+    }
+
+    private static Duration nonNull(ServerConfig config, String key, Duration defaultValue) {
+        Duration value = config.getDuration(key, defaultValue);
+        if (value == null) {
+            throw new ConfigException(config.source() + ": key '" + key + "' is '-1', expected a duration such as 1s");
+        }
+        return value;
+    }
+
+    private List<String> serverFeatures() {
+        List<String> features = new ArrayList<>();
+        features.add(Namespaces.DISCO_INFO);
+        features.add(Namespaces.DISCO_ITEMS);
+        features.add(Namespaces.PING);
+        features.add(Namespaces.ROSTER);
+        features.add("msgoffline");
+        features.add(Namespaces.DELAY);
+        if (registration.isEnabled()) {
+            features.add(Namespaces.REGISTER);
+        }
+        return features;
+    }
+
+    /** Loads the certificate and starts listening for clients. */
+    void start() {
+        tls = TlsContext.load(config, home, domain);
+        C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
+                mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+        listener = created;
+        created.start();
+    }
+
+    /** Says goodbye to every client and stops the listener. */
+    void stop() {
+        C2sListener current = listener;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    String domain() {
+        return domain;
+    }
+
+    RoutingTable routingTable() {
+        return routingTable;
+    }
+
+    SessionManager sessionManager() {
+        return sessionManager;
+    }
+
+    RosterManager rosterManager() {
+        return rosterManager;
+    }
+
+    PresenceManager presenceManager() {
+        return presenceManager;
+    }
+
+    MessageRouter messageRouter() {
+        return messageRouter;
+    }
+
+    IqRouter iqRouter() {
+        return iqRouter;
+    }
+
+    OfflineMessageManager offlineMessageManager() {
+        return offlineMessageManager;
+    }
+
+    XmppPacketRouter packetRouter() {
+        return packetRouter;
+    }
+
+    /** The client port (the chosen one when configured as 0), or -1 when not listening. */
+    int c2sPort() {
+        C2sListener current = listener;
+        return current == null ? -1 : current.port();
+    }
+
+    /** The TLS context (after start). */
+    TlsContext tls() {
+        return tls;
+    }
+}

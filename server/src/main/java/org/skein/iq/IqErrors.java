@@ -1,0 +1,34 @@
+package org.skein.iq;
+
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
+
+/** Builds IQ replies: results and errors of RFC 6120 section 8.3. */
+public final class IqErrors {
+
+    private IqErrors() {
+    }
+
+    /** A result for a request, from whoever it was addressed to ({@code serverJid} if it had no {@code to}). */
+    public static IQ result(IQ request, JID serverJid) {
+        IQ reply = IQ.createResultIQ(request);
+        if (request.getTo() == null) {
+            reply.setFrom(serverJid);
+        }
+        return reply;
+    }
+
+    /** An error reply that carries the request's child element, as RFC 6120 allows. */
+    public static IQ error(IQ request, PacketError.Condition condition, JID serverJid) {
+        IQ reply = IQ.createResultIQ(request);
+        if (request.getTo() == null) {
+            reply.setFrom(serverJid);
+        }
+        if (request.getChildElement() != null) {
+            reply.setChildElement(request.getChildElement().createCopy());
+        }
+        reply.setError(condition);
+        return reply;
+    }
+}

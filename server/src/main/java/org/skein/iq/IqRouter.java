@@ -1,0 +1,140 @@
+package org.skein.iq;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.dom4j.Element;
+import org.skein.routing.RoutingTable;
+import org.skein.session.LocalClientSession;
+import org.skein.user.UserManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
+
+/**
+ * Routes IQs (RFC 6120 section 8.2.3 and RFC 6121 section 8.5):
+ * <ul>
+ *   <li>to the server (no {@code to}, or the domain): the {@link IqHandler} of the child's namespace,
+ *       else {@code service-unavailable};</li>
+ *   <li>to a user's bare JID: answered by the server on the user's behalf, by a handler that
+ *       {@linkplain IqHandler#answersForUsers() answers for users}, else {@code service-unavailable}
+ *       (also for unknown users);</li>
+ *   <li>to a full JID: delivered to that session, else {@code service-unavailable};</li>
+ *   <li>to another domain: {@code remote-server-not-found}.</li>
+ * </ul>
+ * A request must carry an id and exactly one child element ({@code bad-request} otherwise). Results
+ * and errors are only ever delivered, never answered. Thread-safe.
+ */
+public final class IqRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IqRouter.class);
+
+    private final String domain;
+    private final JID serverJid;
+    private final RoutingTable routingTable;
+    private final UserManager users;
+    private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
+
+    public IqRouter(String domain, RoutingTable routingTable, UserManager users) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.serverJid = new JID(null, domain, null, true);
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.users = Objects.requireNonNull(users, "users");
+    }
+
+    /**
+     * Adds a handler (plugins may add their own).
+     *
+     * @throws IllegalStateException if another handler has the namespace
+     */
+    public void addHandler(IqHandler handler) {
+        IqHandler previous = handlers.putIfAbsent(handler.namespace(), handler);
+        if (previous != null && previous != handler) {
+            throw new IllegalStateException("an IQ handler for " + handler.namespace() + " exists already");
+        }
+    }
+
+    public void removeHandler(IqHandler handler) {
+        handlers.remove(handler.namespace(), handler);
+    }
+
+    /** Whether a handler answers this namespace (for disco features). */
+    public boolean hasHandler(String namespace) {
+        return handlers.containsKey(namespace);
+    }
+
+    /** Routes an IQ a local client sent ({@code from} stamped). */
+    public void route(IQ iq, LocalClientSession session) {
+        IQ.Type type = iq.getType();
+        if (type == null) {
+            reply(session, IqErrors.error(iq, PacketError.Condition.bad_request, serverJid));
+            return;
+        }
+        JID to = iq.getTo();
+        boolean request = type == IQ.Type.get || type == IQ.Type.set;
+        if (request && (iq.getID() == null || iq.getElement().elements().size() != 1)) {
+            reply(session, IqErrors.error(iq, PacketError.Condition.bad_request, serverJid));
+            return;
+        }
+        if (to == null || (to.getNode() == null && to.getResource() == null && domain.equals(to.getDomain()))) {
+            if (request) {
+                handle(iq, session, false);
+            }
+            return;
+        }
+        if (!domain.equals(to.getDomain())) {
+            if (request) {
+                reply(session, IqErrors.error(iq, PacketError.Condition.remote_server_not_found, serverJid));
+            }
+            return;
+        }
+        if (to.getResource() != null) {
+            if (!routingTable.routeToFullJid(to, iq) && request) {
+                reply(session, IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
+            }
+            return;
+        }
+        if (!request) {
+            return; // responses to a bare JID have no one to go to
+        }
+        if (to.getNode() == null || (!to.toBareJID().equals(session.address().toBareJID()) && !exists(to.getNode()))) {
+            reply(session, IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
+            return;
+        }
+        handle(iq, session, true);
+    }
+
+    private void handle(IQ iq, LocalClientSession session, boolean forUser) {
+        Element child = iq.getChildElement();
+        IqHandler handler = child == null ? null : handlers.get(child.getNamespaceURI());
+        if (handler == null || (forUser && !handler.answersForUsers())) {
+            reply(session, IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
+            return;
+        }
+        IQ reply;
+        try {
+            reply = handler.handle(iq, session);
+        } catch (RuntimeException e) {
+            LOG.warn("IQ handler {} failed on {}", handler.namespace(), iq.toXML(), e);
+            reply = IqErrors.error(iq, PacketError.Condition.internal_server_error, serverJid);
+        }
+        if (reply != null) {
+            reply(session, reply);
+        }
+    }
+
+    private boolean exists(String username) {
+        try {
+            return users.exists(username);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void reply(LocalClientSession session, IQ reply) {
+        reply.setTo(session.address());
+        session.deliver(reply);
+    }
+}

@@ -1,0 +1,141 @@
+package org.skein.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.skein.offline.OfflineMessageManager;
+import org.skein.routing.ClientRoute;
+import org.skein.routing.RoutingTable;
+import org.skein.user.UserManager;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.PacketError;
+
+/**
+ * Delivers messages by the rules of RFC 6121 section 8.5:
+ * <ul>
+ *   <li><b>Full JID</b> of a connected resource: delivered to it. No such resource: {@code chat} and
+ *       {@code normal} are handled as if sent to the bare JID; {@code headline} and {@code error} are
+ *       dropped; {@code groupchat} bounces with {@code service-unavailable}.</li>
+ *   <li><b>Bare JID</b>: only available resources with a non-negative priority are candidates.
+ *       {@code chat} and {@code normal} go to the resources with the highest priority; when several
+ *       share it, <em>every one of them</em> gets the message (Skein's policy: no message is hidden
+ *       from a device the user is looking at). {@code headline} goes to all candidates.
+ *       {@code groupchat} bounces; {@code error} is dropped.</li>
+ *   <li>No candidate: {@code chat} and {@code normal} are kept offline (a full store bounces with
+ *       {@code service-unavailable}); {@code headline} and {@code error} are dropped.</li>
+ *   <li>An unknown user or the server itself: {@code service-unavailable}; another domain:
+ *       {@code remote-server-not-found} (there are no server-to-server links yet).</li>
+ * </ul>
+ * An error is never answered with an error. Thread-safe; may block on the user and offline stores
+ * (only when the recipient has no session).
+ */
+public final class MessageRouter {
+
+    private final String domain;
+    private final JID serverJid;
+    private final RoutingTable routingTable;
+    private final UserManager users;
+    private final OfflineMessageManager offline;
+
+    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.serverJid = new JID(null, domain, null, true);
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.users = Objects.requireNonNull(users, "users");
+        this.offline = Objects.requireNonNull(offline, "offline");
+    }
+
+    /** Routes a message whose {@code from} is set (a client's full JID, or the server). */
+    public void route(Message message) {
+        JID to = message.getTo();
+        Message.Type type = message.getType();
+        if (to == null || (to.getNode() == null && domain.equals(to.getDomain()))) {
+            if (type != Message.Type.error && type != Message.Type.headline) {
+                bounce(message, PacketError.Condition.service_unavailable);
+            }
+            return;
+        }
+        if (!domain.equals(to.getDomain())) {
+            bounce(message, PacketError.Condition.remote_server_not_found);
+            return;
+        }
+        if (to.getResource() != null) {
+            if (routingTable.routeToFullJid(to, message)) {
+                return;
+            }
+            if (type == Message.Type.headline || type == Message.Type.error) {
+                return;
+            }
+            if (type == Message.Type.groupchat) {
+                bounce(message, PacketError.Condition.service_unavailable);
+                return;
+            }
+        }
+        routeToBareJid(message, to.toBareJID(), type);
+    }
+
+    private void routeToBareJid(Message message, String bareJid, Message.Type type) {
+        if (type == Message.Type.error) {
+            return;
+        }
+        if (type == Message.Type.groupchat) {
+            bounce(message, PacketError.Condition.service_unavailable);
+            return;
+        }
+        Map<JID, ClientRoute> routes = routingTable.routesOf(bareJid);
+        List<JID> targets = new ArrayList<>(2);
+        int best = Integer.MIN_VALUE;
+        for (Map.Entry<JID, ClientRoute> entry : routes.entrySet()) {
+            ClientRoute route = entry.getValue();
+            if (!route.available() || route.priority() < 0) {
+                continue;
+            }
+            if (type == Message.Type.headline) {
+                targets.add(entry.getKey());
+            } else if (route.priority() > best) {
+                best = route.priority();
+                targets.clear();
+                targets.add(entry.getKey());
+            } else if (route.priority() == best) {
+                targets.add(entry.getKey());
+            }
+        }
+        int delivered = 0;
+        for (JID target : targets) {
+            if (routingTable.routeToFullJid(target, message)) {
+                delivered++;
+            }
+        }
+        if (delivered > 0) {
+            return;
+        }
+        String username = new JID(bareJid, true).getNode();
+        if (routes.isEmpty() && !users.exists(username)) {
+            bounce(message, PacketError.Condition.service_unavailable);
+            return;
+        }
+        if (type == Message.Type.headline) {
+            return;
+        }
+        if (!offline.store(username, message)) {
+            bounce(message, PacketError.Condition.service_unavailable);
+        }
+    }
+
+    /** Sends an error back to the message's sender (never for an error). */
+    private void bounce(Message message, PacketError.Condition condition) {
+        if (message.getType() == Message.Type.error || message.getFrom() == null) {
+            return;
+        }
+        Message error = message.createCopy();
+        error.setTo(message.getFrom());
+        error.setFrom(message.getTo() == null ? serverJid : message.getTo());
+        error.setError(condition);
+        JID sender = message.getFrom();
+        if (sender.getResource() != null) {
+            routingTable.routeToFullJid(sender, error);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.skein.net;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.skein.config.ConfigException;
+import org.skein.config.ServerConfig;
+
+/**
+ * The client listener's settings, read once from the node's configuration.
+ *
+ * @param bindAddress {@code xmpp.c2s.bindAddress}, default {@code 0.0.0.0}
+ * @param port {@code xmpp.c2s.port}, default 5222; 0 for any free port
+ * @param maxStanzaSize {@code xmpp.stanza.maxSize}, default 256KiB
+ * @param idleTimeout {@code xmpp.idleTimeout}, default 6m; {@code null} (-1) never closes idle connections
+ * @param ioThreads {@code xmpp.c2s.ioThreads}, default the number of cores
+ * @param processingThreads {@code xmpp.processing.threads}, default 8: the pool that runs stanza processing
+ */
+public record C2sSettings(String bindAddress, int port, int maxStanzaSize, Duration idleTimeout, int ioThreads,
+                          int processingThreads) {
+
+    public static final String BIND_ADDRESS_KEY = "xmpp.c2s.bindAddress";
+    public static final String PORT_KEY = "xmpp.c2s.port";
+    public static final String MAX_STANZA_SIZE_KEY = "xmpp.stanza.maxSize";
+    public static final String IDLE_TIMEOUT_KEY = "xmpp.idleTimeout";
+    public static final String IO_THREADS_KEY = "xmpp.c2s.ioThreads";
+    public static final String PROCESSING_THREADS_KEY = "xmpp.processing.threads";
+
+    public C2sSettings {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+    }
+
+    /** @throws ConfigException naming the file, the key and what was expected, for a bad value */
+    public static C2sSettings from(ServerConfig config) {
+        int port = config.getInt(PORT_KEY, 5222);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(config.source() + ": key '" + PORT_KEY + "' is '" + port
+                    + "', expected a TCP port from 0 (any free port) to 65535");
+        }
+        long maxSize = config.getByteSize(MAX_STANZA_SIZE_KEY, 256 * 1024);
+        if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {
+            throw new ConfigException(config.source() + ": key '" + MAX_STANZA_SIZE_KEY + "' is '"
+                    + config.get(MAX_STANZA_SIZE_KEY, "") + "', expected a size from 1KiB to 2GiB such as 256KiB");
+        }
+        Duration idle = config.getDuration(IDLE_TIMEOUT_KEY, Duration.ofMinutes(6));
+        if (idle != null && idle.isZero()) {
+            throw new ConfigException(config.source() + ": key '" + IDLE_TIMEOUT_KEY + "' is '0', expected a positive duration such as 6m, or -1 for never");
+        }
+        int io = config.getInt(IO_THREADS_KEY, Runtime.getRuntime().availableProcessors());
+        int processing = config.getInt(PROCESSING_THREADS_KEY, 8);
+        if (io < 1) {
+            throw new ConfigException(config.source() + ": key '" + IO_THREADS_KEY + "' is '" + io + "', expected a positive number");
+        }
+        if (processing < 1) {
+            throw new ConfigException(config.source() + ": key '" + PROCESSING_THREADS_KEY + "' is '" + processing
+                    + "', expected a positive number");
+        }
+        String bind = config.get(BIND_ADDRESS_KEY, "0.0.0.0").trim();
+        if (bind.isEmpty()) {
+            throw new ConfigException(config.source() + ": key '" + BIND_ADDRESS_KEY + "' is empty, expected an IP address such as 0.0.0.0 or 127.0.0.1");
+        }
+        return new C2sSettings(bind, port, (int) maxSize, idle, io, processing);
+    }
+}

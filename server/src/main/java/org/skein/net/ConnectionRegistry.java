@@ -1,0 +1,41 @@
+package org.skein.net;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.xmpp.packet.StreamError;
+
+/** The open connections of one listener, so that stopping the node can say goodbye to each. Thread-safe. */
+final class ConnectionRegistry {
+
+    private final Set<NettyClientConnection> connections = ConcurrentHashMap.newKeySet();
+
+    void add(NettyClientConnection connection) {
+        connections.add(connection);
+    }
+
+    void remove(NettyClientConnection connection) {
+        connections.remove(connection);
+    }
+
+    int size() {
+        return connections.size();
+    }
+
+    /**
+     * Sends {@code system-shutdown} to every connection and closes it, waiting (at most
+     * {@code timeoutMillis} in all) until the goodbyes are written: the event loops may be shut down
+     * only after that, or they would close the channels first.
+     */
+    void closeAll(long timeoutMillis) {
+        for (NettyClientConnection connection : connections) {
+            connection.closeWithError(StreamError.Condition.system_shutdown, "The server is shutting down");
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        for (NettyClientConnection connection : connections) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0 || !connection.closeFuture().awaitUninterruptibly(left)) {
+                return;
+            }
+        }
+    }
+}

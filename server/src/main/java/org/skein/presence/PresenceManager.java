@@ -1,0 +1,241 @@
+package org.skein.presence;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import org.skein.cache.Cache;
+import org.skein.cache.CacheFactory;
+import org.skein.offline.OfflineMessageManager;
+import org.skein.roster.RosterItem;
+import org.skein.roster.RosterManager;
+import org.skein.roster.Subscription;
+import org.skein.roster.SubscriptionService;
+import org.skein.routing.RoutingTable;
+import org.skein.session.LocalClientSession;
+import org.skein.session.SessionManager;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
+import org.xmpp.packet.Presence;
+
+/**
+ * Handles the presence stanzas clients send, and the presence side of sessions ending.
+ *
+ * <ul>
+ *   <li>Broadcast presence (no {@code to}): recorded as the session's presence; sent to every contact
+ *       with a {@code from} or {@code both} subscription and to the user's own available resources.
+ *       The first available presence of a session (initial presence) also probes the contacts the
+ *       user is subscribed to (answered from their sessions' current presence, read from the routing
+ *       table and {@code sessions.info}), redelivers pending subscription requests, and, with a
+ *       non-negative priority, delivers offline messages.</li>
+ *   <li>Directed presence (with {@code to}): routed; the recipients of available directed presence
+ *       that are not subscribers are remembered (cache {@value #DIRECTED_CACHE}: full JID of the
+ *       sender → recipients) and get unavailable presence when the sender goes unavailable.</li>
+ *   <li>Subscription stanzas go to the {@link SubscriptionService}.</li>
+ * </ul>
+ * Thread-safe; blocks on the roster store.
+ */
+public final class PresenceManager {
+
+    /** Full JID of a sender → the JIDs that got its available directed presence. */
+    public static final String DIRECTED_CACHE = "presence.directed";
+
+    private final String domain;
+    private final RoutingTable routingTable;
+    private final SessionManager sessions;
+    private final RosterManager rosters;
+    private final SubscriptionService subscriptions;
+    private final OfflineMessageManager offline;
+    private final Cache<String, HashSet<String>> directed;
+
+    public PresenceManager(String domain, RoutingTable routingTable, SessionManager sessions, RosterManager rosters,
+                           SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.rosters = Objects.requireNonNull(rosters, "rosters");
+        this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
+        this.offline = Objects.requireNonNull(offline, "offline");
+        this.directed = caches.createCache(DIRECTED_CACHE);
+    }
+
+    /** A presence stanza a local client sent ({@code from} already stamped with its full JID). */
+    public void process(Presence presence, LocalClientSession session) {
+        Presence.Type type = presence.getType();
+        if (SubscriptionService.isSubscription(type)) {
+            if (presence.getTo() == null || presence.getTo().getNode() == null) {
+                return; // a subscription needs a contact
+            }
+            subscriptions.outbound(presence, session);
+            return;
+        }
+        if (type == Presence.Type.probe) {
+            return; // probes are the server's business (RFC 6121 section 4.3)
+        }
+        if (presence.getTo() == null) {
+            broadcast(presence, session);
+        } else {
+            directed(presence, session);
+        }
+    }
+
+    private void broadcast(Presence presence, LocalClientSession session) {
+        boolean available = presence.isAvailable();
+        if (type(presence) == Presence.Type.error) {
+            return;
+        }
+        boolean initial = available && !session.isInitialPresenceSent();
+        if (!available && !session.isAvailable()) {
+            return; // unavailable without having been available: nothing to tell anyone
+        }
+        sessions.presenceChanged(session, presence);
+        if (initial) {
+            session.setInitialPresenceSent(true);
+        }
+        String userBare = session.address().toBareJID();
+        for (RosterItem item : rosters.getRoster(session.username()).items()) {
+            if (item.subscription() == Subscription.FROM || item.subscription() == Subscription.BOTH) {
+                Presence copy = presence.createCopy();
+                copy.setTo(new JID(item.jid(), true));
+                routeToContact(item.jid(), copy);
+            }
+        }
+        Presence own = presence.createCopy();
+        own.setTo(session.address().asBareJID());
+        routingTable.routeToAvailable(userBare, own);
+        if (!available) {
+            sendUnavailableToDirected(session, presence);
+            return;
+        }
+        if (initial) {
+            probeContacts(session);
+            subscriptions.redeliverPending(session);
+        }
+        if (presence.getPriority() >= 0 && !session.isOfflineMessagesDelivered()) {
+            session.setOfflineMessagesDelivered(true);
+            offline.deliverTo(session);
+        }
+    }
+
+    private void directed(Presence presence, LocalClientSession session) {
+        JID to = presence.getTo();
+        if (to.getNode() == null && domain.equals(to.getDomain())) {
+            return; // presence to the server itself: nothing to do
+        }
+        if (!domain.equals(to.getDomain())) {
+            bounce(presence, session, PacketError.Condition.remote_server_not_found);
+            return;
+        }
+        if (to.getResource() == null) {
+            routingTable.routeToAvailable(to.toBareJID(), presence);
+        } else {
+            routingTable.routeToFullJid(to, presence);
+        }
+        String key = session.address().toString();
+        String recipient = to.toString();
+        Lock lock = directed.getLock(key);
+        lock.lock();
+        try {
+            HashSet<String> recipients = directed.get(key);
+            if (presence.isAvailable() && !isSubscriber(session, to)) {
+                if (recipients == null || !recipients.contains(recipient)) {
+                    HashSet<String> copy = recipients == null ? new HashSet<>() : new HashSet<>(recipients);
+                    copy.add(recipient);
+                    directed.put(key, copy);
+                }
+            } else if (!presence.isAvailable() && recipients != null && recipients.contains(recipient)) {
+                HashSet<String> copy = new HashSet<>(recipients);
+                copy.remove(recipient);
+                if (copy.isEmpty()) {
+                    directed.remove(key);
+                } else {
+                    directed.put(key, copy);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean isSubscriber(LocalClientSession session, JID contact) {
+        return rosters.getItem(session.username(), contact.toBareJID())
+                .map(i -> i.subscription() == Subscription.FROM || i.subscription() == Subscription.BOTH).orElse(false);
+    }
+
+    /** Answers the initial presence's probes: the current presence of each contact the user is subscribed to. */
+    private void probeContacts(LocalClientSession session) {
+        for (RosterItem item : rosters.getRoster(session.username()).items()) {
+            if (item.subscription() != Subscription.TO && item.subscription() != Subscription.BOTH) {
+                continue;
+            }
+            if (!isLocal(item.jid())) {
+                continue;
+            }
+            List<Presence> presences = sessions.availablePresences(item.jid());
+            for (Presence contactPresence : presences) {
+                Presence copy = contactPresence.createCopy();
+                copy.setTo(session.address());
+                session.deliver(copy);
+            }
+        }
+    }
+
+    /** A session ended: if it was available, its contacts and directed-presence recipients learn it is gone. */
+    public void sessionClosed(LocalClientSession session) {
+        if (session.isAvailable()) {
+            Presence unavailable = new Presence(Presence.Type.unavailable);
+            unavailable.setFrom(session.address());
+            broadcast(unavailable, session);
+        } else {
+            directed.remove(session.address().toString());
+        }
+    }
+
+    private void sendUnavailableToDirected(LocalClientSession session, Presence presence) {
+        HashSet<String> recipients = directed.remove(session.address().toString());
+        if (recipients == null) {
+            return;
+        }
+        for (String recipient : recipients) {
+            JID to = new JID(recipient, true);
+            Presence unavailable = new Presence(Presence.Type.unavailable);
+            unavailable.setFrom(session.address());
+            unavailable.setTo(to);
+            if (presence.getStatus() != null) {
+                unavailable.setStatus(presence.getStatus());
+            }
+            if (to.getResource() == null) {
+                routingTable.routeToAvailable(to.toBareJID(), unavailable);
+            } else {
+                routingTable.routeToFullJid(to, unavailable);
+            }
+        }
+    }
+
+    private void routeToContact(String contactBare, Presence presence) {
+        if (isLocal(contactBare)) {
+            routingTable.routeToAvailable(contactBare, presence);
+        }
+    }
+
+    private void bounce(Presence presence, LocalClientSession session, PacketError.Condition condition) {
+        if (type(presence) == Presence.Type.error) {
+            return;
+        }
+        Presence error = presence.createCopy();
+        error.setTo(session.address());
+        error.setFrom(presence.getTo());
+        error.setError(condition);
+        session.deliver(error);
+    }
+
+    private boolean isLocal(String bareJid) {
+        int at = bareJid.indexOf('@');
+        return at > 0 && domain.equals(bareJid.substring(at + 1));
+    }
+
+    private static Presence.Type type(Presence presence) {
+        return presence.getType();
+    }
+}

@@ -1,0 +1,86 @@
+package org.skein.roster;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.function.UnaryOperator;
+import org.skein.cache.Cache;
+import org.skein.cache.CacheFactory;
+
+/**
+ * Reads and changes rosters: reads through the clustered {@value #CACHE_NAME} cache (username →
+ * {@link Roster}) over the {@link RosterStore}; changes are made under the cache's lock for the user,
+ * written to the store first and then to the cache, so every node sees them.
+ *
+ * <p>Blocks on the store: call it from processing threads only. Thread-safe.
+ */
+public final class RosterManager {
+
+    /** Username → {@link Roster}. */
+    public static final String CACHE_NAME = "rosters";
+
+    /** What an update did to one item: before and after ({@code null} when absent). */
+    public record Change(RosterItem before, RosterItem after) {
+        public boolean changed() {
+            return !Objects.equals(before, after);
+        }
+    }
+
+    private final RosterStore store;
+    private final Cache<String, Roster> rosters;
+
+    public RosterManager(RosterStore store, CacheFactory caches) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.rosters = caches.createCache(CACHE_NAME);
+    }
+
+    /** The user's roster (empty if the user has none). */
+    public Roster getRoster(String username) {
+        Roster cached = rosters.get(username);
+        if (cached != null) {
+            return cached;
+        }
+        Roster loaded = Roster.of(store.items(username));
+        rosters.putIfAbsent(username, loaded);
+        return loaded;
+    }
+
+    public Optional<RosterItem> getItem(String username, String contactJid) {
+        return getRoster(username).item(contactJid);
+    }
+
+    /**
+     * Changes one item atomically: {@code update} gets the current item (or {@code null}) and returns
+     * the new one ({@code null} removes it).
+     */
+    public Change update(String username, String contactJid, UnaryOperator<RosterItem> update) {
+        Lock lock = rosters.getLock(username);
+        lock.lock();
+        try {
+            Roster roster = getRoster(username);
+            RosterItem before = roster.item(contactJid).orElse(null);
+            RosterItem after = update.apply(before);
+            if (Objects.equals(before, after)) {
+                return new Change(before, after);
+            }
+            if (after == null) {
+                store.remove(username, contactJid);
+                rosters.put(username, roster.without(contactJid));
+            } else {
+                if (!after.jid().equals(contactJid)) {
+                    throw new IllegalArgumentException("the item's JID " + after.jid() + " is not " + contactJid);
+                }
+                store.put(username, after);
+                rosters.put(username, roster.with(after));
+            }
+            return new Change(before, after);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets the cached roster of a user (after the account was deleted). */
+    public void evict(String username) {
+        rosters.remove(username);
+    }
+}

@@ -1,0 +1,271 @@
+package org.skein.roster;
+
+import java.util.Objects;
+import java.util.Set;
+import org.skein.routing.RoutingTable;
+import org.skein.session.LocalClientSession;
+import org.skein.session.SessionManager;
+import org.skein.user.UserManager;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Presence;
+
+/**
+ * Presence subscriptions (RFC 6121 section 3 and appendix A): the state changes of both rosters when
+ * a user sends {@code subscribe}, {@code subscribed}, {@code unsubscribe} or {@code unsubscribed},
+ * the pending flags, roster pushes, the presences that follow an approval or a cancellation, and the
+ * redelivery of pending requests at login. Only contacts of this server's domain are reached (there
+ * is no server-to-server link yet); subscription stanzas for other domains are dropped.
+ *
+ * <p>Blocks on the roster store: call it from processing threads. Thread-safe.
+ */
+public final class SubscriptionService {
+
+    private final String domain;
+    private final RosterManager rosters;
+    private final RosterPusher pusher;
+    private final RoutingTable routingTable;
+    private final SessionManager sessions;
+    private final UserManager users;
+
+    public SubscriptionService(String domain, RosterManager rosters, RosterPusher pusher, RoutingTable routingTable,
+                               SessionManager sessions, UserManager users) {
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.rosters = Objects.requireNonNull(rosters, "rosters");
+        this.pusher = Objects.requireNonNull(pusher, "pusher");
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.users = Objects.requireNonNull(users, "users");
+    }
+
+    /** Whether a presence type is one of the four subscription types. */
+    public static boolean isSubscription(Presence.Type type) {
+        return type == Presence.Type.subscribe || type == Presence.Type.subscribed
+                || type == Presence.Type.unsubscribe || type == Presence.Type.unsubscribed;
+    }
+
+    /** A subscription stanza a local user sent (its {@code to} must be set). */
+    public void outbound(Presence presence, LocalClientSession sender) {
+        String user = sender.username();
+        JID userBare = sender.address().asBareJID();
+        String contact = presence.getTo().toBareJID();
+        Presence routed = presence.createCopy();
+        routed.setFrom(userBare);
+        routed.setTo(new JID(contact, true));
+        switch (presence.getType()) {
+            case subscribe: {
+                RosterManager.Change change = rosters.update(user, contact, item -> {
+                    if (item == null) {
+                        return new RosterItem(contact, "", Set.of(), Subscription.NONE, true, false);
+                    }
+                    if (item.subscription() == Subscription.TO || item.subscription() == Subscription.BOTH) {
+                        return item;
+                    }
+                    return item.withSubscription(item.subscription(), true, item.pendingIn());
+                });
+                pushIfChanged(userBare.toString(), contact, change);
+                inbound(routed);
+                return;
+            }
+            case subscribed: {
+                RosterManager.Change change = rosters.update(user, contact, item -> {
+                    if (item == null || !item.pendingIn()) {
+                        return item; // nothing to approve; pre-approval is not supported
+                    }
+                    Subscription next = item.subscription() == Subscription.TO ? Subscription.BOTH
+                            : item.subscription() == Subscription.NONE ? Subscription.FROM : item.subscription();
+                    return item.withSubscription(next, item.pendingOut(), false);
+                });
+                if (change.changed()) {
+                    pushIfChanged(userBare.toString(), contact, change);
+                    inbound(routed);
+                    sendPresences(userBare.toString(), contact);
+                }
+                return;
+            }
+            case unsubscribe: {
+                RosterManager.Change change = rosters.update(user, contact, item -> {
+                    if (item == null) {
+                        return null;
+                    }
+                    Subscription next = item.subscription() == Subscription.TO ? Subscription.NONE
+                            : item.subscription() == Subscription.BOTH ? Subscription.FROM : item.subscription();
+                    return item.withSubscription(next, false, item.pendingIn());
+                });
+                pushIfChanged(userBare.toString(), contact, change);
+                inbound(routed);
+                return;
+            }
+            case unsubscribed: {
+                RosterManager.Change change = rosters.update(user, contact, item -> {
+                    if (item == null) {
+                        return null;
+                    }
+                    Subscription next = item.subscription() == Subscription.FROM ? Subscription.NONE
+                            : item.subscription() == Subscription.BOTH ? Subscription.TO : item.subscription();
+                    return item.withSubscription(next, item.pendingOut(), false);
+                });
+                pushIfChanged(userBare.toString(), contact, change);
+                inbound(routed);
+                sendUnavailable(userBare.toString(), contact);
+                return;
+            }
+            default:
+                throw new IllegalArgumentException("not a subscription stanza: " + presence.getType());
+        }
+    }
+
+    /** A subscription stanza for a contact of this domain ({@code from} and {@code to} are bare JIDs). */
+    void inbound(Presence presence) {
+        JID to = presence.getTo();
+        if (to == null || to.getNode() == null || !domain.equals(to.getDomain()) || !users.exists(to.getNode())) {
+            return;
+        }
+        String contactUser = to.getNode();
+        String contactBare = to.toBareJID();
+        String from = presence.getFrom().toBareJID();
+        switch (presence.getType()) {
+            case subscribe: {
+                RosterItem existing = rosters.getItem(contactUser, from).orElse(null);
+                if (existing != null && (existing.subscription() == Subscription.FROM || existing.subscription() == Subscription.BOTH)) {
+                    Presence approved = new Presence(Presence.Type.subscribed);
+                    approved.setFrom(new JID(contactBare, true));
+                    approved.setTo(presence.getFrom());
+                    inbound(approved); // already approved: answer on the contact's behalf
+                    return;
+                }
+                RosterManager.Change change = rosters.update(contactUser, from, item -> item == null
+                        ? new RosterItem(from, "", Set.of(), Subscription.NONE, false, true)
+                        : item.withSubscription(item.subscription(), item.pendingOut(), true));
+                pushIfChanged(contactBare, from, change);
+                routingTable.routeToAvailable(contactBare, presence);
+                return;
+            }
+            case subscribed: {
+                RosterManager.Change change = rosters.update(contactUser, from, item -> {
+                    if (item == null || !item.pendingOut()) {
+                        return item;
+                    }
+                    Subscription next = item.subscription() == Subscription.FROM ? Subscription.BOTH
+                            : item.subscription() == Subscription.NONE ? Subscription.TO : item.subscription();
+                    return item.withSubscription(next, false, item.pendingIn());
+                });
+                if (change.changed()) {
+                    pushIfChanged(contactBare, from, change);
+                    routingTable.routeToAvailable(contactBare, presence);
+                }
+                return;
+            }
+            case unsubscribe: {
+                RosterManager.Change change = rosters.update(contactUser, from, item -> {
+                    if (item == null) {
+                        return null;
+                    }
+                    Subscription next = item.subscription() == Subscription.FROM ? Subscription.NONE
+                            : item.subscription() == Subscription.BOTH ? Subscription.TO : item.subscription();
+                    RosterItem updated = item.withSubscription(next, item.pendingOut(), false);
+                    return updated.subscription() == Subscription.NONE && !updated.pendingOut() && !RosterXml.isVisible(item)
+                            ? null : updated;
+                });
+                pushIfChanged(contactBare, from, change);
+                routingTable.routeToAvailable(contactBare, presence);
+                sendUnavailable(contactBare, from);
+                return;
+            }
+            case unsubscribed: {
+                RosterManager.Change change = rosters.update(contactUser, from, item -> {
+                    if (item == null) {
+                        return null;
+                    }
+                    Subscription next = item.subscription() == Subscription.TO ? Subscription.NONE
+                            : item.subscription() == Subscription.BOTH ? Subscription.FROM : item.subscription();
+                    return item.withSubscription(next, false, item.pendingIn());
+                });
+                pushIfChanged(contactBare, from, change);
+                routingTable.routeToAvailable(contactBare, presence);
+                return;
+            }
+            default:
+                throw new IllegalArgumentException("not a subscription stanza: " + presence.getType());
+        }
+    }
+
+    /** Sends a session that just became available the subscription requests that wait for its user. */
+    public void redeliverPending(LocalClientSession session) {
+        for (RosterItem item : rosters.getRoster(session.username()).items()) {
+            if (item.pendingIn()) {
+                Presence request = new Presence(Presence.Type.subscribe);
+                request.setFrom(new JID(item.jid(), true));
+                request.setTo(session.address().asBareJID());
+                session.deliver(request);
+            }
+        }
+    }
+
+    /**
+     * Removes a roster item (RFC 6121 section 2.5.2): cancels the subscriptions both ways first.
+     *
+     * @return whether there was an item
+     */
+    public boolean removeItem(LocalClientSession session, String contact) {
+        RosterItem item = rosters.getItem(session.username(), contact).orElse(null);
+        if (item == null) {
+            return false;
+        }
+        JID userBare = session.address().asBareJID();
+        if (item.subscription() == Subscription.TO || item.subscription() == Subscription.BOTH || item.pendingOut()) {
+            inbound(subscriptionStanza(Presence.Type.unsubscribe, userBare, contact));
+        }
+        if (item.subscription() == Subscription.FROM || item.subscription() == Subscription.BOTH || item.pendingIn()) {
+            inbound(subscriptionStanza(Presence.Type.unsubscribed, userBare, contact));
+            sendUnavailable(userBare.toString(), contact);
+        }
+        RosterManager.Change change = rosters.update(session.username(), contact, old -> null);
+        if (change.before() != null) {
+            pusher.push(userBare.toString(), contact, null);
+        }
+        return true;
+    }
+
+    private static Presence subscriptionStanza(Presence.Type type, JID from, String to) {
+        Presence presence = new Presence(type);
+        presence.setFrom(from);
+        presence.setTo(new JID(to, true));
+        return presence;
+    }
+
+    private void pushIfChanged(String bareJid, String contact, RosterManager.Change change) {
+        if (change.changed()) {
+            pusher.push(bareJid, contact, change.after());
+        }
+    }
+
+    /** Sends the current presence of each of the user's available sessions to the contact's sessions. */
+    private void sendPresences(String userBare, String contactBare) {
+        if (!isLocalUser(contactBare)) {
+            return;
+        }
+        for (Presence presence : sessions.availablePresences(userBare)) {
+            Presence copy = presence.createCopy();
+            copy.setTo(new JID(contactBare, true));
+            routingTable.routeToAvailable(contactBare, copy);
+        }
+    }
+
+    /** Sends unavailable presence from each of the user's available sessions to the contact's sessions. */
+    private void sendUnavailable(String userBare, String contactBare) {
+        if (!isLocalUser(contactBare)) {
+            return;
+        }
+        for (Presence presence : sessions.availablePresences(userBare)) {
+            Presence unavailable = new Presence(Presence.Type.unavailable);
+            unavailable.setFrom(presence.getFrom());
+            unavailable.setTo(new JID(contactBare, true));
+            routingTable.routeToAvailable(contactBare, unavailable);
+        }
+    }
+
+    private boolean isLocalUser(String bareJid) {
+        int at = bareJid.indexOf('@');
+        return at > 0 && domain.equals(bareJid.substring(at + 1));
+    }
+}

@@ -1,0 +1,242 @@
+package org.skein.routing;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.Lock;
+import org.skein.cache.Cache;
+import org.skein.cache.CacheFactory;
+import org.skein.cluster.NodeID;
+import org.skein.session.LocalClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
+
+/**
+ * The node's routes to client sessions. Local sessions are kept here as objects; every route (local
+ * or not) is also in two clustered caches, so any node of a cluster can find any session:
+ * <ul>
+ *   <li>{@value #USERS_CACHE}: full JID → {@link ClientRoute} (node, available, priority);</li>
+ *   <li>{@value #SESSIONS_CACHE}: bare JID → the set of that user's full JIDs.</li>
+ * </ul>
+ * Changes to one user's routes are made under {@code routes.sessions}' lock for the bare JID, so the
+ * two caches agree; reads (the message path) take no lock and never wait for another node: a packet
+ * for a route on another node goes to the {@link RemotePacketRouter}.
+ *
+ * <p>Thread-safe. Cache values are never changed after they were put (copy on write).
+ */
+public final class RoutingTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingTable.class);
+
+    /** Full JID → {@link ClientRoute}. */
+    public static final String USERS_CACHE = "routes.users";
+    /** Bare JID → set of full JIDs. */
+    public static final String SESSIONS_CACHE = "routes.sessions";
+
+    private final NodeID localNode;
+    private final Cache<String, ClientRoute> userRoutes;
+    private final Cache<String, HashSet<String>> userSessions;
+    private final ConcurrentMap<String, LocalClientSession> localRoutes = new ConcurrentHashMap<>();
+    private volatile RemotePacketRouter remotePacketRouter;
+
+    public RoutingTable(NodeID localNode, CacheFactory caches) {
+        this.localNode = Objects.requireNonNull(localNode, "localNode");
+        this.userRoutes = caches.createCache(USERS_CACHE);
+        this.userSessions = caches.createCache(SESSIONS_CACHE);
+    }
+
+    /** Adds (or replaces) the route of a local session, not yet available. */
+    public void addClientRoute(LocalClientSession session) {
+        String full = session.address().toString();
+        String bare = session.address().toBareJID();
+        localRoutes.put(full, session);
+        Lock lock = userSessions.getLock(bare);
+        lock.lock();
+        try {
+            userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+            HashSet<String> sessions = userSessions.get(bare);
+            if (sessions == null || !sessions.contains(full)) {
+                HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
+                copy.add(full);
+                userSessions.put(bare, copy);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records a local session's new availability and priority. */
+    public void updateClientRoute(LocalClientSession session) {
+        String full = session.address().toString();
+        if (localRoutes.get(full) != session) {
+            return; // replaced or removed meanwhile
+        }
+        userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+    }
+
+    /**
+     * Removes a local session's route, if the route is still that session's (a session replaced by a
+     * newer one with the same full JID leaves the newer route alone).
+     *
+     * @return whether a route was removed
+     */
+    public boolean removeClientRoute(LocalClientSession session) {
+        String full = session.address().toString();
+        if (!localRoutes.remove(full, session)) {
+            return false;
+        }
+        removeRoute(full, session.address().toBareJID());
+        return true;
+    }
+
+    private void removeRoute(String full, String bare) {
+        Lock lock = userSessions.getLock(bare);
+        lock.lock();
+        try {
+            userRoutes.remove(full);
+            HashSet<String> sessions = userSessions.get(bare);
+            if (sessions != null && sessions.contains(full)) {
+                if (sessions.size() == 1) {
+                    userSessions.remove(bare);
+                } else {
+                    HashSet<String> copy = new HashSet<>(sessions);
+                    copy.remove(full);
+                    userSessions.put(bare, copy);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes the routes of every local session into the route caches again: after the node left a
+     * cluster its caches are fresh and empty, and only this node knows its own sessions.
+     */
+    public void restoreLocalRoutes() {
+        for (LocalClientSession session : localRoutes.values()) {
+            String full = session.address().toString();
+            String bare = session.address().toBareJID();
+            Lock lock = userSessions.getLock(bare);
+            lock.lock();
+            try {
+                userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+                HashSet<String> sessions = userSessions.get(bare);
+                if (sessions == null || !sessions.contains(full)) {
+                    HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
+                    copy.add(full);
+                    userSessions.put(bare, copy);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The local session with this full JID, or {@code null}. */
+    public LocalClientSession localSession(JID fullJid) {
+        return localRoutes.get(fullJid.toString());
+    }
+
+    /** Every local session. */
+    public Collection<LocalClientSession> localSessions() {
+        return Collections.unmodifiableCollection(localRoutes.values());
+    }
+
+    /** The route of a full JID, local or remote, or {@code null}. */
+    public ClientRoute clientRoute(JID fullJid) {
+        return userRoutes.get(fullJid.toString());
+    }
+
+    /** Whether a session with this full JID exists anywhere in the cluster. */
+    public boolean hasClientRoute(JID fullJid) {
+        return localRoutes.containsKey(fullJid.toString()) || userRoutes.containsKey(fullJid.toString());
+    }
+
+    /** The full JIDs of a user's sessions (anywhere in the cluster) with their routes, in no order. */
+    public Map<JID, ClientRoute> routesOf(String bareJid) {
+        Set<String> sessions = userSessions.get(bareJid);
+        if (sessions == null || sessions.isEmpty()) {
+            return Map.of();
+        }
+        Map<JID, ClientRoute> routes = new LinkedHashMap<>();
+        for (String full : sessions) {
+            ClientRoute route = userRoutes.get(full);
+            if (route != null) {
+                routes.put(new JID(full, true), route);
+            }
+        }
+        return routes;
+    }
+
+    /** How many sessions the cluster holds ({@code onlyLocal}: this node). */
+    public int sessionCount(boolean onlyLocal) {
+        return onlyLocal ? localRoutes.size() : userRoutes.size();
+    }
+
+    /**
+     * Delivers a packet to the session with this full JID: locally, or through the remote packet
+     * router when the route is on another node. Does not wait for the network.
+     *
+     * @return whether a session was found (locally, or a route on a node the remote router reaches)
+     */
+    public boolean routeToFullJid(JID recipient, Packet packet) {
+        String full = recipient.toString();
+        LocalClientSession local = localRoutes.get(full);
+        if (local != null) {
+            local.deliver(packet);
+            return true;
+        }
+        ClientRoute route = userRoutes.get(full);
+        if (route == null || route.node().equals(localNode)) {
+            return false;
+        }
+        RemotePacketRouter router = remotePacketRouter;
+        if (router == null) {
+            return false;
+        }
+        if (router.routePacket(route.node(), recipient, packet)) {
+            return true;
+        }
+        LOG.info("Dropping the route of {}: node {} is not reachable", full, route.node());
+        removeRoute(full, recipient.toBareJID());
+        return false;
+    }
+
+    /**
+     * Delivers a packet (its {@code to} left as it is) to every available session of a user.
+     *
+     * @return how many sessions it went to
+     */
+    public int routeToAvailable(String bareJid, Packet packet) {
+        int count = 0;
+        for (Map.Entry<JID, ClientRoute> route : routesOf(bareJid).entrySet()) {
+            if (route.getValue().available() && routeToFullJid(route.getKey(), packet)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Sets (or clears, with {@code null}) the router for routes on other nodes. */
+    public void setRemotePacketRouter(RemotePacketRouter router) {
+        this.remotePacketRouter = router;
+    }
+
+    public RemotePacketRouter getRemotePacketRouter() {
+        return remotePacketRouter;
+    }
+
+    /** This node's id. */
+    public NodeID localNode() {
+        return localNode;
+    }
+}

@@ -1,0 +1,52 @@
+package org.skein.session;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.xmpp.packet.StreamError;
+
+/**
+ * One client's network connection, as the XMPP logic sees it. The network layer implements it (over
+ * a Netty channel); the stream logic never touches the channel.
+ *
+ * <p>The {@code send} and {@code close} methods may be called from any thread; writes from one thread
+ * keep their order. {@link #startTls}, {@link #restartStream} and {@link #resumeParsing} are called by
+ * the stream logic on the connection's {@link #executor()}.
+ */
+public interface ClientConnection {
+
+    /** The serial executor that processes this connection's stream events, in order. */
+    Executor executor();
+
+    /** Runs a task on {@link #executor()} after a delay (never blocking a thread meanwhile). */
+    void schedule(Runnable task, Duration delay);
+
+    InetSocketAddress remoteAddress();
+
+    /** Whether TLS is active on the connection. */
+    boolean isSecure();
+
+    /** Whether the connection is still open for writing. */
+    boolean isOpen();
+
+    /** Writes XML text and flushes it. */
+    void send(String xml);
+
+    /**
+     * Answers {@code <starttls/>}: writes {@code proceed} in clear, then every later byte goes through
+     * TLS, and the parser starts a new stream.
+     */
+    void startTls(String proceed);
+
+    /** Answers a successful SASL exchange: writes {@code success} and the parser starts a new stream. */
+    void restartStream(String success);
+
+    /** Lets the parser go on after it paused on a SASL or STARTTLS element that did not restart the stream. */
+    void resumeParsing();
+
+    /** Sends a stream error and the end of the stream, then closes the connection. */
+    void closeWithError(StreamError.Condition condition, String text);
+
+    /** Sends the end of the stream and closes the connection. */
+    void close();
+}

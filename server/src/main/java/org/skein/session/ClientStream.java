@@ -1,0 +1,466 @@
+package org.skein.session;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.dom4j.Element;
+import org.skein.routing.PacketRouter;
+import org.skein.xmpp.Namespaces;
+import org.skein.xmpp.sasl.AuthFailureThrottle;
+import org.skein.xmpp.sasl.SaslFailure;
+import org.skein.xmpp.sasl.SaslMechanism;
+import org.skein.xmpp.sasl.SaslMechanisms;
+import org.skein.xmpp.sasl.SaslStep;
+import org.skein.xmpp.stream.StreamFault;
+import org.skein.xmpp.stream.StreamHeader;
+import org.skein.xmpp.stream.StreamWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.PacketError;
+import org.xmpp.packet.Presence;
+import org.xmpp.packet.StreamError;
+
+/**
+ * One client's stream, from the first header to the end (RFC 6120 sections 4 to 7): answers headers
+ * with the features of each step (STARTTLS; SASL mechanisms and in-band registration; resource binding
+ * and the optional session), runs STARTTLS and SASL, binds the resource, and then hands every stanza,
+ * with its {@code from} stamped, to the {@link PacketRouter}.
+ *
+ * <p>Rules it enforces: a stanza before authentication (other than an in-band registration request
+ * when that is on) or before binding is a {@code not-authorized} stream error; a {@code from} that is
+ * not the client's own JID is {@code invalid-from}; a malformed {@code to} gets a {@code jid-malformed}
+ * stanza error; a wrong password gets SASL {@code not-authorized} after a growing delay, and after
+ * {@code maxAuthFailures} failures the stream is closed with {@code policy-violation}.
+ *
+ * <p>Not thread-safe, by design: all its events run on the connection's serial executor.
+ */
+public final class ClientStream implements StreamHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientStream.class);
+
+    private final ClientConnection connection;
+    private final StreamSettings settings;
+    private final SaslMechanisms mechanisms;
+    private final AuthFailureThrottle throttle;
+    private final SessionManager sessions;
+    private final PacketRouter router;
+    private final UnaryOperator<IQ> registration;
+    private final JID serverJid;
+    private boolean headerSent;
+    private boolean closed;
+    private String streamId;
+    private String username;
+    private SaslMechanism sasl;
+    private int authFailures;
+    private LocalClientSession session;
+
+    /**
+     * @param registration answers {@code jabber:iq:register} requests before authentication
+     */
+    public ClientStream(ClientConnection connection, StreamSettings settings, SaslMechanisms mechanisms,
+                        AuthFailureThrottle throttle, SessionManager sessions, PacketRouter router, UnaryOperator<IQ> registration) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.mechanisms = Objects.requireNonNull(mechanisms, "mechanisms");
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.router = Objects.requireNonNull(router, "router");
+        this.registration = Objects.requireNonNull(registration, "registration");
+        this.serverJid = new JID(null, settings.domain(), null, true);
+    }
+
+    // --- stream events ---
+
+    @Override
+    public void onHeader(StreamHeader header) {
+        if (closed) {
+            return;
+        }
+        streamId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String replyTo = header.from().isEmpty() ? null : header.from();
+        String opening = StreamWriter.header(settings.domain(), streamId, replyTo, header.lang());
+        headerSent = true;
+        if (!Namespaces.CLIENT.equals(header.defaultNamespace())) {
+            connection.send(opening);
+            closeWithError(StreamError.Condition.invalid_namespace, "the stream's default namespace must be jabber:client");
+            return;
+        }
+        if (!header.to().isEmpty() && !settings.domain().equalsIgnoreCase(header.to())) {
+            connection.send(opening);
+            closeWithError(StreamError.Condition.host_unknown, "this server serves " + settings.domain());
+            return;
+        }
+        if (!header.version().startsWith("1.")) {
+            connection.send(opening);
+            closeWithError(StreamError.Condition.unsupported_version, "this server speaks XMPP 1.0");
+            return;
+        }
+        connection.send(opening + StreamWriter.features(features()));
+    }
+
+    @Override
+    public void onElement(Element element) {
+        if (closed) {
+            return;
+        }
+        String ns = element.getNamespaceURI();
+        if (Namespaces.TLS.equals(ns)) {
+            startTls(element);
+        } else if (Namespaces.SASL.equals(ns)) {
+            sasl(element);
+        } else if (Namespaces.CLIENT.equals(ns) && isStanza(element.getName())) {
+            stanza(element);
+        } else {
+            fail(StreamError.Condition.unsupported_stanza_type, "<" + element.getName() + "/> in " + ns + " is not a stanza this server knows");
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        if (!closed) {
+            closed = true;
+            connection.close();
+        }
+    }
+
+    @Override
+    public void onFault(StreamFault fault) {
+        fail(fault.condition(), fault.text());
+    }
+
+    @Override
+    public void onIdle() {
+        fail(StreamError.Condition.connection_timeout, "the connection was idle for too long");
+    }
+
+    @Override
+    public void onClosed() {
+        closed = true;
+        LocalClientSession ended = session;
+        session = null;
+        if (ended != null) {
+            try {
+                router.sessionClosed(ended);
+            } catch (RuntimeException e) {
+                LOG.warn("Cleaning up {} failed", ended, e);
+            }
+        }
+    }
+
+    // --- negotiation ---
+
+    private String features() {
+        StringBuilder sb = new StringBuilder(256);
+        if (username == null) {
+            boolean secure = connection.isSecure();
+            if (settings.tlsAvailable() && !secure) {
+                sb.append("<starttls xmlns='").append(Namespaces.TLS).append("'>");
+                if (settings.tlsRequired()) {
+                    sb.append("<required/>");
+                }
+                sb.append("</starttls>");
+            }
+            if (secure || !settings.tlsRequired()) {
+                sb.append("<mechanisms xmlns='").append(Namespaces.SASL).append("'>");
+                for (String mechanism : mechanisms.offered(secure)) {
+                    sb.append("<mechanism>").append(mechanism).append("</mechanism>");
+                }
+                sb.append("</mechanisms>");
+                if (settings.registrationOffered()) {
+                    sb.append("<register xmlns='").append(Namespaces.REGISTER_FEATURE).append("'/>");
+                }
+            }
+        } else {
+            sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
+            sb.append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>");
+        }
+        return sb.toString();
+    }
+
+    private void startTls(Element element) {
+        if ("starttls".equals(element.getName()) && settings.tlsAvailable() && !connection.isSecure() && username == null) {
+            connection.startTls("<proceed xmlns='" + Namespaces.TLS + "'/>");
+            headerSent = false;
+            return;
+        }
+        closed = true;
+        connection.send("<failure xmlns='" + Namespaces.TLS + "'/>");
+        connection.close();
+    }
+
+    private void sasl(Element element) {
+        String name = element.getName();
+        if (username != null) {
+            fail(StreamError.Condition.policy_violation, "the stream is authenticated already");
+            return;
+        }
+        if (settings.tlsRequired() && !connection.isSecure()) {
+            saslFailure(SaslFailure.ENCRYPTION_REQUIRED, "start TLS first");
+            return;
+        }
+        switch (name) {
+            case "auth": {
+                String mechanism = element.attributeValue("mechanism", "");
+                SaslMechanism created = mechanisms.create(mechanism, connection.isSecure()).orElse(null);
+                if (created == null) {
+                    saslFailure(SaslFailure.INVALID_MECHANISM, "mechanism '" + mechanism + "' is not offered");
+                    return;
+                }
+                sasl = created;
+                evaluate(element.getTextTrim());
+                return;
+            }
+            case "response":
+                if (sasl == null) {
+                    saslFailure(SaslFailure.MALFORMED_REQUEST, "no authentication is in progress");
+                    return;
+                }
+                evaluate(element.getTextTrim());
+                return;
+            case "abort":
+                sasl = null;
+                connection.send("<failure xmlns='" + Namespaces.SASL + "'><aborted/></failure>");
+                return;
+            default:
+                fail(StreamError.Condition.unsupported_stanza_type, "<" + name + "/> is not a SASL element");
+        }
+    }
+
+    private void evaluate(String text) {
+        byte[] data;
+        try {
+            data = text.isEmpty() || text.equals("=") ? new byte[0] : Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            sasl = null;
+            saslFailure(SaslFailure.INCORRECT_ENCODING, "the data is not base64");
+            return;
+        }
+        SaslStep step;
+        try {
+            step = sasl.evaluate(data);
+        } catch (RuntimeException e) {
+            LOG.warn("SASL {} failed on the server side", sasl.name(), e);
+            sasl = null;
+            saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, "the server could not check the credentials");
+            return;
+        }
+        switch (step.kind()) {
+            case CHALLENGE: {
+                byte[] challenge = step.data();
+                connection.send("<challenge xmlns='" + Namespaces.SASL + "'>"
+                        + (challenge.length == 0 ? "=" : Base64.getEncoder().encodeToString(challenge)) + "</challenge>");
+                connection.resumeParsing();
+                return;
+            }
+            case SUCCESS: {
+                sasl = null;
+                username = step.username();
+                throttle.recordSuccess(username);
+                byte[] extra = step.data();
+                String success = "<success xmlns='" + Namespaces.SASL + "'>"
+                        + (extra == null ? "" : Base64.getEncoder().encodeToString(extra)) + "</success>";
+                headerSent = false;
+                connection.restartStream(success);
+                return;
+            }
+            default:
+                sasl = null;
+                if (step.isWrongCredentials()) {
+                    wrongCredentials(step.username());
+                } else {
+                    saslFailure(step.failure(), step.text());
+                }
+        }
+    }
+
+    private void wrongCredentials(String triedUser) {
+        authFailures++;
+        InetSocketAddress address = connection.remoteAddress();
+        Duration delay = throttle.recordFailure(address == null ? null : address.getAddress(), triedUser);
+        boolean last = authFailures >= settings.maxAuthFailures();
+        LOG.info("Failed authentication {} of {} from {} as '{}'; answering in {} ms", authFailures, settings.maxAuthFailures(),
+                address, triedUser, delay.toMillis());
+        Runnable answer = () -> {
+            if (closed) {
+                return;
+            }
+            connection.send(failureXml(SaslFailure.NOT_AUTHORIZED, "wrong username or password"));
+            if (last) {
+                closeWithError(StreamError.Condition.policy_violation, "too many failed authentication attempts");
+            } else {
+                connection.resumeParsing();
+            }
+        };
+        if (delay.isZero()) {
+            answer.run();
+        } else {
+            connection.schedule(answer, delay);
+        }
+    }
+
+    private void saslFailure(SaslFailure failure, String text) {
+        connection.send(failureXml(failure, text));
+        connection.resumeParsing();
+    }
+
+    private static String failureXml(SaslFailure failure, String text) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("<failure xmlns='").append(Namespaces.SASL).append("'><").append(failure.element()).append("/>");
+        if (text != null && !text.isEmpty()) {
+            sb.append("<text xml:lang='en'>").append(StreamWriter.escape(text)).append("</text>");
+        }
+        return sb.append("</failure>").toString();
+    }
+
+    // --- stanzas ---
+
+    private static boolean isStanza(String name) {
+        return "message".equals(name) || "presence".equals(name) || "iq".equals(name);
+    }
+
+    private void stanza(Element element) {
+        if (username == null) {
+            if ("iq".equals(element.getName()) && isRegistration(element)) {
+                IQ reply = registration.apply(new IQ(element, true));
+                reply.setTo((JID) null);
+                connection.send(reply.toXML());
+                return;
+            }
+            fail(StreamError.Condition.not_authorized, "authenticate before sending stanzas");
+            return;
+        }
+        if (session == null) {
+            if ("iq".equals(element.getName()) && "set".equals(element.attributeValue("type"))
+                    && element.element(org.dom4j.QName.get("bind", Namespaces.BIND)) != null) {
+                bind(element);
+                return;
+            }
+            fail(StreamError.Condition.not_authorized, "bind a resource before sending stanzas");
+            return;
+        }
+        String fromAttribute = element.attributeValue("from");
+        if (fromAttribute != null && !isOwnJid(fromAttribute)) {
+            fail(StreamError.Condition.invalid_from, "'" + fromAttribute + "' is not your address");
+            return;
+        }
+        String toAttribute = element.attributeValue("to");
+        JID to = null;
+        if (toAttribute != null) {
+            try {
+                to = new JID(toAttribute);
+            } catch (IllegalArgumentException e) {
+                jidMalformed(element, toAttribute);
+                return;
+            }
+        }
+        Packet packet;
+        switch (element.getName()) {
+            case "message": packet = new Message(element, true); break;
+            case "presence": packet = new Presence(element, true); break;
+            default: packet = new IQ(element, true);
+        }
+        packet.setTo(to);
+        packet.setFrom(session.address());
+        try {
+            router.route(packet, session);
+        } catch (IllegalArgumentException e) {
+            badRequest(element, e.getMessage());
+        }
+    }
+
+    private boolean isRegistration(Element iq) {
+        String to = iq.attributeValue("to");
+        Element child = iq.elements().size() == 1 ? iq.elements().get(0) : null;
+        return child != null && Namespaces.REGISTER.equals(child.getNamespaceURI())
+                && (to == null || to.equalsIgnoreCase(settings.domain()))
+                && ("get".equals(iq.attributeValue("type")) || "set".equals(iq.attributeValue("type")));
+    }
+
+    private boolean isOwnJid(String from) {
+        try {
+            JID jid = new JID(from);
+            return jid.equals(session.address()) || (jid.getResource() == null && jid.toBareJID().equals(session.address().toBareJID()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void bind(Element element) {
+        IQ request = new IQ(element, true);
+        String resource = request.getChildElement().elementText("resource");
+        try {
+            session = sessions.bind(connection, username, resource, streamId);
+        } catch (IllegalArgumentException e) {
+            IQ error = IQ.createResultIQ(request);
+            error.setTo((JID) null);
+            error.setChildElement(request.getChildElement().createCopy());
+            error.setError(PacketError.Condition.bad_request);
+            connection.send(error.toXML());
+            return;
+        }
+        IQ result = IQ.createResultIQ(request);
+        result.setTo((JID) null);
+        result.setFrom((JID) null);
+        result.setChildElement("bind", Namespaces.BIND).addElement("jid").setText(session.address().toString());
+        connection.send(result.toXML());
+        LOG.debug("Bound {} from {}", session.address(), connection.remoteAddress());
+    }
+
+    private void jidMalformed(Element element, String badTo) {
+        if ("error".equals(element.attributeValue("type"))) {
+            return;
+        }
+        Element copy = element.createCopy();
+        copy.addAttribute("to", session.address().toString());
+        copy.addAttribute("from", settings.domain());
+        Packet error = wrap(copy);
+        PacketError packetError = new PacketError(PacketError.Condition.jid_malformed, PacketError.Condition.jid_malformed.getDefaultType(),
+                "'" + badTo + "' is not a valid JID");
+        error.setError(packetError);
+        connection.send(error.toXML());
+    }
+
+    private void badRequest(Element element, String text) {
+        if ("error".equals(element.attributeValue("type"))) {
+            return;
+        }
+        Element copy = element.createCopy();
+        copy.addAttribute("to", session.address().toString());
+        copy.addAttribute("from", settings.domain());
+        Packet error = wrap(copy);
+        error.setError(new PacketError(PacketError.Condition.bad_request, PacketError.Type.modify, text));
+        connection.send(error.toXML());
+    }
+
+    private static Packet wrap(Element element) {
+        switch (element.getName()) {
+            case "message": return new Message(element, true);
+            case "presence": return new Presence(element, true);
+            default: return new IQ(element, true);
+        }
+    }
+
+    private void fail(StreamError.Condition condition, String text) {
+        if (closed) {
+            return;
+        }
+        if (!headerSent) {
+            connection.send(StreamWriter.header(settings.domain(), streamId == null ? "error" : streamId, null, null));
+            headerSent = true;
+        }
+        closeWithError(condition, text);
+    }
+
+    private void closeWithError(StreamError.Condition condition, String text) {
+        closed = true;
+        LOG.debug("Closing the stream of {} with {}: {}", connection.remoteAddress(), condition.toXMPP(), text);
+        connection.closeWithError(condition, text);
+    }
+}

@@ -1,0 +1,145 @@
+package org.skein.session;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.skein.cluster.NodeID;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.Presence;
+import org.xmpp.packet.StreamError;
+
+/**
+ * A bound client session on this node. Its presence and flags are written on the session's own
+ * processing thread and read from others, hence volatile.
+ */
+public final class LocalClientSession implements ClientSession {
+
+    private final ClientConnection connection;
+    private final JID address;
+    private final NodeID node;
+    private final String streamId;
+    private final Instant created;
+    private volatile Presence presence;
+    private volatile boolean initialPresenceSent;
+    private volatile boolean rosterRequested;
+    private volatile boolean offlineMessagesDelivered;
+    private volatile boolean closed;
+
+    public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.address = Objects.requireNonNull(address, "address");
+        this.node = Objects.requireNonNull(node, "node");
+        this.streamId = Objects.requireNonNull(streamId, "streamId");
+        this.created = Objects.requireNonNull(created, "created");
+        Presence unavailable = new Presence(Presence.Type.unavailable);
+        unavailable.setFrom(address);
+        this.presence = unavailable;
+    }
+
+    @Override
+    public JID address() {
+        return address;
+    }
+
+    /** The bare JID's user part. */
+    public String username() {
+        return address.getNode();
+    }
+
+    @Override
+    public NodeID node() {
+        return node;
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public ClientConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public Presence presence() {
+        return presence;
+    }
+
+    /** Sets the session's current presence (called by the presence logic on the session's thread). */
+    public void setPresence(Presence newPresence) {
+        this.presence = Objects.requireNonNull(newPresence, "presence");
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return presence.isAvailable();
+    }
+
+    @Override
+    public int priority() {
+        return presence.isAvailable() ? presence.getPriority() : 0;
+    }
+
+    /** Whether the client has sent its initial presence (RFC 6121 section 4.2). */
+    public boolean isInitialPresenceSent() {
+        return initialPresenceSent;
+    }
+
+    public void setInitialPresenceSent(boolean sent) {
+        this.initialPresenceSent = sent;
+    }
+
+    /** Whether the client asked for its roster: only such resources get roster pushes (RFC 6121 section 2.1.6). */
+    public boolean isRosterRequested() {
+        return rosterRequested;
+    }
+
+    public void setRosterRequested(boolean requested) {
+        this.rosterRequested = requested;
+    }
+
+    /** Whether the user's offline messages were delivered to this session. */
+    public boolean isOfflineMessagesDelivered() {
+        return offlineMessagesDelivered;
+    }
+
+    public void setOfflineMessagesDelivered(boolean delivered) {
+        this.offlineMessagesDelivered = delivered;
+    }
+
+    @Override
+    public Instant creationTime() {
+        return created;
+    }
+
+    @Override
+    public void deliver(Packet packet) {
+        if (!closed) {
+            connection.send(packet.toXML());
+        }
+    }
+
+    /** Whether the session has ended (its connection closed or it was replaced). */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    @Override
+    public void close(StreamError.Condition condition, String text) {
+        closeWithError(condition, text);
+    }
+
+    /** Closes the session's connection with a stream error (used when another login takes its resource). */
+    public void closeWithError(StreamError.Condition condition, String text) {
+        closed = true;
+        connection.closeWithError(condition, text);
+    }
+
+    @Override
+    public String toString() {
+        return "session " + address + " (stream " + streamId + ")";
+    }
+}

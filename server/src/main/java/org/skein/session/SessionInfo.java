@@ -1,0 +1,32 @@
+package org.skein.session;
+
+import java.io.Serializable;
+import java.util.Objects;
+import org.skein.cluster.NodeID;
+
+/**
+ * What any node may read about a session without asking the node that holds it: the value of the
+ * clustered {@code sessions.info} cache, keyed by full JID, written only by the owning node.
+ * Immutable.
+ *
+ * @param node the node that holds the session
+ * @param presenceXml the session's last presence as XML, empty before the first
+ * @param priority the priority of that presence
+ * @param created when the session was bound, in epoch milliseconds
+ * @param clientAddress the client's IP address and port
+ * @param streamId the id of the client's stream
+ */
+public record SessionInfo(NodeID node, String presenceXml, int priority, long created, String clientAddress, String streamId)
+        implements Serializable {
+
+    public SessionInfo {
+        Objects.requireNonNull(node, "node");
+        presenceXml = presenceXml == null ? "" : presenceXml;
+        clientAddress = clientAddress == null ? "" : clientAddress;
+        streamId = streamId == null ? "" : streamId;
+    }
+
+    public SessionInfo withPresence(String xml, int newPriority) {
+        return new SessionInfo(node, xml, newPriority, created, clientAddress, streamId);
+    }
+}

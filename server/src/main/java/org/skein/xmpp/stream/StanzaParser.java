@@ -1,0 +1,47 @@
+package org.skein.xmpp.stream;
+
+import java.io.StringReader;
+import org.dom4j.Document;
+import org.dom4j.DocumentException;
+import org.dom4j.Element;
+import org.dom4j.io.SAXReader;
+import org.xml.sax.SAXException;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.Presence;
+
+/**
+ * Parses one stanza kept as XML text (offline messages, presences in the session cache) back into a
+ * packet. DTDs are refused, so stored text can never pull in entities.
+ */
+public final class StanzaParser {
+
+    private StanzaParser() {
+    }
+
+    /** Parses an element. @throws IllegalArgumentException if the text is not one well-formed element */
+    public static Element parseElement(String xml) {
+        try {
+            SAXReader reader = SAXReader.createDefault();
+            reader.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Document document = reader.read(new StringReader(xml));
+            Element root = document.getRootElement();
+            root.detach();
+            return root;
+        } catch (DocumentException | SAXException e) {
+            throw new IllegalArgumentException("not a stanza: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a stanza into the packet of its kind. */
+    public static Packet parsePacket(String xml) {
+        Element element = parseElement(xml);
+        switch (element.getName()) {
+            case "message": return new Message(element, true);
+            case "presence": return new Presence(element, true);
+            case "iq": return new IQ(element, true);
+            default: throw new IllegalArgumentException("not a stanza: <" + element.getName() + ">");
+        }
+    }
+}

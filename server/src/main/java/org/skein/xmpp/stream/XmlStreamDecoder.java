@@ -1,0 +1,399 @@
+package org.skein.xmpp.stream;
+
+import com.fasterxml.aalto.AsyncByteBufferFeeder;
+import com.fasterxml.aalto.AsyncXMLInputFactory;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
+import com.fasterxml.aalto.stax.InputFactoryImpl;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.ByteBuffer;
+import javax.xml.XMLConstants;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import org.dom4j.DocumentFactory;
+import org.dom4j.Element;
+import org.dom4j.Namespace;
+import org.dom4j.QName;
+import org.skein.xmpp.Namespaces;
+import org.xmpp.packet.StreamError;
+
+/**
+ * Turns the bytes of an XMPP stream into stream events, without blocking: the stream header
+ * ({@link StreamHeader}), one dom4j {@link Element} per top-level element (stanzas and negotiation
+ * elements), {@link StreamEnd} when the peer closes its stream, and {@link StreamFault} when the bytes
+ * break the rules; after a fault nothing more is read.
+ *
+ * <p>Built on Aalto's asynchronous parser: a stanza may arrive split over many reads, many stanzas
+ * may arrive in one read, and whitespace between stanzas (keepalives) is skipped. It enforces RFC
+ * 6120's restricted XML: a DTD, an entity reference, a comment or a processing instruction is a
+ * {@code restricted-xml} fault (so no XXE and no entity expansion attacks); malformed XML is a
+ * {@code not-well-formed} fault; a top-level element larger than the configured maximum (counted in
+ * bytes, also while it is still incomplete) is a {@code policy-violation} fault.
+ *
+ * <p>Stream restarts: after a {@code <starttls/>}, {@code <auth/>} or {@code <response/>} element the
+ * decoder pauses (bytes that arrive meanwhile are held, not parsed) until the handler that answers the
+ * element calls {@link #resume()} (the stream goes on) or {@link #restart()} (TLS or SASL succeeded: a
+ * new stream begins, and bytes the peer sent before the restart are dropped, so nothing can be
+ * injected across it). Both must be called on the channel's event loop.
+ *
+ * <p>One per connection; not shareable.
+ */
+public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
+
+    private static final AsyncXMLInputFactory FACTORY = newFactory();
+    private static final DocumentFactory DOCUMENTS = DocumentFactory.getInstance();
+
+    private final int maxElementSize;
+    private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
+    private ChannelHandlerContext ctx;
+    private int depth;
+    private Element current;
+    private long fed;
+    private long boundary;
+    private boolean failed;
+    private boolean paused;
+    private ByteBuf feeding;
+    private ByteBuf held;
+
+    /** @param maxElementSize the largest top-level element accepted, in bytes */
+    public XmlStreamDecoder(int maxElementSize) {
+        if (maxElementSize < 1) {
+            throw new IllegalArgumentException("maxElementSize must be positive");
+        }
+        this.maxElementSize = maxElementSize;
+    }
+
+    private static AsyncXMLInputFactory newFactory() {
+        InputFactoryImpl factory = new InputFactoryImpl();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, Boolean.FALSE);
+        factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, Boolean.TRUE);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, Boolean.FALSE);
+        return factory;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext context) {
+        releaseInput();
+        closeReader();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            context.fireChannelRead(msg);
+            return;
+        }
+        ByteBuf buf = (ByteBuf) msg;
+        if (failed) {
+            buf.release();
+            return;
+        }
+        if (paused || feeding != null) {
+            hold(buf);
+            return;
+        }
+        feed(buf);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        releaseInput();
+        closeReader();
+        context.fireChannelInactive();
+    }
+
+    /** Parses on after a pause: the stream goes on (a SASL challenge or failure was sent). */
+    public void resume() {
+        if (!paused || failed) {
+            return;
+        }
+        paused = false;
+        if (feeding != null) {
+            drain();
+        }
+        if (!paused && !failed && feeding == null && held != null) {
+            ByteBuf next = held;
+            held = null;
+            feed(next);
+        }
+    }
+
+    /**
+     * Starts a new stream (after STARTTLS or SASL success): a fresh parser, and whatever the peer
+     * sent before the restart is dropped.
+     */
+    public void restart() {
+        releaseInput();
+        closeReader();
+        depth = 0;
+        current = null;
+        fed = 0;
+        boundary = 0;
+        paused = false;
+    }
+
+    /** Whether the decoder waits for {@link #resume()} or {@link #restart()}. */
+    public boolean isPaused() {
+        return paused;
+    }
+
+    private void hold(ByteBuf buf) {
+        if (held == null) {
+            held = buf;
+        } else {
+            CompositeByteBuf composite = held instanceof CompositeByteBuf ? (CompositeByteBuf) held
+                    : ctx.alloc().compositeBuffer().addComponent(true, held);
+            composite.addComponent(true, buf);
+            held = composite;
+        }
+        if (held.readableBytes() > maxElementSize) {
+            fault(StreamError.Condition.policy_violation, "the stanza is larger than " + maxElementSize + " bytes");
+        }
+    }
+
+    private void feed(ByteBuf buf) {
+        if (!buf.isReadable()) {
+            buf.release();
+            return;
+        }
+        AsyncXMLStreamReader<AsyncByteBufferFeeder> parser = reader();
+        ByteBuffer nio = buf.nioBufferCount() == 1 ? buf.nioBuffer() : ByteBuffer.wrap(ByteBufUtilCopy.copy(buf));
+        feeding = buf;
+        try {
+            fed += nio.remaining();
+            parser.getInputFeeder().feedInput(nio);
+        } catch (XMLStreamException e) {
+            fault(StreamError.Condition.not_well_formed, "not well-formed XML: " + firstLine(e.getMessage()));
+            return;
+        }
+        drain();
+    }
+
+    /** Reads events until the input is used up, the decoder pauses or a fault ends the stream. */
+    private void drain() {
+        try {
+            while (!failed && !paused) {
+                int event = reader.next();
+                if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                    releaseFeeding();
+                    if (fed - boundary > maxElementSize) {
+                        fault(StreamError.Condition.policy_violation, "the stanza is larger than " + maxElementSize + " bytes");
+                    }
+                    return;
+                }
+                onEvent(event);
+            }
+        } catch (XMLStreamException | RuntimeException e) {
+            fault(StreamError.Condition.not_well_formed, "not well-formed XML: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private void onEvent(int event) throws XMLStreamException {
+        switch (event) {
+            case XMLStreamConstants.START_DOCUMENT:
+            case XMLStreamConstants.END_DOCUMENT:
+                return;
+            case XMLStreamConstants.START_ELEMENT:
+                startElement();
+                return;
+            case XMLStreamConstants.END_ELEMENT:
+                endElement();
+                return;
+            case XMLStreamConstants.CHARACTERS:
+            case XMLStreamConstants.CDATA:
+            case XMLStreamConstants.SPACE:
+                text(event);
+                return;
+            case XMLStreamConstants.DTD:
+                fault(StreamError.Condition.restricted_xml, "a DTD is not allowed in an XMPP stream");
+                return;
+            case XMLStreamConstants.ENTITY_REFERENCE:
+            case XMLStreamConstants.ENTITY_DECLARATION:
+                fault(StreamError.Condition.restricted_xml, "entity references are not allowed in an XMPP stream");
+                return;
+            case XMLStreamConstants.COMMENT:
+                fault(StreamError.Condition.restricted_xml, "comments are not allowed in an XMPP stream");
+                return;
+            case XMLStreamConstants.PROCESSING_INSTRUCTION:
+                fault(StreamError.Condition.restricted_xml, "processing instructions are not allowed in an XMPP stream");
+                return;
+            default:
+                fault(StreamError.Condition.not_well_formed, "unexpected XML event " + event);
+        }
+    }
+
+    private void startElement() throws XMLStreamException {
+        if (depth == 0) {
+            depth = 1;
+            if (!"stream".equals(reader.getLocalName()) || !Namespaces.STREAM.equals(reader.getNamespaceURI())) {
+                fault(StreamError.Condition.invalid_namespace, "the stream must open with <stream:stream xmlns:stream='"
+                        + Namespaces.STREAM + "'>");
+                return;
+            }
+            String defaultNs = reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX);
+            StreamHeader header = new StreamHeader(attribute("", "to"), attribute("", "from"), attribute("", "version"),
+                    attribute(XMLConstants.XML_NS_URI, "lang"), defaultNs == null ? "" : defaultNs);
+            boundary = reader.getLocationInfo().getEndingByteOffset();
+            ctx.fireChannelRead(header);
+            return;
+        }
+        if (depth == 1) {
+            boundary = reader.getLocationInfo().getStartingByteOffset();
+        }
+        depth++;
+        Element element = DOCUMENTS.createElement(qname(reader.getLocalName(), reader.getPrefix(), reader.getNamespaceURI()));
+        int namespaces = reader.getNamespaceCount();
+        for (int i = 0; i < namespaces; i++) {
+            String prefix = reader.getNamespacePrefix(i);
+            if (prefix != null && !prefix.isEmpty()) {
+                element.add(Namespace.get(prefix, nullToEmpty(reader.getNamespaceURI(i))));
+            }
+        }
+        int attributes = reader.getAttributeCount();
+        for (int i = 0; i < attributes; i++) {
+            String prefix = reader.getAttributePrefix(i);
+            if (prefix == null || prefix.isEmpty()) {
+                element.addAttribute(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+            } else {
+                element.addAttribute(qname(reader.getAttributeLocalName(i), prefix, reader.getAttributeNamespace(i)),
+                        reader.getAttributeValue(i));
+            }
+        }
+        if (current != null) {
+            current.add(element);
+        }
+        current = element;
+    }
+
+    private void endElement() throws XMLStreamException {
+        depth--;
+        if (depth == 0) {
+            failed = true; // the peer's stream is over: nothing after </stream:stream> is read
+            releaseInput();
+            ctx.fireChannelRead(StreamEnd.INSTANCE);
+            return;
+        }
+        if (depth > 1) {
+            current = current.getParent();
+            return;
+        }
+        Element stanza = current;
+        current = null;
+        long end = reader.getLocationInfo().getEndingByteOffset();
+        if (end - boundary > maxElementSize) {
+            fault(StreamError.Condition.policy_violation, "the stanza is larger than " + maxElementSize + " bytes");
+            return;
+        }
+        boundary = end;
+        if (pausesAfter(stanza)) {
+            paused = true;
+        }
+        ctx.fireChannelRead(stanza);
+    }
+
+    private void text(int event) throws XMLStreamException {
+        if (depth > 1) {
+            current.addText(reader.getText());
+            return;
+        }
+        if (depth == 1 && event != XMLStreamConstants.SPACE && !reader.getText().isBlank()) {
+            fault(StreamError.Condition.not_well_formed, "text is not allowed between stanzas");
+            return;
+        }
+        boundary = reader.getLocationInfo().getEndingByteOffset();
+    }
+
+    private static boolean pausesAfter(Element element) {
+        String ns = element.getNamespaceURI();
+        String name = element.getName();
+        return (Namespaces.TLS.equals(ns) && "starttls".equals(name))
+                || (Namespaces.SASL.equals(ns) && ("auth".equals(name) || "response".equals(name)));
+    }
+
+    private void fault(StreamError.Condition condition, String text) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        releaseInput();
+        closeReader();
+        ctx.fireChannelRead(new StreamFault(condition, text));
+    }
+
+    private String attribute(String namespace, String name) {
+        for (int i = 0; i < reader.getAttributeCount(); i++) {
+            if (name.equals(reader.getAttributeLocalName(i)) && namespace.equals(nullToEmpty(reader.getAttributeNamespace(i)))) {
+                return reader.getAttributeValue(i);
+            }
+        }
+        return "";
+    }
+
+    private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader() {
+        if (reader == null) {
+            reader = FACTORY.createAsyncForByteBuffer();
+        }
+        return reader;
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (XMLStreamException ignored) {
+                // nothing to free beyond the reader itself
+            }
+            reader = null;
+        }
+    }
+
+    private void releaseFeeding() {
+        if (feeding != null) {
+            feeding.release();
+            feeding = null;
+        }
+    }
+
+    private void releaseInput() {
+        releaseFeeding();
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    private static QName qname(String localName, String prefix, String uri) {
+        return new QName(localName, Namespace.get(nullToEmpty(prefix), nullToEmpty(uri)));
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Copies the readable bytes of a buffer that has no single NIO view. */
+    private static final class ByteBufUtilCopy {
+        static byte[] copy(ByteBuf buf) {
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.getBytes(buf.readerIndex(), bytes);
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.skein.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.dom4j.Element;
+import org.junit.jupiter.api.Test;
+import org.skein.session.ClientConnection;
+import org.skein.session.StreamHandler;
+import org.skein.xmpp.stream.StreamFault;
+import org.skein.xmpp.stream.StreamHeader;
+import org.skein.xmpp.stream.XmlStreamDecoder;
+
+class C2sChannelHandlerTest {
+
+    /** Writes down each event it gets, and the connection it was made for. */
+    private static final class RecordingHandler implements StreamHandler {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        ClientConnection connection;
+
+        @Override
+        public void onHeader(StreamHeader header) {
+            events.add("header to=" + header.to());
+        }
+
+        @Override
+        public void onElement(Element element) {
+            events.add("element " + element.getName());
+        }
+
+        @Override
+        public void onEnd() {
+            events.add("end");
+        }
+
+        @Override
+        public void onFault(StreamFault fault) {
+            events.add("fault " + fault.condition().toXMPP());
+        }
+
+        @Override
+        public void onIdle() {
+            events.add("idle");
+        }
+
+        @Override
+        public void onClosed() {
+            events.add("closed");
+        }
+    }
+
+    private final RecordingHandler handler = new RecordingHandler();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new XmlStreamDecoder(4096),
+            new C2sChannelHandler(new SerialExecutor(Runnable::run), null, connection -> {
+                handler.connection = connection;
+                return handler;
+            }, registry));
+
+    private void write(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void handsEveryStreamEventToTheStreamHandlerInOrder() {
+        assertThat(registry.size()).isEqualTo(1);
+        write("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>"
+                + "<presence/><message/>");
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        write("<iq/></stream:stream>");
+        channel.close();
+
+        assertThat(handler.events).containsExactly("header to=localhost", "element presence", "element message", "idle",
+                "element iq", "end", "closed");
+        assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void aFaultIsTheLastEventBeforeClose() {
+        write("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'><a></b>");
+        write("<presence/>");
+        assertThat(handler.events).containsExactly("header to=", "fault not-well-formed");
+    }
+
+    @Test
+    void theConnectionWritesWhatTheLogicSendsAndClosesAfterAnError() {
+        write("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>");
+        handler.connection.send("<hello/>");
+        channel.runPendingTasks();
+        assertThat(((io.netty.buffer.ByteBuf) channel.readOutbound()).toString(StandardCharsets.UTF_8)).isEqualTo("<hello/>");
+
+        handler.connection.closeWithError(org.xmpp.packet.StreamError.Condition.policy_violation, "bye");
+        channel.runPendingTasks();
+        io.netty.buffer.ByteBuf last = channel.readOutbound();
+        assertThat(last.toString(StandardCharsets.UTF_8)).startsWith("<stream:error><policy-violation")
+                .endsWith("</stream:stream>");
+        last.release();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(handler.events).endsWith("closed");
+    }
+}
