@@ -84,6 +84,8 @@ final class TwoMembers implements AutoCloseable {
         config.put("cache.stats.interval", "-1");
         config.put("hazelcast.startup.retries", "0");
         config.put("admin.enabled", "false");
+        config.put("xmpp.c2s.port", "0");
+        config.put("xmpp.c2s.bindAddress", "127.0.0.1");
         XmppServer node = new XmppServer(home, ServerConfig.inMemory(config), Clock.systemUTC());
         node.start();
         return node;
@@ -118,8 +120,9 @@ final class TwoMembers implements AutoCloseable {
     static int freePort() {
         int below = 32768;
         try {
-            below = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim().split("\\s+")[0]);
+            // readAllLines, not readString: a file of /proc reports a size of 0
+            below = Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0).trim().split("\\s+")[0]);
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux: keep the usual start of the range
         }

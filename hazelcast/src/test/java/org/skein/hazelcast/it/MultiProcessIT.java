@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three nodes, each a JVM of its own started as an operator would ({@code org.skein.Main --home}),
  * with the packed plugin and a probe plugin in their plugins folders: they form one cluster and share
  * a cache; when one is frozen (SIGSTOP) or killed the others see it leave within the failure detection
- * bound, and a frozen node that thaws merges back into the cluster.
+ * bound. (A frozen node that thaws and merges back is covered in one JVM by {@code SplitBrainIT}.) The
+ * nodes' logs of the last run are kept in {@code target/multi-process-logs/}.
  */
 class MultiProcessIT {
 
@@ -51,6 +52,13 @@ class MultiProcessIT {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(processes.values()).noneMatch(Process::isAlive);
+        Path logs = Files.createDirectories(Path.of("target", "multi-process-logs"));
+        for (String name : processes.keySet()) {
+            Path log = dir.resolve(name).resolve("node.log");
+            if (Files.exists(log)) {
+                Files.copy(log, logs.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     @Test
@@ -61,14 +69,16 @@ class MultiProcessIT {
             layout.prepareHome(name);
             Path home = layout.home(name);
             Files.write(home.resolve("plugins").resolve("probe.jar"), probe);
-            // failure detection on the plugin's defaults; quicker merges than the defaults, for the thaw
+            // failure detection on the plugin's defaults
             Files.writeString(home.resolve("conf").resolve("skein.properties"), """
                     node.id=%s
                     clustering.enabled=true
-                    hazelcast.merge.firstRunDelay=5s
-                    hazelcast.merge.nextRunDelay=5s
                     cache.stats.interval=-1
                     admin.enabled=false
+                    xmpp.c2s.port=0
+                    xmpp.c2s.bindAddress=127.0.0.1
+                    xmpp.c2s.ioThreads=1
+                    xmpp.processing.threads=2
                     """.formatted(name));
             processes.put(name, start(home));
         }
@@ -83,36 +93,33 @@ class MultiProcessIT {
         // frozen (a long GC pause, a hung VM): its sockets stay open, only the heartbeats stop
         long frozenAt = System.currentTimeMillis();
         signal(processes.get("p3"), "STOP");
-        awaitLeave(layout, "p3", frozenAt, 1);
-
-        // thawed: it finds itself alone, then merges back into the larger side
-        signal(processes.get("p3"), "CONT");
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            for (String name : List.of("p1", "p2", "p3")) {
-                assertThat(probe(layout.home(name))).as("node %s", name).contains("members=p1,p2,p3\n")
-                        .contains("hello-p1=from p1").contains("hello-p2=from p2").contains("hello-p3=from p3");
+        awaitLeave(layout, List.of("p1", "p2"), "p3", frozenAt);
+        processes.get("p3").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String name : List.of("p1", "p2")) {
+                assertThat(probe(layout.home(name))).as("node %s", name).contains("members=p1,p2\n")
+                        .contains("hello-p1=from p1").contains("hello-p2=from p2");
             }
-            assertThat(probe(layout.home("p1"))).contains("joined(p3)");
-            assertThat(events(layout.home("p3"))).containsSubsequence("joined", "left", "joined");
         });
 
         // killed: the sockets close at once
         long killedAt = System.currentTimeMillis();
-        processes.get("p3").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        awaitLeave(layout, "p3", killedAt, 2);
-        assertThat(probe(layout.home("p1"))).contains("hello-p1=from p1").contains("hello-p2=from p2");
+        processes.get("p2").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        awaitLeave(layout, List.of("p1"), "p2", killedAt);
+        // (no check of the cache here: with one backup, entries whose copies were on p3 and p2 may be
+        // lost when p2 dies before the backups lost with p3 are made again)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(probe(layout.home("p1"))).contains("members=p1\n"));
     }
 
-    /** Waits until p1 and p2 have seen {@code gone} leave for the {@code times}th time, within the bound. */
-    private static void awaitLeave(HazelcastNodes layout, String gone, long since, int times) throws IOException {
+    /** Waits until the watchers have seen {@code gone} leave, and checks that each saw it within the bound. */
+    private static void awaitLeave(HazelcastNodes layout, List<String> watchers, String gone, long since) throws IOException {
         await().atMost(LEAVE_BOUND.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (String name : List.of("p1", "p2")) {
-                assertThat(leaveTimes(probe(layout.home(name)), gone)).as("node %s", name).hasSize(times);
+            for (String name : watchers) {
+                assertThat(leaveTimes(probe(layout.home(name)), gone)).as("node %s", name).hasSize(1);
             }
         });
-        for (String name : List.of("p1", "p2")) {
-            List<Long> times2 = leaveTimes(probe(layout.home(name)), gone);
-            long took = times2.get(times - 1) - since;
+        for (String name : watchers) {
+            long took = leaveTimes(probe(layout.home(name)), gone).get(0) - since;
             System.out.printf("node %s saw %s leave after %d ms%n", name, gone, took);
             assertThat(took).as("ms until node %s saw %s leave", name, gone).isLessThan(LEAVE_BOUND.toMillis());
         }
@@ -127,11 +134,6 @@ class MultiProcessIT {
         return times;
     }
 
-    private static List<String> events(Path home) throws IOException {
-        Matcher events = Pattern.compile("events=(.*)").matcher(probe(home));
-        return events.find() ? List.of(events.group(1).split(",")) : List.of();
-    }
-
     private static void signal(Process process, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -141,7 +143,7 @@ class MultiProcessIT {
     private Process start(Path home) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.add("-Xmx384m");
         command.add("-XX:+UseSerialGC");
         command.add("-Djava.net.preferIPv4Stack=true");
         command.add("-Dhazelcast.phone.home.enabled=false");

@@ -185,8 +185,9 @@ class ClusterEventsPluginIT {
     static int freePort() {
         int below = 32768;
         try {
-            below = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim().split("\\s+")[0]);
+            // readAllLines, not readString: a file of /proc reports a size of 0
+            below = Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0).trim().split("\\s+")[0]);
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux: keep the usual start of the range
         }
