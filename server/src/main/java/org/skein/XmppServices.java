@@ -114,6 +114,7 @@ final class XmppServices {
         }
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
+        routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
     }
 
     /** Keeps the shared caches right across cluster changes: after leaving, this node's sessions are written back. */

@@ -22,6 +22,10 @@ import java.util.function.Function;
  * the content (when asked to) and switches the delegate. Writers that arrive during a swap wait for
  * it and then write to the new delegate. Reads take no lock; during a swap they see the old content.
  *
+ * <p>The wrapper also rebuilds a local cache whose policies cannot take a new budget or lifetime
+ * (an unlimited or eternal cache given a bound): the new cache gets the content through the same
+ * swap. Entries copied that way count their lifetime from the change.
+ *
  * <p>Entry listeners are registered here and moved to the new delegate on every swap, so a listener
  * keeps hearing of changes whichever storage is in use. Locks from {@link #getLock} unlock the
  * delegate lock they acquired even if a swap happened in between.
@@ -89,8 +93,14 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     @Override
-    public void setMaxCacheSize(long maxSize) {
-        delegate.setMaxCacheSize(maxSize);
+    public synchronized void setMaxCacheSize(long maxSize) {
+        Cache<K, V> current = delegate;
+        CacheSettings wanted = new CacheSettings(maxSize, current.getMaxLifetime());
+        if (current instanceof LocalCache && !((LocalCache<K, V>) current).canApply(wanted)) {
+            swap(((LocalCache<K, V>) current).rebuiltWith(wanted), true);
+            return;
+        }
+        current.setMaxCacheSize(maxSize);
     }
 
     @Override
@@ -99,8 +109,14 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     @Override
-    public void setMaxLifetime(long maxLifetime) {
-        delegate.setMaxLifetime(maxLifetime);
+    public synchronized void setMaxLifetime(long maxLifetime) {
+        Cache<K, V> current = delegate;
+        CacheSettings wanted = new CacheSettings(current.getMaxCacheSize(), maxLifetime);
+        if (current instanceof LocalCache && !((LocalCache<K, V>) current).canApply(wanted)) {
+            swap(((LocalCache<K, V>) current).rebuiltWith(wanted), true);
+            return;
+        }
+        current.setMaxLifetime(maxLifetime);
     }
 
     @Override

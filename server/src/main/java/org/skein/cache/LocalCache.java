@@ -20,11 +20,14 @@ import org.skein.cluster.NodeID;
  * for the byte budget, expire-after-write for the lifetime, recorded statistics. Caffeine's
  * W-TinyLFU policy decides what to evict.
  *
- * <p>Both policies are always configured (an unlimited budget is {@code Long.MAX_VALUE} bytes, an
- * eternal lifetime is {@code Long.MAX_VALUE} nanoseconds), so that either can be changed at run time
- * through Caffeine's policy API without rebuilding the cache. Maintenance runs on the calling thread
- * ({@code executor(Runnable::run)}): no work escapes to the common pool, and evictions are visible
- * when the write that caused them returns.
+ * <p>A policy is configured only when it is needed: an unlimited cache has no eviction policy and an
+ * eternal one no expiration, so that the routing caches (unlimited and eternal) read as fast as a
+ * concurrent hash map and never read the clock. A budget or lifetime change that the configured
+ * policies can take is applied in place through Caffeine's policy API; one they cannot take (a budget
+ * for an unlimited cache, a lifetime for an eternal one) needs a new cache, which the
+ * {@link CacheWrapper} builds and swaps in with the content ({@link #canApply}, {@link #rebuiltWith}).
+ * Maintenance runs on the calling thread ({@code executor(Runnable::run)}): no work escapes to the
+ * common pool, and evictions are visible when the write that caused them returns.
  */
 final class LocalCache<K, V> implements Cache<K, V> {
 
@@ -33,8 +36,10 @@ final class LocalCache<K, V> implements Cache<K, V> {
     private final String name;
     private final com.github.benmanes.caffeine.cache.Cache<K, V> cache;
     private final ConcurrentMap<K, V> map;
-    private final Policy.Eviction<K, V> eviction;
-    private final Policy.FixedExpiration<K, V> expiration;
+    private final Policy.Eviction<K, V> eviction; // null when unlimited
+    private final Policy.FixedExpiration<K, V> expiration; // null when eternal
+    private final NodeID localNode;
+    private final Ticker ticker;
     private final LocalLocks locks = new LocalLocks();
     private final ListenerRegistry<K, V> listeners;
     private volatile long maxSize;
@@ -42,26 +47,38 @@ final class LocalCache<K, V> implements Cache<K, V> {
 
     LocalCache(String name, CacheSettings settings, NodeID localNode, Ticker ticker) {
         this.name = name;
+        this.localNode = localNode;
+        this.ticker = ticker;
         this.maxSize = settings.maxSize();
         this.maxLifetime = settings.maxLifetime();
         this.listeners = new ListenerRegistry<>(name, localNode);
-        this.cache = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .ticker(ticker)
-                .maximumWeight(settings.isUnlimitedSize() ? Long.MAX_VALUE : settings.maxSize())
-                .<K, V>weigher(CacheSizes::sizeOfEntry)
-                .expireAfterWrite(settings.isEternal() ? FOREVER_NANOS : TimeUnit.MILLISECONDS.toNanos(settings.maxLifetime()),
-                        TimeUnit.NANOSECONDS)
-                .evictionListener((K key, V value, RemovalCause cause) -> {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker).recordStats();
+        if (!settings.isUnlimitedSize()) {
+            builder.maximumWeight(settings.maxSize()).weigher(CacheSizes::sizeOfEntry);
+        }
+        if (!settings.isEternal()) {
+            builder.expireAfterWrite(settings.maxLifetime(), TimeUnit.MILLISECONDS);
+        }
+        this.cache = builder
+                .<K, V>evictionListener((K key, V value, RemovalCause cause) -> {
                     if (listeners.isActive() && cause.wasEvicted()) {
                         listeners.evicted(key, value);
                     }
                 })
-                .recordStats()
                 .build();
         this.map = cache.asMap();
-        this.eviction = cache.policy().eviction().orElseThrow();
-        this.expiration = cache.policy().expireAfterWrite().orElseThrow();
+        this.eviction = cache.policy().eviction().orElse(null);
+        this.expiration = cache.policy().expireAfterWrite().orElse(null);
+    }
+
+    /** Whether these settings can be applied to this cache in place (its policies can take them). */
+    boolean canApply(CacheSettings settings) {
+        return (settings.isUnlimitedSize() || eviction != null) && (settings.isEternal() || expiration != null);
+    }
+
+    /** A new cache with these settings and this one's name, node, ticker and listeners; empty. */
+    LocalCache<K, V> rebuiltWith(CacheSettings settings) {
+        return new LocalCache<>(name, settings, localNode, ticker);
     }
 
     @Override
@@ -74,11 +91,22 @@ final class LocalCache<K, V> implements Cache<K, V> {
         return maxSize;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedOperationException if this cache has no eviction policy and a budget is asked
+     *         for ({@link #canApply}); the wrapper rebuilds the cache then
+     */
     @Override
     public void setMaxCacheSize(long maxSize) {
-        new CacheSettings(maxSize, maxLifetime); // validates
+        CacheSettings wanted = new CacheSettings(maxSize, maxLifetime); // validates
+        if (!canApply(wanted)) {
+            throw new UnsupportedOperationException("cache '" + name + "' was built unlimited; it must be rebuilt for a budget");
+        }
         this.maxSize = maxSize;
-        eviction.setMaximum(maxSize < 0 ? Long.MAX_VALUE : maxSize);
+        if (eviction != null) {
+            eviction.setMaximum(maxSize < 0 ? Long.MAX_VALUE : maxSize);
+        }
     }
 
     @Override
@@ -86,19 +114,37 @@ final class LocalCache<K, V> implements Cache<K, V> {
         return maxLifetime;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedOperationException if this cache has no expiration policy and a lifetime is
+     *         asked for ({@link #canApply}); the wrapper rebuilds the cache then
+     */
     @Override
     public void setMaxLifetime(long maxLifetime) {
-        new CacheSettings(maxSize, maxLifetime); // validates
+        CacheSettings wanted = new CacheSettings(maxSize, maxLifetime); // validates
+        if (!canApply(wanted)) {
+            throw new UnsupportedOperationException("cache '" + name + "' was built eternal; it must be rebuilt for a lifetime");
+        }
         this.maxLifetime = maxLifetime;
-        expiration.setExpiresAfter(maxLifetime < 0 ? FOREVER_NANOS : TimeUnit.MILLISECONDS.toNanos(maxLifetime),
-                TimeUnit.NANOSECONDS);
-        cache.cleanUp();
+        if (expiration != null) {
+            expiration.setExpiresAfter(maxLifetime < 0 ? FOREVER_NANOS : TimeUnit.MILLISECONDS.toNanos(maxLifetime),
+                    TimeUnit.NANOSECONDS);
+            cache.cleanUp();
+        }
     }
 
     @Override
     public long getLongCacheSize() {
         cache.cleanUp();
-        return eviction.weightedSize().orElse(0L);
+        if (eviction != null) {
+            return eviction.weightedSize().orElse(0L);
+        }
+        long size = 0;
+        for (Map.Entry<K, V> entry : map.entrySet()) {
+            size += CacheSizes.sizeOfEntry(entry.getKey(), entry.getValue());
+        }
+        return size;
     }
 
     @Override

@@ -12,6 +12,10 @@ import org.xmpp.packet.Packet;
  * <p>Called on the sending session's processing thread for every packet to a remote route, so an
  * implementation must not wait for the other node: queue the packet and return. Packets for one node
  * must arrive in the order they were handed over.
+ *
+ * <p>A packet that was accepted ({@code true}) but then cannot be delivered (the node died, left, or
+ * stopped answering) must be handed back with {@link RoutingTable#remoteDeliveryFailed}, never dropped
+ * in silence.
  */
 public interface RemotePacketRouter {
 

@@ -46,6 +46,17 @@ public final class RoutingTable {
     private final Cache<String, HashSet<String>> userSessions;
     private final ConcurrentMap<String, LocalClientSession> localRoutes = new ConcurrentHashMap<>();
     private volatile RemotePacketRouter remotePacketRouter;
+    private volatile UndeliverableHandler undeliverableHandler = (recipient, packet) ->
+            LOG.warn("No handler for a packet that could not be delivered to {}; it is dropped", recipient);
+
+    /**
+     * What happens to a packet whose recipient turned out to be unreachable after it had been handed
+     * to the remote packet router: the node handles it as if the recipient were offline.
+     */
+    @FunctionalInterface
+    public interface UndeliverableHandler {
+        void undeliverable(JID recipient, Packet packet);
+    }
 
     public RoutingTable(NodeID localNode, CacheFactory caches) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
@@ -224,6 +235,27 @@ public final class RoutingTable {
             }
         }
         return count;
+    }
+
+    /**
+     * Called by a {@link RemotePacketRouter} for a packet it had accepted but could not deliver (the
+     * destination node died, left, or stopped answering): drops the route if it still points at that
+     * node, then hands the packet to the undeliverable handler, which treats the recipient as offline
+     * (a message goes to the user's other resources or to offline storage, an IQ request gets an error,
+     * a presence is dropped). Never drops a packet in silence.
+     */
+    public void remoteDeliveryFailed(NodeID node, JID recipient, Packet packet) {
+        String full = recipient.toString();
+        ClientRoute route = userRoutes.get(full);
+        if (route != null && route.node().equals(node)) {
+            removeRoute(full, recipient.toBareJID());
+        }
+        undeliverableHandler.undeliverable(recipient, packet);
+    }
+
+    /** Sets what happens to packets the remote packet router could not deliver (the node sets it). */
+    public void setUndeliverableHandler(UndeliverableHandler handler) {
+        this.undeliverableHandler = Objects.requireNonNull(handler, "handler");
     }
 
     /** Sets (or clears, with {@code null}) the router for routes on other nodes. */

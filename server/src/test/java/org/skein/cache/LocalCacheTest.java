@@ -87,7 +87,7 @@ class LocalCacheTest {
 
     @Test
     void shrinkingTheBudgetAtRunTimeEvictsAtOnce() {
-        LocalCache<String, String> cache = cache(-1, -1);
+        LocalCache<String, String> cache = cache(1024 * KIB, -1);
         for (int i = 0; i < 100; i++) {
             cache.put("key-" + i, kilobyte(i));
         }
@@ -106,7 +106,7 @@ class LocalCacheTest {
 
     @Test
     void changingTheLifetimeAtRunTimeAppliesToHeldEntries() {
-        LocalCache<String, String> cache = cache(-1, -1);
+        LocalCache<String, String> cache = cache(-1, Duration.ofHours(6).toMillis());
         cache.put("old", "1");
         ticker.advance(Duration.ofHours(2));
         cache.put("new", "2");
@@ -118,6 +118,33 @@ class LocalCacheTest {
         cache.setMaxLifetime(-1);
         ticker.advance(Duration.ofDays(365));
         assertThat(cache.get("new")).isEqualTo("2");
+    }
+
+    @Test
+    void anUnlimitedEternalCacheHasNoPoliciesAndItsWrapperRebuildsItForABound() {
+        LocalCache<String, String> unbounded = cache(-1, -1);
+        assertThat(unbounded.canApply(new CacheSettings(10 * KIB, -1))).isFalse();
+        assertThat(unbounded.canApply(new CacheSettings(-1, 1000))).isFalse();
+        assertThatThrownBy(() -> unbounded.setMaxCacheSize(10 * KIB)).isInstanceOf(UnsupportedOperationException.class);
+
+        CacheWrapper<String, String> cache = new CacheWrapper<>(unbounded, false);
+        for (int i = 0; i < 100; i++) {
+            cache.put("key-" + i, kilobyte(i));
+        }
+        assertThat(cache.getLongCacheSize()).isGreaterThan(100 * KIB);
+
+        cache.setMaxCacheSize(10 * KIB);
+        assertThat(cache.getDelegate()).isNotSameAs(unbounded);
+        assertThat(cache.getMaxCacheSize()).isEqualTo(10 * KIB);
+        assertThat(cache.getLongCacheSize()).isLessThanOrEqualTo(10 * KIB).isPositive();
+
+        cache.setMaxLifetime(Duration.ofHours(1).toMillis());
+        assertThat(cache.getMaxLifetime()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(cache.size()).isPositive();
+        ticker.advance(Duration.ofMinutes(59));
+        assertThat(cache.size()).isPositive();
+        ticker.advance(Duration.ofMinutes(2));
+        assertThat(cache.getLongCacheSize()).isZero();
     }
 
     @Test

@@ -39,7 +39,11 @@ import org.skein.config.ServerConfig;
  *   <li>{@code caffeine}: Caffeine configured the same way (weigher and maximum weight,
  *       expire-after-write, recorded statistics), used directly through its {@code Cache} interface
  *       ({@code getIfPresent} records statistics, as Skein's {@code get} does);</li>
- *   <li>{@code caffeineBare}: Caffeine with only a maximum size;</li>
+ *   <li>{@code skeinBudget}: a Skein cache with a byte budget and no lifetime: bounded like an LRU
+ *       (the fair match for {@code syncLru}), no clock read on a get;</li>
+ *   <li>{@code skeinUnbounded}: a Skein cache with no budget and no lifetime, as the routing caches
+ *       are (no eviction or expiration policy is built for it);</li>
+ *   <li>{@code caffeineUnbounded}: Caffeine with recorded statistics and no bound, used directly;</li>
  *   <li>{@code syncLru}: {@code Collections.synchronizedMap} over an access-ordered LinkedHashMap.</li>
  * </ul>
  */
@@ -54,7 +58,7 @@ public class LocalCacheBenchmark {
     static final int KEYS = 1 << 14;
     static final int MASK = KEYS - 1;
 
-    @Param({"skein", "caffeine", "caffeineBare", "syncLru"})
+    @Param({"skein", "caffeine", "skeinBudget", "skeinUnbounded", "caffeineUnbounded", "syncLru"})
     public String cache;
 
     Map<String, String> map;
@@ -95,8 +99,20 @@ public class LocalCacheBenchmark {
                         .expireAfterWrite(lifetime)
                         .recordStats()
                         .build());
-            case "caffeineBare":
-                return Caffeine.newBuilder().maximumSize(KEYS * 2L).<String, String>build().asMap();
+            case "skeinBudget": {
+                CacheFactory factory = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(Map.of(
+                        "cache.bench.maxSize", "256MiB", "cache.bench.maxLifetime", "-1")),
+                        () -> null, null, Clock.systemUTC(), Ticker.systemTicker());
+                return factory.createCache("bench");
+            }
+            case "skeinUnbounded": {
+                CacheFactory factory = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(Map.of(
+                        "cache.bench.maxSize", "-1", "cache.bench.maxLifetime", "-1")),
+                        () -> null, null, Clock.systemUTC(), Ticker.systemTicker());
+                return factory.createCache("bench");
+            }
+            case "caffeineUnbounded":
+                return new CaffeineView(Caffeine.newBuilder().executor(Runnable::run).recordStats().build());
             case "syncLru":
                 return java.util.Collections.synchronizedMap(new LinkedHashMap<>(KEYS * 2, 0.75f, true) {
                     @Override

@@ -10,7 +10,7 @@ class LocalCacheBenchmarkTest {
 
     @Test
     void everyCacheUnderTestHoldsTheKeySpaceAndAnswersBothWorkloads() {
-        for (String kind : List.of("skein", "caffeine", "caffeineBare", "syncLru")) {
+        for (String kind : List.of("skein", "caffeine", "skeinBudget", "skeinUnbounded", "caffeineUnbounded", "syncLru")) {
             LocalCacheBenchmark benchmark = new LocalCacheBenchmark();
             benchmark.cache = kind;
             benchmark.setUp();
