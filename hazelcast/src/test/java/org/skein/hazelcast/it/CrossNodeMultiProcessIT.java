@@ -340,8 +340,12 @@ class CrossNodeMultiProcessIT {
         secondRoster.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired);
         firstRoster.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.Approve);
         firstRoster.createItemAndRequestSubscription(bare(secondUser), secondUser, null);
-        await().alias("both roster items have subscription both").atMost(WAIT).until(() -> type(firstRoster, bare(secondUser)) == RosterPacket.ItemType.both
-                && type(secondRoster, bare(firstUser)) == RosterPacket.ItemType.both);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(type(firstRoster, bare(secondUser))).as("%s's roster item for %s", firstUser, secondUser)
+                    .isEqualTo(RosterPacket.ItemType.both);
+            assertThat(type(secondRoster, bare(firstUser))).as("%s's roster item for %s", secondUser, firstUser)
+                    .isEqualTo(RosterPacket.ItemType.both);
+        });
     }
 
     private static RosterPacket.ItemType type(Roster roster, BareJid jid) {
