@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -133,7 +135,10 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until each of these nodes (running, with their plugins loaded) sees exactly these members. */
+    /**
+     * Waits until each of these nodes sees exactly these members and accepts clients (a node opens its
+     * client port after it has joined the cluster).
+     */
     void awaitMembers(Duration timeout, String... names) {
         List<String> expected = List.of(names);
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
@@ -142,8 +147,18 @@ final class ProcessCluster implements AutoCloseable {
                 NodeProbe.Answer answer = nodes.get(name).probe(timeout);
                 assertThat(answer.clustered()).as("node %s has joined", name).isTrue();
                 assertThat(answer.members()).as("members seen by node %s", name).isEqualTo(expected);
+                assertThat(acceptsConnections(c2sPorts.get(name))).as("node %s accepts clients", name).isTrue();
             }
         });
+    }
+
+    private static boolean acceptsConnections(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
