@@ -16,6 +16,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +41,9 @@ import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.skein.XmppServer;
 import org.skein.routing.RemotePacketRouter;
+import org.skein.routing.ClientRoute;
 import org.skein.session.ClientSession;
+import org.skein.session.LocalClientSession;
 import org.skein.session.RemoteClientSession;
 import org.skein.testing.ClusteredNodes;
 import org.slf4j.LoggerFactory;
@@ -202,6 +205,31 @@ class ClusterSessionsTest {
                 send(alice, "bob@localhost/desk", Message.Type.chat, "still there?");
                 await().atMost(WAIT).until(() -> hasBody(bobInbox, "still there?"));
             }
+        }
+    }
+
+    @Test
+    void aSessionEndingLateOnItsOldNodeLeavesTheRouteOfTheNewLoginAlone() throws Exception {
+        try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
+            XmppServer one = cluster.start("one");
+            XmppServer two = cluster.start("two");
+            JID desk = new JID("bob@localhost/desk");
+            LocalClientSession old = new LocalClientSession(new ClusterFixtures.NoSocket(), desk, two.nodeId(), "old", Instant.now());
+            two.routingTable().addClientRoute(old);
+            // a login on node one takes the full JID before node two has let go of its session
+            LocalClientSession taken = new LocalClientSession(new ClusterFixtures.NoSocket(), desk, one.nodeId(), "new", Instant.now());
+            one.routingTable().addClientRoute(taken);
+
+            old.setPresence(new org.xmpp.packet.Presence());
+            two.routingTable().updateClientRoute(old);
+            assertThat(two.routingTable().removeClientRoute(old)).isTrue();
+
+            for (XmppServer node : List.of(one, two)) {
+                assertThat(node.routingTable().clientRoute(desk)).isEqualTo(new ClientRoute(one.nodeId(), false, 0));
+                assertThat(node.sessionManager().routesOf("bob@localhost")).containsOnlyKeys(desk);
+            }
+            assertThat(two.routingTable().localSession(desk)).isNull();
+            assertThat(one.routingTable().localSession(desk)).isSameAs(taken);
         }
     }
 
