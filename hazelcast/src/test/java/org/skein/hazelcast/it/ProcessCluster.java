@@ -9,6 +9,10 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -177,6 +181,13 @@ final class ProcessCluster implements AutoCloseable {
             } catch (IOException e) {
                 failures.add(e);
             }
+        }
+        // close the database before its server goes, so that no file is still being written when the folder is deleted
+        try (Connection connection = DriverManager.getConnection(databaseUrl, "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            failures.add(e);
         }
         database.stop();
         layout.close();
