@@ -218,7 +218,8 @@ final class NodeProbe {
                                 SessionManager sessions = node.sessionManager();
                                 text.append("sessions.local=").append(sessions.getUserSessionsCount(true)).append('\\n');
                                 text.append("sessions.cluster=").append(sessions.getUserSessionsCount(false)).append('\\n');
-                                Cache<String, ClientRoute> routes = node.cacheFactory().<String, ClientRoute>getCache(RoutingTable.USERS_CACHE).orElseThrow();
+                                Cache<String, ClientRoute> routes = node.cacheFactory()
+                                        .<String, ClientRoute>getCache(RoutingTable.USERS_CACHE).orElseThrow();
                                 for (Map.Entry<String, ClientRoute> e : new TreeMap<>(routes).entrySet()) {
                                     ClientRoute route = e.getValue();
                                     text.append("route ").append(e.getKey()).append(' ').append(route.node().value()).append(' ')
@@ -230,7 +231,8 @@ final class NodeProbe {
                                     text.append("user ").append(e.getKey()).append(' ')
                                             .append(String.join(",", new TreeSet<>(e.getValue()))).append('\\n');
                                 }
-                                Cache<String, SessionInfo> info = node.cacheFactory().<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow();
+                                Cache<String, SessionInfo> info = node.cacheFactory()
+                                        .<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow();
                                 for (Map.Entry<String, SessionInfo> e : new TreeMap<>(info).entrySet()) {
                                     text.append("info ").append(e.getKey()).append(' ').append(e.getValue().node().value()).append('\\n');
                                 }
