@@ -61,7 +61,7 @@ class CrossNodeMultiProcessIT {
     @BeforeAll
     static void startThreeNodes() throws Exception {
         cluster = new ProcessCluster(dir, Path.of("target", "cross-node-logs"), "node1", "node2", "node3");
-        cluster.createUsers("alice", "bob", "amy", "ben", "ann", "bill", "cara", "dan", "kate", "ken");
+        cluster.createUsers("alice", "bob", "amy", "ben", "ann", "bill", "cara", "dan", "kate", "ken", "max", "lena");
         cluster.start("node1", "node2", "node3");
         cluster.awaitMembers(Duration.ofSeconds(120), "node1", "node2", "node3");
         clients = new XmppClients(DOMAIN, cluster.certificate());
@@ -203,6 +203,42 @@ class CrossNodeMultiProcessIT {
 
     @Test
     @Order(4)
+    void resourcesOfOneUserLoggingInOnThreeNodesOneAfterAnotherAreAllRouted() throws Exception {
+        String lena = "lena@" + DOMAIN;
+        XMPPTCPConnection max = clients.login(port("node1"), "max", "max", "phone");
+        XMPPTCPConnection two = clients.client(port("node2"), "lena", "lena", "two");
+        List<Message> twoInbox = inbox(two);
+        two.connect().login();
+        awaitRoute("node1", lena + "/two", "node2", 0);
+        // node 1 reads lena's resources for this message (and keeps a copy, if its cache keeps copies)
+        send(max, lena, "hello");
+        waitFor("lena/two got the first message", () -> bodies(twoInbox).contains("hello"));
+
+        // a resource added on node 3, then one on node 1: node 1 must add to what node 3 wrote
+        XMPPTCPConnection three = clients.client(port("node3"), "lena", "lena", "three");
+        List<Message> threeInbox = inbox(three);
+        three.connect().login();
+        XMPPTCPConnection one = clients.client(port("node1"), "lena", "lena", "one");
+        List<Message> oneInbox = inbox(one);
+        one.connect().login();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String node : List.of("node1", "node2", "node3")) {
+                assertThat(cluster.node(node).probe().userSessions().get(lena)).as("lena's resources as %s reads them", node)
+                        .containsExactlyInAnyOrder(lena + "/one", lena + "/two", lena + "/three");
+            }
+        });
+        awaitRoute("node1", lena + "/three", "node3", 0);
+        awaitRoute("node1", lena + "/one", "node1", 0);
+        // a headline to the bare JID goes to every available resource (RFC 6121 8.5.2.1.1)
+        max.sendStanza(max.getStanzaFactory().buildMessageStanza().to(JidCreate.from(lena)).ofType(Message.Type.headline)
+                .setBody("news").build());
+        waitFor("every resource of lena got the headline",
+                () -> bodies(oneInbox).contains("news") && bodies(twoInbox).contains("news") && bodies(threeInbox).contains("news"));
+    }
+
+    @Test
+    @Order(5)
     void everyNodeCountsTheSessionsOfTheWholeCluster() throws Exception {
         clients.login(port("node1"), "cara", "cara", "one");
         clients.login(port("node1"), "cara", "cara", "two");
@@ -216,7 +252,7 @@ class CrossNodeMultiProcessIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aKilledNodesUsersGoUnavailableTheirMessagesWaitOfflineAndTheNodeRejoins() throws Exception {
         String ken = "ken@" + DOMAIN;
         XMPPTCPConnection kate = clients.client(port("node1"), "kate", "kate", "phone");

@@ -25,8 +25,9 @@ import org.skein.plugin.PluginJarBuilder;
  * plugin answers in {@code probe-answer} (written atomically) with that id and: the cluster members,
  * this node's and the cluster's session counts as {@code SessionManager.getUserSessionsCount} returns
  * them, and the entries of the clustered caches {@code routes.users}, {@code routes.sessions} and
- * {@code sessions.info} as this node reads them. The node does the work only when asked, so the probe
- * adds no load (and no cluster tasks) between questions.
+ * {@code sessions.info}: the keys the cache holds, each value read with {@code get} as the node's
+ * routing reads it (through a near cache where the cache has one). The node does the work only when
+ * asked, so the probe adds no load (and no cluster tasks) between questions.
  */
 final class NodeProbe {
 
@@ -144,8 +145,7 @@ final class NodeProbe {
                         import java.nio.file.Files;
                         import java.nio.file.Path;
                         import java.nio.file.StandardCopyOption;
-                        import java.util.Map;
-                        import java.util.TreeMap;
+                        import java.util.Set;
                         import java.util.TreeSet;
                         import java.util.concurrent.Executors;
                         import java.util.concurrent.ScheduledExecutorService;
@@ -218,23 +218,32 @@ final class NodeProbe {
                                 SessionManager sessions = node.sessionManager();
                                 text.append("sessions.local=").append(sessions.getUserSessionsCount(true)).append('\\n');
                                 text.append("sessions.cluster=").append(sessions.getUserSessionsCount(false)).append('\\n');
+                                // the keys from the cache, each value with get(): what the node's routing reads
                                 Cache<String, ClientRoute> routes = node.cacheFactory()
                                         .<String, ClientRoute>getCache(RoutingTable.USERS_CACHE).orElseThrow();
-                                for (Map.Entry<String, ClientRoute> e : new TreeMap<>(routes).entrySet()) {
-                                    ClientRoute route = e.getValue();
-                                    text.append("route ").append(e.getKey()).append(' ').append(route.node().value()).append(' ')
-                                            .append(route.available()).append(' ').append(route.priority()).append('\\n');
+                                for (String key : new TreeSet<>(routes.keySet())) {
+                                    ClientRoute route = routes.get(key);
+                                    if (route != null) {
+                                        text.append("route ").append(key).append(' ').append(route.node().value()).append(' ')
+                                                .append(route.available()).append(' ').append(route.priority()).append('\\n');
+                                    }
                                 }
-                                Cache<String, ? extends java.util.Set<String>> users = node.cacheFactory()
-                                        .<String, java.util.Set<String>>getCache(RoutingTable.SESSIONS_CACHE).orElseThrow();
-                                for (Map.Entry<String, ? extends java.util.Set<String>> e : new TreeMap<>(users).entrySet()) {
-                                    text.append("user ").append(e.getKey()).append(' ')
-                                            .append(String.join(",", new TreeSet<>(e.getValue()))).append('\\n');
+                                Cache<String, Set<String>> users = node.cacheFactory()
+                                        .<String, Set<String>>getCache(RoutingTable.SESSIONS_CACHE).orElseThrow();
+                                for (String key : new TreeSet<>(users.keySet())) {
+                                    Set<String> fulls = users.get(key);
+                                    if (fulls != null) {
+                                        text.append("user ").append(key).append(' ')
+                                                .append(String.join(",", new TreeSet<>(fulls))).append('\\n');
+                                    }
                                 }
                                 Cache<String, SessionInfo> info = node.cacheFactory()
                                         .<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow();
-                                for (Map.Entry<String, SessionInfo> e : new TreeMap<>(info).entrySet()) {
-                                    text.append("info ").append(e.getKey()).append(' ').append(e.getValue().node().value()).append('\\n');
+                                for (String key : new TreeSet<>(info.keySet())) {
+                                    SessionInfo value = info.get(key);
+                                    if (value != null) {
+                                        text.append("info ").append(key).append(' ').append(value.node().value()).append('\\n');
+                                    }
                                 }
                                 return text.toString();
                             }
