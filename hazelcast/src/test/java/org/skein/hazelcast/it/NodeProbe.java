@@ -42,7 +42,10 @@ final class NodeProbe {
                   Map<String, Route> routes, Map<String, Set<String>> userSessions, Map<String, String> sessionInfoNodes,
                   String text) {
 
-        /** Full JIDs whose route or session info names this node, and bare JIDs that list such a full JID. */
+        /**
+         * Entries that name this node: routes and session infos it owns, and bare JIDs that list a full
+         * JID routed to it. (A bare JID listing a full JID with no route at all cannot be told apart.)
+         */
         List<String> entriesOf(String node) {
             Set<String> found = new TreeSet<>();
             routes.forEach((full, route) -> {
@@ -58,8 +61,8 @@ final class NodeProbe {
             userSessions.forEach((bare, fulls) -> {
                 for (String full : fulls) {
                     Route route = routes.get(full);
-                    if (route == null || route.node().equals(node)) {
-                        found.add("routes.sessions " + bare + " -> " + full + (route == null ? " (no route)" : ""));
+                    if (route != null && route.node().equals(node)) {
+                        found.add("routes.sessions " + bare + " -> " + full);
                     }
                 }
             });
