@@ -172,8 +172,14 @@ public final class ClusterLoad {
     // --- throughput ---
 
     private void throughputs(int pairs, int warmup, int seconds, Map<String, Double> results) throws Exception {
+        List<String> chosen = List.of(options.getOrDefault("setups", "single,cross,baseline").split(","));
         for (Setup setup : Setup.values()) {
-            results.put("messagesPerSecond." + setup.name().toLowerCase(), throughput(setup, pairs, warmup, seconds));
+            if (chosen.contains(setup.name().toLowerCase())) {
+                results.put("messagesPerSecond." + setup.name().toLowerCase(), throughput(setup, pairs, warmup, seconds));
+            }
+        }
+        if (chosen.size() < 3) {
+            return;
         }
         double single = results.get("messagesPerSecond.single");
         double cross = results.get("messagesPerSecond.cross");
@@ -203,6 +209,9 @@ public final class ClusterLoad {
             double rate = (after - before) / elapsed;
             out.printf("throughput %s: %d pairs, window %d, %.1f s: %d messages delivered, %.0f messages/s%n",
                     setup.name().toLowerCase(), pairs, window, elapsed, after - before, rate);
+            if (setup == Setup.CROSS) {
+                out.println("packet router of the senders' node: " + running.nodes().routerFigures(0).sentTotal());
+            }
             C2sLoad.closeAll(clients);
             return rate;
         }

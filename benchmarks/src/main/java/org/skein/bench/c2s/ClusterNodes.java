@@ -62,6 +62,11 @@ final class ClusterNodes implements AutoCloseable {
         return nodes.get(index);
     }
 
+    /** The packet router counters of a node (of a two-node setup). */
+    org.skein.hazelcast.routing.RouterFigures routerFigures(int index) {
+        return strategies.get(index).packetRouter().figures();
+    }
+
     void createUsers(int n) throws Exception {
         for (XmppServer node : nodes) {
             for (int i = 0; i < n; i++) {

@@ -4,9 +4,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.skein.cluster.NodeID;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
@@ -20,21 +24,33 @@ import org.xmpp.packet.Packet;
  * it to its local session, in the order of the batch. A session that is gone meanwhile makes its
  * stanza undeliverable here (a message goes to the user's other resources or offline storage, an IQ
  * request gets an error), through {@link RoutingTable#remoteDeliveryFailed}. Bad bytes are logged and
- * counted and never stop the rest of the batch or the node. Thread-safe; batches from one sender
+ * counted and never stop the rest of the batch or the node. A large batch is delivered on several
+ * threads, split by recipient (see {@link #deliverInLanes}). Thread-safe; batches from one sender
  * never overlap (the sender waits for each acknowledgement).
  */
 final class BatchReceiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchReceiver.class);
 
+    /** Below this many stanzas a batch is delivered on one thread: handing work over costs more. */
+    private static final int PARALLEL_FROM = 16;
+
     private final NodeID localNode;
     private final RoutingTable routingTable;
+    private final Executor lanes;
+    private final int laneCount;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
     private volatile Runnable beforeBatch = () -> { };
 
-    BatchReceiver(NodeID localNode, RoutingTable routingTable) {
+    /**
+     * @param lanes runs the extra delivery lanes of a large batch
+     * @param laneCount how many lanes a large batch is split into (1: one thread delivers everything)
+     */
+    BatchReceiver(NodeID localNode, RoutingTable routingTable, Executor lanes, int laneCount) {
         this.localNode = localNode;
         this.routingTable = routingTable;
+        this.lanes = lanes;
+        this.laneCount = Math.max(1, laneCount);
     }
 
     /**
@@ -54,10 +70,57 @@ final class BatchReceiver {
             LOG.warn("Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
             return 0;
         }
-        for (QueuedStanza stanza : stanzas) {
-            deliver(sender, stanza, counters);
+        if (laneCount == 1 || stanzas.size() < PARALLEL_FROM) {
+            for (QueuedStanza stanza : stanzas) {
+                deliver(sender, stanza, counters);
+            }
+        } else {
+            deliverInLanes(sender, stanzas, counters);
         }
         return stanzas.size();
+    }
+
+    /**
+     * Delivers a large batch on several threads, split by recipient: each recipient's stanzas stay in
+     * one lane, in order, so the order per sender and recipient holds; the batch is acknowledged when
+     * every lane is done, so the next batch never overtakes this one.
+     */
+    private void deliverInLanes(NodeID sender, List<QueuedStanza> stanzas, SourceCounters counters) {
+        List<List<QueuedStanza>> split = new ArrayList<>(laneCount);
+        for (int i = 0; i < laneCount; i++) {
+            split.add(new ArrayList<>(stanzas.size() / laneCount + 1));
+        }
+        for (QueuedStanza stanza : stanzas) {
+            split.get(Math.floorMod(stanza.recipient().hashCode(), laneCount)).add(stanza);
+        }
+        List<Runnable> work = new ArrayList<>(laneCount);
+        for (List<QueuedStanza> lane : split) {
+            if (!lane.isEmpty()) {
+                work.add(() -> lane.forEach(stanza -> deliver(sender, stanza, counters)));
+            }
+        }
+        CountDownLatch done = new CountDownLatch(work.size() - 1);
+        for (Runnable lane : work.subList(1, work.size())) {
+            try {
+                lanes.execute(() -> {
+                    try {
+                        lane.run();
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                lane.run(); // stopping: deliver here
+                done.countDown();
+            }
+        }
+        work.get(0).run();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering a batch from node " + sender, e);
+        }
     }
 
     private void deliver(NodeID sender, QueuedStanza stanza, SourceCounters counters) {

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -77,6 +79,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final BatchReceiver receiver;
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService thread;
+    private final ExecutorService lanes;
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -86,12 +89,13 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          BatchReceiver receiver, LongSupplier nanoTime) {
+                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.lanes = Objects.requireNonNull(lanes, "lanes");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
@@ -124,9 +128,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
      */
     public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, RouterSettings settings,
                                               HazelcastInstance member, Function<NodeID, Member> members) {
-        BatchReceiver receiver = new BatchReceiver(localNode, routingTable);
+        AtomicInteger laneThreads = new AtomicInteger();
+        ExecutorService lanes = Executors.newFixedThreadPool(Math.max(1, settings.threads() - 1), runnable -> {
+            Thread t = new Thread(runnable, threadName(localNode) + "-lane-" + laneThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        BatchReceiver receiver = new BatchReceiver(localNode, routingTable, lanes, settings.threads());
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
-                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, System::nanoTime);
+                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime);
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
         LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
@@ -289,13 +299,18 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             handBack(outbox.node(), outbox.close(), "this node leaves the cluster");
         }
         thread.shutdown();
+        lanes.shutdown();
         try {
+            if (!lanes.awaitTermination(10, TimeUnit.SECONDS)) {
+                lanes.shutdownNow();
+            }
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Node {}: the packet router's thread did not finish handing back stanzas in 30 s", localNode);
                 thread.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            lanes.shutdownNow();
             thread.shutdownNow();
         }
     }

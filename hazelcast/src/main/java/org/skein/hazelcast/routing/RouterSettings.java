@@ -19,7 +19,8 @@ import org.skein.config.ServerConfig;
  *   <tr><td>{@code hazelcast.router.batchBytes}</td><td>256KiB</td><td>at most this many bytes per batch (at least one stanza)</td></tr>
  *   <tr><td>{@code hazelcast.router.batchTimeout}</td><td>30s</td>
  *       <td>a batch not acknowledged in this time has failed; its stanzas are handled as undeliverable</td></tr>
- *   <tr><td>{@code hazelcast.router.threads}</td><td>4</td><td>threads that deliver received batches on this node</td></tr>
+ *   <tr><td>{@code hazelcast.router.threads}</td><td>4</td><td>threads that deliver received batches on this node: the
+ *       batches of up to this many other nodes at once, and a large batch split into this many lanes by recipient</td></tr>
  * </table>
  *
  * @param queueSize stanzas that may wait per destination
