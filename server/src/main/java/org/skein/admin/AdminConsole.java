@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ResourceServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -94,14 +94,15 @@ public final class AdminConsole implements AutoCloseable {
         Duration timeout = config.getDuration("admin.session.timeout", Duration.ofMinutes(30));
         context.getSessionHandler().setMaxInactiveInterval((int) (timeout == null ? 1800 : timeout.toSeconds()));
         context.getSessionHandler().setHttpOnly(true);
-        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN");
+        // one cookie name per node: browsers keep cookies per host, not per port, so consoles of several
+        // nodes reached on one host name (SSH tunnels, tests) would otherwise log each other out
+        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN_" + node.nodeId().value().replaceAll("[^A-Za-z0-9_-]", "_"));
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
         // HSTS only when there is no plain HTTP port: it would send browsers to https on that port too
         context.addFilter(new FilterHolder(new SecurityHeadersFilter(!httpEnabled)), "/*", EnumSet.of(DispatcherType.REQUEST));
 
-        ServletHolder staticFiles = new ServletHolder("static", DefaultServlet.class);
+        ServletHolder staticFiles = new ServletHolder("static", ResourceServlet.class);
         staticFiles.setInitParameter("dirAllowed", "false");
-        staticFiles.setInitParameter("pathInfoOnly", "true");
         staticFiles.setInitParameter("cacheControl", "max-age=3600");
         context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource("org/skein/admin/static/"));
         context.addServlet(staticFiles, "/static/*");

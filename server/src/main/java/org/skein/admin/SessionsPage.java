@@ -73,7 +73,8 @@ final class SessionsPage implements AdminPage {
         row.put("jid", jid.toString());
         row.put("node", info.node().value());
         row.put("local", info.node().equals(here));
-        row.put("address", info.clientAddress());
+        // InetSocketAddress.toString() of an unresolved peer starts with "/"
+        row.put("address", info.clientAddress().startsWith("/") ? info.clientAddress().substring(1) : info.clientAddress());
         row.put("since", Formats.time(info.created()));
         Presence presence = presence(info);
         if (presence == null) {
