@@ -339,7 +339,8 @@ class AdminConsoleTest {
             HttpResponse<String> closed = admin.post("/sessions/close", Map.of("jid", "alice@localhost/phone", "q", "", "page", "0"));
             assertThat(closed.statusCode()).isEqualTo(302);
             assertThat(closed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/sessions?q=&page=0"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !alice.isConnected());
+            // the listener hears of the stream error after the connection is marked closed
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alice.isConnected() && !aliceErrors.isEmpty());
             assertThat(aliceErrors).singleElement().satisfies(e -> assertThat(e).isInstanceOf(XMPPException.StreamErrorException.class)
                     .hasMessageContaining("policy-violation"));
             assertThat(admin.get("/sessions").body()).contains("The session alice@localhost/phone on node " + node.nodeId().value() + " was closed.");

@@ -206,7 +206,7 @@ class AdminConsoleBrowserIT {
                 return true;
             });
             awaitText(By.id("flash"), "The session bob@localhost/browser on node two was closed.");
-            await().atMost(WAIT).until(() -> !bob.isConnected());
+            await().atMost(WAIT).until(() -> !bob.isConnected() && !closedWith.isEmpty());
             assertThat(closedWith).singleElement().isInstanceOf(XMPPException.StreamErrorException.class);
             assertThat(closedWith.get(0)).hasMessageContaining("policy-violation");
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
