@@ -192,6 +192,17 @@ class AdminConsoleBrowserIT {
                 assertThat(web.findElement(bobRow).getAttribute("data-node")).isEqualTo("two");
             });
             assertThat(web.findElement(bobRow).getText()).contains("127.0.0.1:").doesNotContain("(this node)");
+            // the counts: none on node one, one in the cluster, node two's in the node table
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                open(one, "/");
+                assertThat(text(By.id("session-counts"))).isEqualTo("0 on this node, 1 in the cluster");
+            });
+            open(one, "/clustering");
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                assertThat(text(By.cssSelector("#nodes-table tr[data-node='two'] td.sessions"))).isEqualTo("1");
+                assertThat(text(By.cssSelector("#nodes-table tr[data-node='one'] td.sessions"))).isEqualTo("0");
+            });
+            open(one, "/sessions");
             web.findElement(By.id("session-search")).sendKeys("bob");
             web.findElement(By.id("session-search-button")).click();
             awaitText(By.id("session-matches"), "Sessions matching \"bob\": 1");
