@@ -13,7 +13,6 @@ import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -208,8 +207,6 @@ class AdminConsoleBrowserIT {
             awaitText(By.id("session-matches"), "Sessions matching \"bob\": 1");
             screenshot("sessions");
         });
-        Assumptions.assumeTrue(one.sessionManager().getRemoteSessionLocator() != null,
-                "closing a session on another node needs the plugin's remote session locator (branch cluster-server), not merged yet");
         step("close-session", () -> {
             web.findElement(bobRow).findElement(By.cssSelector("button.close-session")).click();
             await().atMost(WAIT).ignoreExceptions().until(() -> {
