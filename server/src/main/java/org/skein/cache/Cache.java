@@ -83,6 +83,17 @@ public interface Cache<K, V> extends ConcurrentMap<K, V> {
     Lock getLock(K key);
 
     /**
+     * The current value of a key as the cluster holds it: a clustered cache reads it from the member
+     * that owns the key, never from a near cache (whose copy may lag behind another node's write by
+     * the time its invalidation takes to arrive). Use it for a read-modify-write under
+     * {@link #getLock(Object)}; plain {@link #get(Object)} is the fast read for everything else. A
+     * local cache has only the current value, so the default is {@code get}.
+     */
+    default V getLatest(K key) {
+        return get(key);
+    }
+
+    /**
      * Registers a listener for changes to this cache's entries.
      *
      * @param listener the listener

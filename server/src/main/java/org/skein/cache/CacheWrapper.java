@@ -174,6 +174,11 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     @Override
+    public V getLatest(K key) {
+        return delegate.getLatest(key);
+    }
+
+    @Override
     public boolean containsKey(Object key) {
         return delegate.containsKey(key);
     }

@@ -97,7 +97,7 @@ public final class RoutingTable {
         lock.lock();
         try {
             userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
-            HashSet<String> sessions = userSessions.get(bare);
+            HashSet<String> sessions = userSessions.getLatest(bare);
             if (sessions == null || !sessions.contains(full) || !sessions.containsAll(others)) {
                 HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
                 copy.add(full);
@@ -120,7 +120,7 @@ public final class RoutingTable {
         }
         ClientRoute updated = new ClientRoute(localNode, session.isAvailable(), session.priority());
         for (int attempt = 0; attempt < 3; attempt++) {
-            ClientRoute current = userRoutes.get(full);
+            ClientRoute current = userRoutes.getLatest(full);
             if (current == null || !current.node().equals(localNode)) {
                 return; // removed, or taken over by another node
             }
@@ -156,7 +156,7 @@ public final class RoutingTable {
         Lock lock = userSessions.getLock(bare);
         lock.lock();
         try {
-            ClientRoute current = userRoutes.get(full);
+            ClientRoute current = userRoutes.getLatest(full);
             while (current != null) {
                 if (!current.node().equals(owner)) {
                     return false; // another node holds this full JID now: its route stays
@@ -164,7 +164,7 @@ public final class RoutingTable {
                 if (userRoutes.remove(full, current)) {
                     break;
                 }
-                current = userRoutes.get(full);
+                current = userRoutes.getLatest(full);
             }
             removeFromUser(full, bare);
             return true;
@@ -175,7 +175,7 @@ public final class RoutingTable {
 
     /** Removes a full JID from the user's set; the caller holds the user's lock. */
     private void removeFromUser(String full, String bare) {
-        HashSet<String> sessions = userSessions.get(bare);
+        HashSet<String> sessions = userSessions.getLatest(bare);
         if (sessions != null && sessions.contains(full)) {
             if (sessions.size() == 1) {
                 userSessions.remove(bare);
@@ -254,7 +254,7 @@ public final class RoutingTable {
                     Lock lock = userSessions.getLock(user.getKey());
                     lock.lock();
                     try {
-                        if (userRoutes.get(full) == null) {
+                        if (userRoutes.getLatest(full) == null) {
                             removeFromUser(full, user.getKey());
                         }
                     } finally {

@@ -62,6 +62,19 @@ public abstract class AbstractCacheContractTest {
     }
 
     @Test
+    void getLatestSeesTheLastWriteFromAnyNode() {
+        Cache<String, String> cache = cache();
+        Cache<String, String> elsewhere = sameCacheElsewhere(cache);
+        assertThat(elsewhere.getLatest("k")).isNull();
+        cache.put("k", "1");
+        assertThat(elsewhere.get("k")).isEqualTo("1");
+        cache.put("k", "2");
+        assertThat(elsewhere.getLatest("k")).isEqualTo("2");
+        cache.remove("k");
+        assertThat(elsewhere.getLatest("k")).isNull();
+    }
+
+    @Test
     void conditionalWritesAreAtomic() {
         Cache<String, String> cache = cache();
         assertThat(cache.putIfAbsent("k", "first")).isNull();

@@ -1,6 +1,7 @@
 package org.skein.hazelcast.cache;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryView;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.LocalMapStats;
 import java.io.Serializable;
@@ -181,6 +182,13 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
             hits.increment();
         }
         return value;
+    }
+
+    /** Reads from the key's owner: {@code getEntryView} is never answered by the near cache. */
+    @Override
+    public V getLatest(K key) {
+        EntryView<K, V> view = map.getEntryView(requireKey(key));
+        return view == null ? null : view.getValue();
     }
 
     @Override

@@ -97,6 +97,9 @@ public final class HazelcastConfigFactory {
         defaultProperty(config, "hazelcast.shutdownhook.enabled", "false");
         defaultProperty(config, "hazelcast.logging.type", "slf4j");
         defaultProperty(config, "hazelcast.graceful.shutdown.max.wait", "60");
+        // near caches (routes, users, rosters) learn of another node's write when its invalidation
+        // arrives: send each at once instead of in batches, which can hold one back for seconds
+        defaultProperty(config, "hazelcast.map.invalidation.batch.enabled", "false");
         timingProperties(settings).forEach((skeinKey, property) -> {
             if (serverConfig.get(skeinKey).isPresent()) {
                 config.setProperty(property.getKey(), property.getValue());
