@@ -91,6 +91,10 @@ final class AdminConsoleClient {
         if (form.statusCode() != 200 || !csrf.find()) {
             throw new IOException(base + "/login did not show the login form (HTTP " + form.statusCode() + ")");
         }
+        if (form.body().contains("id=\"no-admin\"")) {
+            // the first node has not created the admin account yet: a login now would only count as a failure
+            throw new IOException(base + " has no admin account yet");
+        }
         String body = "csrf=" + encode(csrf.group(1)) + "&username=" + encode(user) + "&password=" + encode(password);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/login"))
                 .timeout(Duration.ofSeconds(10))
