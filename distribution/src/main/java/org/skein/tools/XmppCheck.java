@@ -39,10 +39,10 @@ import org.jxmpp.jid.EntityFullJid;
 
 /**
  * The check a new user runs against a cluster: one user logs in to one node and another user to
- * another node (real XMPP clients, TLS required); they become subscribed to each other if they are
- * not yet; the second user's new presence must reach the first and the first's presence the second;
- * then the first sends numbered messages to the second, who answers each, and the round trips are
- * measured. Every wait is bounded by {@code --timeout}; a failure says which step failed.
+ * another node (real XMPP clients, TLS required); the first sends numbered messages to the second's
+ * full JID, who answers each, and the round trips are measured; then they become subscribed to each
+ * other if they are not yet, the second user's new presence must reach the first, and the first's
+ * presence the second. Every wait is bounded by {@code --timeout}; a failure says which step failed.
  */
 final class XmppCheck {
 
@@ -93,10 +93,10 @@ final class XmppCheck {
             connections.add(one);
             XMPPTCPConnection two = login(second, trustManager, out);
             connections.add(two);
+            messages(one, two, out);
             subscribe(one, two, out);
             presence(one, two, out);
-            messages(one, two, out);
-            out.println("OK: a message and a presence crossed from one node to the other");
+            out.printf("OK: messages and presence went both ways between %s and %s%n", first.server, second.server);
             return SkeinTools.OK;
         } catch (CheckFailed e) {
             out.println("FAILED: " + e.getMessage());
@@ -145,16 +145,57 @@ final class XmppCheck {
             return;
         }
         long started = System.nanoTime();
-        rosterTwo.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired);
+        // one direction after the other: each request is answered before the next is sent
+        rosterTwo.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.Approve);
         rosterOne.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.Approve);
-        try {
-            rosterOne.createItemAndRequestSubscription(jidTwo, second.user, null);
-        } catch (SmackException | XMPPException e) {
-            throw new CheckFailed(first.user + " could not ask " + second.user + " for a subscription: " + describe(e));
+        if (!subscribedTo(rosterOne, jidTwo)) {
+            request(rosterOne, jidTwo, second.user, first.user);
         }
-        awaitTrue(() -> mutual(rosterOne, jidTwo) && mutual(rosterTwo, jidOne),
-                "the subscription between " + jidOne + " and " + jidTwo + " did not complete: subscription stanzas do not cross nodes");
+        awaitSubscription(rosterOne, jidTwo, rosterTwo, jidOne, () -> subscribedTo(rosterOne, jidTwo) && subscribedFrom(rosterTwo, jidOne));
+        if (!subscribedTo(rosterTwo, jidOne)) {
+            request(rosterTwo, jidOne, first.user, second.user);
+        }
+        awaitSubscription(rosterOne, jidTwo, rosterTwo, jidOne, () -> mutual(rosterOne, jidTwo) && mutual(rosterTwo, jidOne));
         out.printf("  roster    %s and %s subscribed to each other in %s%n", jidOne, jidTwo, millis(System.nanoTime() - started));
+    }
+
+    private void request(Roster roster, BareJid contact, String contactName, String user) throws CheckFailed, InterruptedException {
+        try {
+            if (roster.getEntry(contact) == null) {
+                roster.createItemAndRequestSubscription(contact, contactName, null);
+            } else {
+                roster.sendSubscriptionRequest(contact);
+            }
+        } catch (SmackException | XMPPException e) {
+            throw new CheckFailed(user + " could not ask " + contact + " for a subscription: " + describe(e));
+        }
+    }
+
+    private void awaitSubscription(Roster rosterOne, BareJid jidTwo, Roster rosterTwo, BareJid jidOne, BooleanSupplier done)
+            throws CheckFailed, InterruptedException {
+        try {
+            awaitTrue(done, "the subscription between " + jidOne + " and " + jidTwo + " did not complete");
+        } catch (CheckFailed e) {
+            throw new CheckFailed(e.getMessage() + ": " + first.user + "'s roster has " + describe(rosterOne, jidTwo) + ", "
+                    + second.user + "'s roster has " + describe(rosterTwo, jidOne)
+                    + " (subscription requests and answers do not cross between the nodes)");
+        }
+    }
+
+    private static boolean subscribedTo(Roster roster, BareJid contact) {
+        RosterEntry entry = roster.getEntry(contact);
+        return entry != null && (entry.getType() == RosterPacket.ItemType.to || entry.getType() == RosterPacket.ItemType.both);
+    }
+
+    private static boolean subscribedFrom(Roster roster, BareJid contact) {
+        RosterEntry entry = roster.getEntry(contact);
+        return entry != null && (entry.getType() == RosterPacket.ItemType.from || entry.getType() == RosterPacket.ItemType.both);
+    }
+
+    private static String describe(Roster roster, BareJid contact) {
+        RosterEntry entry = roster.getEntry(contact);
+        return entry == null ? "no item for " + contact
+                : contact + " with subscription '" + entry.getType() + "'" + (entry.isSubscriptionPending() ? " (asked)" : "");
     }
 
     private static boolean mutual(Roster roster, BareJid contact) {
