@@ -66,11 +66,11 @@ if [[ -z "$dist" ]]; then
       echo "No built distribution in distribution/target/, so no local cluster runs from it."
       exit 0
       ;;
+    start|check)
+      echo "skein-local-cluster.sh: no built distribution in distribution/target/$([[ "$command" == start ]] && echo ' (SKEIN_BUILD=never)' || echo ": './skein-local-cluster.sh start' builds it")" >&2
+      exit 1
+      ;;
     *)
-      if [[ "$command" == "start" ]]; then
-        echo "skein-local-cluster.sh: no distribution in distribution/target/ (SKEIN_BUILD=never)" >&2
-        exit 1
-      fi
       sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 2
       ;;
