@@ -20,6 +20,7 @@ import org.skein.net.C2sSettings;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.ping.PingHandler;
+import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
@@ -69,6 +70,7 @@ final class XmppServices {
     private final SaslMechanisms mechanisms;
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
+    private final XmppClusterListener clusterListener;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
@@ -115,16 +117,13 @@ final class XmppServices {
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
+        this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
+                new ClusterPresence(routingTable, rosterManager, presenceManager));
     }
 
-    /** Keeps the shared caches right across cluster changes: after leaving, this node's sessions are written back. */
+    /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
     ClusterEventListener clusterListener() {
-        return new ClusterEventListener() {
-            @Override
-            public void leftCluster() {
-                sessionManager.restoreLocalSessions();
-            }
-        };
+        return clusterListener;
     }
 
     private static String domain(ServerConfig config) {

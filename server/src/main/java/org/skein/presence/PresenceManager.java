@@ -2,9 +2,11 @@ package org.skein.presence;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Predicate;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.offline.OfflineMessageManager;
@@ -31,7 +33,10 @@ import org.xmpp.packet.Presence;
  *       non-negative priority, delivers offline messages.</li>
  *   <li>Directed presence (with {@code to}): routed; the recipients of available directed presence
  *       that are not subscribers are remembered (cache {@value #DIRECTED_CACHE}: full JID of the
- *       sender → recipients) and get unavailable presence when the sender goes unavailable.</li>
+ *       sender → recipients) and get unavailable presence when the sender goes unavailable. The
+ *       cache is node-local: only the sender's node reads it. Recipients on a node that crashes or
+ *       that this node leaves are taken out ({@link #forgetDirectedRecipients}); a sender's node that
+ *       crashes tells nobody, so the recipients' nodes do it (see {@link ClusterPresence}).</li>
  *   <li>Subscription stanzas go to the {@link SubscriptionService}.</li>
  * </ul>
  * Thread-safe; blocks on the roster store.
@@ -57,7 +62,47 @@ public final class PresenceManager {
         this.rosters = Objects.requireNonNull(rosters, "rosters");
         this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
         this.offline = Objects.requireNonNull(offline, "offline");
-        this.directed = caches.createCache(DIRECTED_CACHE);
+        this.directed = caches.createLocalCache(DIRECTED_CACHE);
+    }
+
+    /**
+     * Removes recipients from every sender's directed-presence record (recipients that are gone with
+     * a node); a record left empty is removed.
+     *
+     * @return how many recipients were removed
+     */
+    public int forgetDirectedRecipients(Predicate<String> gone) {
+        int removed = 0;
+        for (Map.Entry<String, HashSet<String>> entry : Map.copyOf(directed).entrySet()) {
+            if (entry.getValue().stream().noneMatch(gone)) {
+                continue;
+            }
+            Lock lock = directed.getLock(entry.getKey());
+            lock.lock();
+            try {
+                HashSet<String> recipients = directed.get(entry.getKey());
+                if (recipients == null) {
+                    continue;
+                }
+                HashSet<String> copy = new HashSet<>(recipients);
+                copy.removeIf(gone);
+                removed += recipients.size() - copy.size();
+                if (copy.isEmpty()) {
+                    directed.remove(entry.getKey());
+                } else {
+                    directed.put(entry.getKey(), copy);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return removed;
+    }
+
+    /** The recipients of a session's available directed presence (a copy; empty if none). */
+    public Set<String> directedRecipients(JID sender) {
+        HashSet<String> recipients = directed.get(sender.toString());
+        return recipients == null ? Set.of() : Set.copyOf(recipients);
     }
 
     /** A presence stanza a local client sent ({@code from} already stamped with its full JID). */

@@ -2,6 +2,7 @@ package org.skein.routing;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
@@ -26,9 +28,23 @@ import org.xmpp.packet.Packet;
  *   <li>{@value #USERS_CACHE}: full JID → {@link ClientRoute} (node, available, priority);</li>
  *   <li>{@value #SESSIONS_CACHE}: bare JID → the set of that user's full JIDs.</li>
  * </ul>
- * Changes to one user's routes are made under {@code routes.sessions}' lock for the bare JID, so the
- * two caches agree; reads (the message path) take no lock and never wait for another node: a packet
- * for a route on another node goes to the {@link RemotePacketRouter}.
+ * Changes to one user's routes are made under {@code routes.sessions}' lock for the bare JID (a
+ * cluster-wide lock while clustered), so the two caches agree and two resources of one user that log
+ * in on two nodes at the same moment both keep their route. Reads (the message path) take no lock and
+ * never wait for another node: a packet for a route on another node goes to the
+ * {@link RemotePacketRouter}.
+ *
+ * <h2>Who may remove a route</h2>
+ * A route belongs to the node it names. A node removes a route only while it still names the node
+ * expected: a session on node 2 that was replaced by a login with the same full JID on node 1 does not
+ * take node 1's new route with it when it closes. The senior member removes the routes of a node that
+ * left or crashed ({@link #removeRoutesOf}); every other change is made by the owning node.
+ *
+ * <h2>Cluster changes</h2>
+ * When the node joins a cluster its local routes were copied into the clustered caches by the cache
+ * factory, which overwrites a user's set of full JIDs with this node's; {@link #joinedCluster()}
+ * merges the sets again. When it leaves, {@link #restoreLocalRoutes()} writes its routes into the
+ * fresh local caches.
  *
  * <p>Thread-safe. Cache values are never changed after they were put (copy on write).
  */
@@ -45,6 +61,7 @@ public final class RoutingTable {
     private final Cache<String, ClientRoute> userRoutes;
     private final Cache<String, HashSet<String>> userSessions;
     private final ConcurrentMap<String, LocalClientSession> localRoutes = new ConcurrentHashMap<>();
+    private final AtomicLong remoteDeliveryFailures = new AtomicLong();
     private volatile RemotePacketRouter remotePacketRouter;
     private volatile UndeliverableHandler undeliverableHandler = (recipient, packet) ->
             LOG.warn("No handler for a packet that could not be delivered to {}; it is dropped", recipient);
@@ -69,14 +86,22 @@ public final class RoutingTable {
         String full = session.address().toString();
         String bare = session.address().toBareJID();
         localRoutes.put(full, session);
+        putRoute(session, Set.of());
+    }
+
+    /** Puts a local session's route and adds its full JID (and {@code others}) to the user's set, under the user's lock. */
+    private void putRoute(LocalClientSession session, Set<String> others) {
+        String full = session.address().toString();
+        String bare = session.address().toBareJID();
         Lock lock = userSessions.getLock(bare);
         lock.lock();
         try {
             userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
             HashSet<String> sessions = userSessions.get(bare);
-            if (sessions == null || !sessions.contains(full)) {
+            if (sessions == null || !sessions.contains(full) || !sessions.containsAll(others)) {
                 HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
                 copy.add(full);
+                copy.addAll(others);
                 userSessions.put(bare, copy);
             }
         } finally {
@@ -84,13 +109,26 @@ public final class RoutingTable {
         }
     }
 
-    /** Records a local session's new availability and priority. */
+    /**
+     * Records a local session's new availability and priority, if the route is still this node's (a
+     * login with the same full JID on another node may have taken it).
+     */
     public void updateClientRoute(LocalClientSession session) {
         String full = session.address().toString();
         if (localRoutes.get(full) != session) {
             return; // replaced or removed meanwhile
         }
-        userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+        ClientRoute updated = new ClientRoute(localNode, session.isAvailable(), session.priority());
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ClientRoute current = userRoutes.get(full);
+            if (current == null || !current.node().equals(localNode)) {
+                return; // removed, or taken over by another node
+            }
+            if (current.equals(updated) || userRoutes.replace(full, current, updated)) {
+                return;
+            }
+        }
+        LOG.debug("The route of {} kept changing; its availability was not updated", full);
     }
 
     /**
@@ -104,27 +142,48 @@ public final class RoutingTable {
         if (!localRoutes.remove(full, session)) {
             return false;
         }
-        removeRoute(full, session.address().toBareJID());
+        removeRoute(full, session.address().toBareJID(), localNode);
         return true;
     }
 
-    private void removeRoute(String full, String bare) {
+    /**
+     * Removes a route if it still names {@code owner} (or is gone already, leaving its full JID in the
+     * user's set), under the user's lock.
+     *
+     * @return whether the route was removed
+     */
+    private boolean removeRoute(String full, String bare, NodeID owner) {
         Lock lock = userSessions.getLock(bare);
         lock.lock();
         try {
-            userRoutes.remove(full);
-            HashSet<String> sessions = userSessions.get(bare);
-            if (sessions != null && sessions.contains(full)) {
-                if (sessions.size() == 1) {
-                    userSessions.remove(bare);
-                } else {
-                    HashSet<String> copy = new HashSet<>(sessions);
-                    copy.remove(full);
-                    userSessions.put(bare, copy);
+            ClientRoute current = userRoutes.get(full);
+            while (current != null) {
+                if (!current.node().equals(owner)) {
+                    return false; // another node holds this full JID now: its route stays
                 }
+                if (userRoutes.remove(full, current)) {
+                    break;
+                }
+                current = userRoutes.get(full);
             }
+            removeFromUser(full, bare);
+            return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Removes a full JID from the user's set; the caller holds the user's lock. */
+    private void removeFromUser(String full, String bare) {
+        HashSet<String> sessions = userSessions.get(bare);
+        if (sessions != null && sessions.contains(full)) {
+            if (sessions.size() == 1) {
+                userSessions.remove(bare);
+            } else {
+                HashSet<String> copy = new HashSet<>(sessions);
+                copy.remove(full);
+                userSessions.put(bare, copy);
+            }
         }
     }
 
@@ -134,22 +193,82 @@ public final class RoutingTable {
      */
     public void restoreLocalRoutes() {
         for (LocalClientSession session : localRoutes.values()) {
-            String full = session.address().toString();
-            String bare = session.address().toBareJID();
-            Lock lock = userSessions.getLock(bare);
-            lock.lock();
-            try {
-                userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
-                HashSet<String> sessions = userSessions.get(bare);
-                if (sessions == null || !sessions.contains(full)) {
-                    HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
-                    copy.add(full);
-                    userSessions.put(bare, copy);
+            putRoute(session, Set.of());
+        }
+    }
+
+    /**
+     * After this node joined a cluster: the cache factory copied this node's routes into the clustered
+     * caches, and in doing so replaced the cluster's set of full JIDs of every user who has a session
+     * here with this node's set. This puts the other nodes' full JIDs of those users back (found by
+     * one scan of {@value #USERS_CACHE}) and this node's routes again, under each user's lock.
+     */
+    public void joinedCluster() {
+        Set<String> localUsers = new HashSet<>();
+        for (LocalClientSession session : localRoutes.values()) {
+            localUsers.add(session.address().toBareJID());
+        }
+        Map<String, Set<String>> remoteByUser = new HashMap<>();
+        if (!localUsers.isEmpty()) {
+            for (Map.Entry<String, ClientRoute> route : userRoutes.entrySet()) {
+                if (route.getValue().node().equals(localNode)) {
+                    continue;
                 }
-            } finally {
-                lock.unlock();
+                String bare = bareOf(route.getKey());
+                if (localUsers.contains(bare)) {
+                    remoteByUser.computeIfAbsent(bare, b -> new HashSet<>()).add(route.getKey());
+                }
             }
         }
+        for (LocalClientSession session : localRoutes.values()) {
+            putRoute(session, remoteByUser.getOrDefault(session.address().toBareJID(), Set.of()));
+        }
+    }
+
+    /**
+     * Removes every route of a node that left the cluster or crashed, from both route caches: what the
+     * senior member does once for the cluster. A route that names another node by now (a new login)
+     * stays. Also drops full JIDs that have no route any more from the users' sets.
+     *
+     * @return how many routes were removed
+     */
+    public int removeRoutesOf(NodeID node) {
+        if (node.equals(localNode)) {
+            throw new IllegalArgumentException("this node's own routes are removed by its sessions");
+        }
+        int removed = 0;
+        Set<String> routed = new HashSet<>();
+        for (Map.Entry<String, ClientRoute> route : userRoutes.entrySet()) {
+            if (route.getValue().node().equals(node)) {
+                if (removeRoute(route.getKey(), bareOf(route.getKey()), node)) {
+                    removed++;
+                }
+            } else {
+                routed.add(route.getKey());
+            }
+        }
+        // full JIDs left in a user's set without a route (the node died between the two writes)
+        for (Map.Entry<String, HashSet<String>> user : userSessions.entrySet()) {
+            for (String full : user.getValue()) {
+                if (!routed.contains(full) && !localRoutes.containsKey(full)) {
+                    Lock lock = userSessions.getLock(user.getKey());
+                    lock.lock();
+                    try {
+                        if (userRoutes.get(full) == null) {
+                            removeFromUser(full, user.getKey());
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static String bareOf(String fullJid) {
+        int slash = fullJid.indexOf('/');
+        return slash < 0 ? fullJid : fullJid.substring(0, slash);
     }
 
     /** The local session with this full JID, or {@code null}. */
@@ -218,7 +337,7 @@ public final class RoutingTable {
             return true;
         }
         LOG.info("Dropping the route of {}: node {} is not reachable", full, route.node());
-        removeRoute(full, recipient.toBareJID());
+        removeRoute(full, recipient.toBareJID(), route.node());
         return false;
     }
 
@@ -245,12 +364,18 @@ public final class RoutingTable {
      * a presence is dropped). Never drops a packet in silence.
      */
     public void remoteDeliveryFailed(NodeID node, JID recipient, Packet packet) {
+        remoteDeliveryFailures.incrementAndGet();
         String full = recipient.toString();
         ClientRoute route = userRoutes.get(full);
         if (route != null && route.node().equals(node)) {
-            removeRoute(full, recipient.toBareJID());
+            removeRoute(full, recipient.toBareJID(), node);
         }
         undeliverableHandler.undeliverable(recipient, packet);
+    }
+
+    /** How many packets the remote packet router handed back as undeliverable since the node started. */
+    public long remoteDeliveryFailures() {
+        return remoteDeliveryFailures.get();
     }
 
     /** Sets what happens to packets the remote packet router could not deliver (the node sets it). */

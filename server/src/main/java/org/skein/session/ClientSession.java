@@ -30,6 +30,12 @@ public interface ClientSession {
 
     Instant creationTime();
 
+    /** The id of the session's client stream. */
+    String streamId();
+
+    /** The client's IP address and port, as the node that holds the session saw it. */
+    String clientAddress();
+
     /** Sends a packet to the client. Never blocks on the network. */
     void deliver(Packet packet);
 

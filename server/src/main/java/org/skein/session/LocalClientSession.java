@@ -2,6 +2,8 @@ package org.skein.session;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.skein.cluster.NodeID;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Packet;
@@ -11,6 +13,11 @@ import org.xmpp.packet.StreamError;
 /**
  * A bound client session on this node. Its presence and flags are written on the session's own
  * processing thread and read from others, hence volatile.
+ *
+ * <p>It remembers which other resources its client saw available: every available presence
+ * delivered to it from a full JID adds that JID, every unavailable one removes it. When those
+ * resources vanish without saying goodbye (their node crashed or this node left the cluster), the
+ * client is told they are unavailable, once each, from this set ({@link #visiblePresences()}).
  */
 public final class LocalClientSession implements ClientSession {
 
@@ -24,6 +31,7 @@ public final class LocalClientSession implements ClientSession {
     private volatile boolean rosterRequested;
     private volatile boolean offlineMessagesDelivered;
     private volatile boolean closed;
+    private final Set<String> visible = ConcurrentHashMap.newKeySet();
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -112,10 +120,52 @@ public final class LocalClientSession implements ClientSession {
     }
 
     @Override
+    public String clientAddress() {
+        return String.valueOf(connection.remoteAddress());
+    }
+
+    @Override
     public void deliver(Packet packet) {
         if (!closed) {
+            if (packet instanceof Presence p) {
+                track(p);
+            }
             connection.send(packet.toXML());
         }
+    }
+
+    private void track(Presence p) {
+        JID from = p.getFrom();
+        if (from == null || from.getResource() == null || from.equals(address)) {
+            return;
+        }
+        if (p.getType() == null) {
+            visible.add(from.toString());
+        } else if (p.getType() == Presence.Type.unavailable) {
+            visible.remove(from.toString());
+        }
+    }
+
+    /** The full JIDs whose available presence this session's client got and no unavailable since (a snapshot). */
+    public Set<String> visiblePresences() {
+        return Set.copyOf(visible);
+    }
+
+    /**
+     * Tells the client that a resource it saw available is gone (an unavailable presence from it),
+     * unless it was told so already.
+     *
+     * @return whether the client had seen the resource available
+     */
+    public boolean presenceGone(String fullJid) {
+        if (!visible.remove(fullJid)) {
+            return false;
+        }
+        Presence unavailable = new Presence(Presence.Type.unavailable);
+        unavailable.setFrom(new JID(fullJid, true));
+        unavailable.setTo(address);
+        deliver(unavailable);
+        return true;
     }
 
     /** Whether the session has ended (its connection closed or it was replaced). */

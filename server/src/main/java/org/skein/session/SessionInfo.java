@@ -6,11 +6,12 @@ import org.skein.cluster.NodeID;
 
 /**
  * What any node may read about a session without asking the node that holds it: the value of the
- * clustered {@code sessions.info} cache, keyed by full JID, written only by the owning node.
- * Immutable.
+ * clustered {@code sessions.info} cache, keyed by full JID, written only by the owning node (and
+ * removed by the senior member when that node is gone). Immutable.
  *
  * @param node the node that holds the session
- * @param presenceXml the session's last presence as XML, empty before the first
+ * @param presenceXml the session's current available presence as XML; empty while it is not available
+ *        (before its first presence, and after unavailable presence)
  * @param priority the priority of that presence
  * @param created when the session was bound, in epoch milliseconds
  * @param clientAddress the client's IP address and port
@@ -24,6 +25,11 @@ public record SessionInfo(NodeID node, String presenceXml, int priority, long cr
         presenceXml = presenceXml == null ? "" : presenceXml;
         clientAddress = clientAddress == null ? "" : clientAddress;
         streamId = streamId == null ? "" : streamId;
+    }
+
+    /** Whether the session is available (has an available presence). */
+    public boolean isAvailable() {
+        return !presenceXml.isEmpty();
     }
 
     public SessionInfo withPresence(String xml, int newPriority) {

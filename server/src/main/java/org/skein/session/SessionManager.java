@@ -2,12 +2,15 @@ package org.skein.session;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
+import org.skein.cluster.ClusterException;
+import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
@@ -15,16 +18,36 @@ import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
 import org.xmpp.packet.Presence;
 import org.xmpp.packet.StreamError;
 
 /**
- * The node's client sessions: binds resources (RFC 6120 section 7), replaces a session whose full JID
- * is taken by a new login, and keeps the clustered {@value #INFO_CACHE} cache (full JID →
- * {@link SessionInfo}) up to date for the sessions this node holds, so other nodes can read a
- * session's presence without a round trip. Routes are kept by the {@link RoutingTable}.
+ * The node's client sessions, and the sessions of the whole cluster as far as this node needs them.
  *
- * <p>Thread-safe.
+ * <ul>
+ *   <li><b>Binding</b> (RFC 6120 section 7): a requested or generated resource. A session that holds
+ *       the same full JID is closed with a {@code conflict} stream error first, on this node or, with a
+ *       cluster task that this node waits for, on the node that holds it.</li>
+ *   <li><b>Session info</b>: the clustered {@value #INFO_CACHE} cache (full JID → {@link SessionInfo})
+ *       holds, for every session of the cluster, its node, current available presence, priority,
+ *       creation time, client address and stream id. Only the node that holds a session writes its
+ *       entry, and it removes or updates the entry only while the entry is still its own (a login with
+ *       the same full JID on another node may have replaced it). Other nodes read a session's presence
+ *       from here without a round trip, and {@link RemoteSessions} keeps this node's copy of the
+ *       other nodes' entries.</li>
+ *   <li><b>Sessions anywhere</b>: {@link #getSession} (a {@link RemoteClientSession} for another
+ *       node's), {@link #clusterSessions()}, {@link #closeSession}, the cluster-wide counts
+ *       {@link #getUserSessionsCount} and {@link #getUsersCount} (a cluster task on every node;
+ *       partial results when a node does not answer in time) and {@link #broadcast} (a server
+ *       announcement to every session of the cluster).</li>
+ * </ul>
+ * Routes are kept by the {@link RoutingTable}. What happens when nodes join, leave or crash is done by
+ * the node's cluster event listener with the methods here.
+ *
+ * <p>Thread-safe. Methods that run cluster tasks and wait ({@link #bind} when another node holds the
+ * full JID, the cluster-wide counts, {@link #closeSession} of a remote session) block up to the
+ * cluster task timeout; call them from processing threads, never from network threads.
  */
 public final class SessionManager {
 
@@ -33,7 +56,9 @@ public final class SessionManager {
     /** Full JID → {@link SessionInfo}, written by the node that holds the session. */
     public static final String INFO_CACHE = "sessions.info";
 
-    /** Told when a session is replaced by a new login with the same full JID, before the new one is bound. */
+    private static final String CONFLICT_TEXT = "Replaced by a new connection with the same resource";
+
+    /** Told when a session is ended by the server (replaced by a new login, closed by an admin), before it is closed. */
     public interface ReplacedSessionHandler {
         void sessionReplaced(LocalClientSession old);
     }
@@ -41,7 +66,9 @@ public final class SessionManager {
     private final NodeID localNode;
     private final String domain;
     private final RoutingTable routingTable;
+    private final CacheFactory caches;
     private final Cache<String, SessionInfo> sessionInfo;
+    private final RemoteSessions remoteSessions;
     private final Clock clock;
     private volatile RemoteSessionLocator remoteSessionLocator;
     private volatile ReplacedSessionHandler replacedSessionHandler = old -> { };
@@ -50,18 +77,23 @@ public final class SessionManager {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.caches = Objects.requireNonNull(caches, "caches");
         this.sessionInfo = caches.createCache(INFO_CACHE);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.remoteSessions = new RemoteSessions(localNode, node -> caches.getClusterNodeInfo(node).isPresent());
+        sessionInfo.addCacheEntryListener(remoteSessions, true, true);
     }
 
-    /** Sets what happens to a replaced session's presence (the presence logic sends unavailable for it). */
+    /** Sets what happens to the presence of a session the server ends (the presence logic sends unavailable for it). */
     public void setReplacedSessionHandler(ReplacedSessionHandler handler) {
         this.replacedSessionHandler = Objects.requireNonNull(handler, "handler");
     }
 
     /**
      * Binds a resource for an authenticated user: the requested one, or a generated one. A session
-     * that holds the same full JID is closed with a {@code conflict} stream error first.
+     * that holds the same full JID is closed with a {@code conflict} stream error first; if it is on
+     * another node, this waits (up to the cluster task timeout) until that node has closed it, so its
+     * unavailable presence goes out before the new session's presence.
      *
      * @param resource the requested resource, or {@code null}/empty for a generated one
      * @throws IllegalArgumentException if the resource cannot be a JID resource
@@ -75,26 +107,85 @@ public final class SessionManager {
         LocalClientSession old = routingTable.localSession(address);
         if (old != null) {
             LOG.info("{} logs in again from {}: replacing {}", address, connection.remoteAddress(), old);
-            replacedSessionHandler.sessionReplaced(old);
-            old.closeWithError(StreamError.Condition.conflict, "Replaced by a new connection with the same resource");
-            if (routingTable.removeClientRoute(old)) {
-                sessionInfo.remove(address.toString());
-            }
+            endLocalSession(old, StreamError.Condition.conflict, CONFLICT_TEXT);
         } else {
             ClientRoute remote = routingTable.clientRoute(address);
-            RemoteSessionLocator locator = remoteSessionLocator;
-            if (remote != null && !remote.node().equals(localNode) && locator != null) {
-                ClientSession other = locator.getClientSession(remote.node(), address);
-                if (other != null) {
-                    other.close(StreamError.Condition.conflict, "Replaced by a new connection with the same resource");
-                }
+            if (remote != null && !remote.node().equals(localNode)) {
+                LOG.info("{} logs in from {} while node {} holds that resource: replacing it there", address,
+                        connection.remoteAddress(), remote.node());
+                closeOnNode(remote.node(), address, StreamError.Condition.conflict, CONFLICT_TEXT);
             }
         }
         LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant());
         routingTable.addClientRoute(session);
-        sessionInfo.put(address.toString(), new SessionInfo(localNode, "", 0, session.creationTime().toEpochMilli(),
-                String.valueOf(connection.remoteAddress()), streamId));
+        sessionInfo.put(address.toString(), infoOf(session));
         return session;
+    }
+
+    private SessionInfo infoOf(LocalClientSession session) {
+        return new SessionInfo(localNode, session.isAvailable() ? session.presence().toXML() : "", session.priority(),
+                session.creationTime().toEpochMilli(), session.clientAddress(), session.streamId());
+    }
+
+    /** Ends a local session on the server's initiative: its presence goes unavailable, its stream is closed, its route goes. */
+    private void endLocalSession(LocalClientSession session, StreamError.Condition condition, String text) {
+        try {
+            replacedSessionHandler.sessionReplaced(session);
+        } catch (RuntimeException e) {
+            LOG.warn("Ending the presence of {} failed", session, e);
+        }
+        session.closeWithError(condition, text);
+        if (routingTable.removeClientRoute(session)) {
+            removeOwnInfo(session);
+        }
+    }
+
+    /** Asks another node to close one of its sessions and waits for the answer. */
+    private boolean closeOnNode(NodeID node, JID address, StreamError.Condition condition, String text) {
+        if (!caches.isClustered()) {
+            return false;
+        }
+        try {
+            Boolean closed = caches.doSynchronousClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), node);
+            return Boolean.TRUE.equals(closed);
+        } catch (ClusterException e) {
+            LOG.warn("Node {} did not close the session {} ({}): {}", node, address, condition.toXMPP(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Closes a session of this node with a stream error, as when another login takes its resource:
+     * its contacts get its unavailable presence, then its stream is closed and its route removed.
+     *
+     * @return whether this node held a session with this full JID
+     */
+    public boolean closeLocalSession(JID fullJid, StreamError.Condition condition, String text) {
+        LocalClientSession session = routingTable.localSession(fullJid);
+        if (session == null) {
+            return false;
+        }
+        LOG.info("Closing {} ({}: {})", session, condition.toXMPP(), text);
+        endLocalSession(session, condition, text);
+        return true;
+    }
+
+    /**
+     * Closes a session wherever it is: on this node at once, on another node with a cluster task that
+     * this waits for.
+     *
+     * @return whether a session with this full JID was found and closed
+     */
+    public boolean closeSession(JID fullJid, StreamError.Condition condition, String text) {
+        Objects.requireNonNull(condition, "condition");
+        if (closeLocalSession(fullJid, condition, text)) {
+            return true;
+        }
+        ClientRoute route = routingTable.clientRoute(fullJid);
+        if (route == null || route.node().equals(localNode)) {
+            return false;
+        }
+        return closeOnNode(route.node(), fullJid, condition, text);
     }
 
     /**
@@ -103,10 +194,15 @@ public final class SessionManager {
      */
     public void restoreLocalSessions() {
         routingTable.restoreLocalRoutes();
+        writeLocalInfo();
+    }
+
+    /** Writes the session info of every local session into {@value #INFO_CACHE}. */
+    public void writeLocalInfo() {
         for (LocalClientSession session : routingTable.localSessions()) {
-            sessionInfo.put(session.address().toString(), new SessionInfo(localNode,
-                    session.isAvailable() ? session.presence().toXML() : "", session.priority(),
-                    session.creationTime().toEpochMilli(), String.valueOf(session.connection().remoteAddress()), session.streamId()));
+            if (!session.isClosed()) {
+                sessionInfo.put(session.address().toString(), infoOf(session));
+            }
         }
     }
 
@@ -115,9 +211,27 @@ public final class SessionManager {
         session.setPresence(presence);
         routingTable.updateClientRoute(session);
         String key = session.address().toString();
+        String xml = presence.isAvailable() ? presence.toXML() : "";
+        for (int attempt = 0; attempt < 3 && !session.isClosed(); attempt++) {
+            SessionInfo info = sessionInfo.get(key);
+            if (info == null || !isOwn(info, session)) {
+                return; // removed, or taken over by a login with the same full JID
+            }
+            if (sessionInfo.replace(key, info, info.withPresence(xml, session.priority()))) {
+                return;
+            }
+        }
+    }
+
+    private boolean isOwn(SessionInfo info, LocalClientSession session) {
+        return info.node().equals(localNode) && info.streamId().equals(session.streamId());
+    }
+
+    private void removeOwnInfo(LocalClientSession session) {
+        String key = session.address().toString();
         SessionInfo info = sessionInfo.get(key);
-        if (info != null && !session.isClosed()) {
-            sessionInfo.put(key, info.withPresence(presence.toXML(), session.priority()));
+        if (info != null && isOwn(info, session)) {
+            sessionInfo.remove(key, info);
         }
     }
 
@@ -125,8 +239,29 @@ public final class SessionManager {
     public void sessionClosed(LocalClientSession session) {
         session.markClosed();
         if (routingTable.removeClientRoute(session)) {
-            sessionInfo.remove(session.address().toString());
+            removeOwnInfo(session);
         }
+    }
+
+    /**
+     * Removes every {@value #INFO_CACHE} entry of a node that left or crashed: what the senior member
+     * does once for the cluster. Entries another node wrote meanwhile for the same full JIDs stay.
+     *
+     * @return how many entries were removed
+     */
+    public int removeSessionInfoOf(NodeID node) {
+        int removed = 0;
+        for (Map.Entry<String, SessionInfo> entry : sessionInfo.entrySet()) {
+            if (entry.getValue().node().equals(node) && sessionInfo.remove(entry.getKey(), entry.getValue())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** This node's copy of the other nodes' session info. */
+    public RemoteSessions remoteSessions() {
+        return remoteSessions;
     }
 
     /** A local session by full JID, or {@code null}. */
@@ -146,6 +281,22 @@ public final class SessionManager {
             return null;
         }
         return locator.getClientSession(route.node(), fullJid);
+    }
+
+    /**
+     * Every session of the cluster: this node's, and a {@link RemoteClientSession} (read from
+     * {@value #INFO_CACHE}, one scan, no round trip) for each of the other nodes'.
+     */
+    public List<ClientSession> clusterSessions() {
+        List<ClientSession> all = new ArrayList<>(routingTable.localSessions());
+        if (caches.isClustered()) {
+            for (Map.Entry<String, SessionInfo> entry : sessionInfo.entrySet()) {
+                if (!entry.getValue().node().equals(localNode)) {
+                    all.add(new RemoteClientSession(new JID(entry.getKey(), true), entry.getValue(), routingTable, caches));
+                }
+            }
+        }
+        return all;
     }
 
     /** The user's sessions on this node. */
@@ -178,7 +329,7 @@ public final class SessionManager {
                 continue;
             }
             SessionInfo info = sessionInfo.get(route.getKey().toString());
-            if (info != null && !info.presenceXml().isEmpty()) {
+            if (info != null && info.isAvailable()) {
                 try {
                     Presence presence = (Presence) StanzaParser.parsePacket(info.presenceXml());
                     presence.setFrom(route.getKey());
@@ -201,9 +352,87 @@ public final class SessionManager {
         return routingTable.routesOf(bareJid);
     }
 
-    /** How many client sessions are bound ({@code onlyLocal}: on this node; else in the cluster). */
+    /**
+     * How many client sessions are bound: on this node ({@code onlyLocal}), or in the whole cluster,
+     * counted by a cluster task on every node. Nodes that do not answer within the cluster task
+     * timeout are left out (and logged).
+     */
     public int getUserSessionsCount(boolean onlyLocal) {
-        return routingTable.sessionCount(onlyLocal);
+        if (onlyLocal || !caches.isClustered()) {
+            return routingTable.sessionCount(true);
+        }
+        ClusterTaskResults<Integer> results = caches.doSynchronousClusterTask(new SessionTasks.CountSessions(), true);
+        logPartial("session count", results);
+        int total = 0;
+        for (Integer count : results.results().values()) {
+            total += count == null ? 0 : count;
+        }
+        return total;
+    }
+
+    /**
+     * How many different users have a session: on this node ({@code onlyLocal}), or in the whole
+     * cluster (a user with sessions on two nodes counts once), by a cluster task on every node that
+     * returns its users. Nodes that do not answer in time are left out (and logged).
+     */
+    public int getUsersCount(boolean onlyLocal) {
+        if (onlyLocal || !caches.isClustered()) {
+            return localUsers().size();
+        }
+        ClusterTaskResults<HashSet<String>> results = caches.doSynchronousClusterTask(new SessionTasks.LocalUsers(), true);
+        logPartial("user count", results);
+        HashSet<String> all = new HashSet<>();
+        for (HashSet<String> users : results.results().values()) {
+            if (users != null) {
+                all.addAll(users);
+            }
+        }
+        return all.size();
+    }
+
+    /** The bare JIDs of the users with a session on this node. */
+    HashSet<String> localUsers() {
+        HashSet<String> users = new HashSet<>();
+        for (LocalClientSession session : routingTable.localSessions()) {
+            users.add(session.address().toBareJID());
+        }
+        return users;
+    }
+
+    private static void logPartial(String what, ClusterTaskResults<?> results) {
+        if (!results.isComplete()) {
+            LOG.warn("The cluster-wide {} is partial: {} did not answer ({})", what, results.failures().keySet(),
+                    results.failures().values());
+        }
+    }
+
+    /**
+     * Sends a stanza (a server announcement, usually a message from the domain) to every session of
+     * the cluster: this node's at once, the other nodes' through a cluster task that carries the
+     * stanza's XML. Each session gets a copy addressed to its full JID. Does not wait for the other nodes.
+     *
+     * @return how many sessions of this node got it
+     */
+    public int broadcast(Packet packet) {
+        int local = broadcastLocally(packet);
+        if (caches.isClustered()) {
+            caches.doClusterTask(new SessionTasks.Broadcast(packet.toXML()));
+        }
+        return local;
+    }
+
+    /** Sends a copy of the stanza to every session of this node; returns how many. */
+    int broadcastLocally(Packet packet) {
+        int count = 0;
+        for (LocalClientSession session : routingTable.localSessions()) {
+            if (!session.isClosed()) {
+                Packet copy = packet.createCopy();
+                copy.setTo(session.address());
+                session.deliver(copy);
+                count++;
+            }
+        }
+        return count;
     }
 
     public void setRemoteSessionLocator(RemoteSessionLocator locator) {

@@ -64,6 +64,14 @@ final class SmackClients implements AutoCloseable {
         return connection;
     }
 
+    /** A client for a user that is neither connected nor logged in (to add listeners first); closed with the others. */
+    XMPPTCPConnection unconnected(String user, String password, String resource) throws Exception {
+        XMPPTCPConnection connection = new XMPPTCPConnection(config(user, password, resource, "SCRAM-SHA-1").build());
+        connection.setReplyTimeout(10_000);
+        connections.add(connection);
+        return connection;
+    }
+
     /** A connected client that has not logged in. */
     XMPPTCPConnection connectOnly() throws Exception {
         XMPPTCPConnection connection = new XMPPTCPConnection(config(null, null, null, "SCRAM-SHA-1").build());

@@ -36,7 +36,7 @@ class SmackMessagingTest {
     /** Collects the messages a connection receives. */
     static List<Message> inbox(XMPPTCPConnection connection) {
         List<Message> messages = new CopyOnWriteArrayList<>();
-        connection.addAsyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
+        connection.addSyncStanzaListener(stanza -> messages.add((Message) stanza), StanzaTypeFilter.MESSAGE);
         return messages;
     }
 

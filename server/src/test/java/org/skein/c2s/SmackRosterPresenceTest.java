@@ -91,7 +91,7 @@ class SmackRosterPresenceTest {
         aliceRoster.reloadAndWait();
         bobRoster.reloadAndWait();
         List<Presence> bobSaw = new CopyOnWriteArrayList<>();
-        b.addAsyncStanzaListener(p -> bobSaw.add((Presence) p), StanzaTypeFilter.PRESENCE);
+        b.addSyncStanzaListener(p -> bobSaw.add((Presence) p), StanzaTypeFilter.PRESENCE);
         bobRoster.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.ApproveAndAlsoRequestIfRequired);
         aliceRoster.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.Approve);
 
@@ -129,7 +129,7 @@ class SmackRosterPresenceTest {
 
         XMPPTCPConnection b = new XMPPTCPConnection(env.clients.config(bob, "secret", "desk", "SCRAM-SHA-1").build());
         List<Presence> requests = new CopyOnWriteArrayList<>();
-        b.addAsyncStanzaListener(p -> {
+        b.addSyncStanzaListener(p -> {
             if (((Presence) p).getType() == Presence.Type.subscribe) {
                 requests.add((Presence) p);
             }
@@ -161,7 +161,7 @@ class SmackRosterPresenceTest {
         XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
         XMPPTCPConnection d = env.clients.login(dave, "secret", "desk");
         List<Presence> daveSaw = new CopyOnWriteArrayList<>();
-        d.addAsyncStanzaListener(p -> daveSaw.add((Presence) p), StanzaTypeFilter.PRESENCE);
+        d.addSyncStanzaListener(p -> daveSaw.add((Presence) p), StanzaTypeFilter.PRESENCE);
 
         a.sendStanza(a.getStanzaFactory().buildPresenceStanza().to(JidCreate.from(env.jid(dave) + "/desk")).setStatus("hi dave").build());
         await().atMost(Duration.ofSeconds(10)).until(() -> daveSaw.stream().anyMatch(p -> "hi dave".equals(p.getStatus())));

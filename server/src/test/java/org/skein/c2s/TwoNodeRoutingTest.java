@@ -69,7 +69,7 @@ class TwoNodeRoutingTest {
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> one.routingTable().clientRoute(new JID("bob@localhost/desk")).available());
                 List<Message> bobInbox = new CopyOnWriteArrayList<>();
-                bob.addAsyncStanzaListener(s -> bobInbox.add((Message) s), StanzaTypeFilter.MESSAGE);
+                bob.addSyncStanzaListener(s -> bobInbox.add((Message) s), StanzaTypeFilter.MESSAGE);
                 alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("bob@localhost"))
                         .ofType(Message.Type.chat).setBody("across nodes").build());
                 await().atMost(Duration.ofSeconds(10)).until(() -> bobInbox.stream().anyMatch(m -> "across nodes".equals(m.getBody())));

@@ -40,6 +40,7 @@ import org.skein.hazelcast.serialization.ClassAllowlist;
 import org.skein.hazelcast.serialization.JavaObjectSerializer;
 import org.skein.hazelcast.serialization.PluginClassResolver;
 import org.skein.hazelcast.serialization.RejectedClasses;
+import org.skein.session.SessionInfoLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,8 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                     new CacheStatsStore(instance.getMap(CacheStatsStore.MAP_NAME)), new ConcurrentHashMap<>());
             refuseDuplicateNodeId(started);
             running = started;
+            // remote sessions are read from sessions.info while clustered (before the join, whose listeners use it)
+            node.sessionManager().setRemoteSessionLocator(new SessionInfoLocator(node));
             LOG.info("Node {} is a member of Hazelcast cluster '{}' with {} members", localNode,
                     instance.getConfig().getClusterName(), instance.getCluster().getMembers().size());
             node.clusterManager().fireJoinedCluster(true);
@@ -259,6 +262,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
 
     private void reset() {
         running = null;
+        node.sessionManager().setRemoteSessionLocator(null);
         senior = false;
         synchronized (events) {
             joined = false;

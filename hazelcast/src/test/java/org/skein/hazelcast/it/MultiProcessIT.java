@@ -173,9 +173,14 @@ class MultiProcessIT {
                 .start();
     }
 
+    /** What the probe plugin last wrote: members and events, then the cache's content. */
     private static String probe(Path home) throws IOException {
+        return read(home.resolve("probe.txt")) + read(home.resolve("probe-cache.txt"));
+    }
+
+    private static String read(Path file) throws IOException {
         try {
-            return Files.readString(home.resolve("probe.txt"));
+            return Files.readString(file);
         } catch (NoSuchFileException e) {
             return "";
         }

@@ -4,9 +4,11 @@ import org.skein.plugin.PluginJarBuilder;
 
 /**
  * A small plugin for nodes that run in their own JVM, built from source at test time: it keeps a
- * clustered cache where every node says hello when it joins, and writes what its node sees (members,
- * the cache's content, cluster events) to {@code probe.txt} in the node's home every 100 ms, so the
- * test can watch the node from outside.
+ * clustered cache where every node says hello when it joins, and writes what its node sees to files
+ * in the node's home every 100 ms, so the test can watch the node from outside: members and cluster
+ * events to {@code probe.txt}, the cache's content to {@code probe-cache.txt}. The two are written by
+ * separate threads because reading a clustered map waits while a partition owner is frozen (until
+ * the cluster drops it), and that wait must not hold back the record of membership events.
  */
 final class ProbePlugin {
 
@@ -41,6 +43,7 @@ final class ProbePlugin {
                             private ServerContext node;
                             private Cache<String, String> cache;
                             private ScheduledExecutorService writer;
+                            private ScheduledExecutorService cacheWriter;
 
                             @Override
                             public void initializePlugin(PluginContext context) {
@@ -53,21 +56,37 @@ final class ProbePlugin {
                                     t.setDaemon(true);
                                     return t;
                                 });
-                                writer.scheduleWithFixedDelay(this::write, 0, 100, TimeUnit.MILLISECONDS);
+                                writer.scheduleWithFixedDelay(this::writeMembers, 0, 100, TimeUnit.MILLISECONDS);
+                                cacheWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+                                    Thread t = new Thread(r, "probe-cache-writer");
+                                    t.setDaemon(true);
+                                    return t;
+                                });
+                                cacheWriter.scheduleWithFixedDelay(this::writeCache, 0, 100, TimeUnit.MILLISECONDS);
                             }
 
-                            private void write() {
+                            private void writeMembers() {
+                                String members = node.clusterManager().getNodesInfo().stream()
+                                        .map(info -> info.nodeId().value()).sorted().collect(Collectors.joining(","));
+                                write("probe.txt", "members=" + members + "\\nevents=" + String.join(",", events) + "\\n");
+                            }
+
+                            private void writeCache() {
                                 try {
-                                    String members = node.clusterManager().getNodesInfo().stream()
-                                            .map(info -> info.nodeId().value()).sorted().collect(Collectors.joining(","));
-                                    String content = new TreeMap<>(cache).toString();
-                                    String text = "members=" + members + "\\ncache=" + content + "\\nevents=" + String.join(",", events) + "\\n";
-                                    Path file = node.homeDirectory().resolve("probe.txt");
-                                    Path temporary = node.homeDirectory().resolve("probe.txt.tmp");
+                                    write("probe-cache.txt", "cache=" + new TreeMap<>(cache) + "\\n");
+                                } catch (RuntimeException e) {
+                                    // the node may be joining or leaving; read again next time
+                                }
+                            }
+
+                            private void write(String name, String text) {
+                                try {
+                                    Path file = node.homeDirectory().resolve(name);
+                                    Path temporary = node.homeDirectory().resolve(name + ".tmp");
                                     Files.writeString(temporary, text);
                                     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                                 } catch (Exception e) {
-                                    // the node may be joining or leaving; write again next time
+                                    // write again next time
                                 }
                             }
 
@@ -96,6 +115,7 @@ final class ProbePlugin {
                             public void destroyPlugin() {
                                 node.clusterManager().removeListener(this);
                                 writer.shutdownNow();
+                                cacheWriter.shutdownNow();
                             }
                         }
                         """);

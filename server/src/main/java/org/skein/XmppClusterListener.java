@@ -1,0 +1,81 @@
+package org.skein;
+
+import java.util.Map;
+import java.util.Objects;
+import org.skein.cache.CacheFactory;
+import org.skein.cluster.ClusterEventListener;
+import org.skein.cluster.NodeID;
+import org.skein.presence.ClusterPresence;
+import org.skein.routing.RoutingTable;
+import org.skein.session.SessionInfo;
+import org.skein.session.SessionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the XMPP state of the node right when it, or another node, joins or leaves a cluster. It is
+ * registered with sequence 10, so it runs after the cache factory has swapped the caches and before
+ * listeners with higher sequences.
+ *
+ * <ul>
+ *   <li><b>{@link #joinedCluster()}</b>: the cache factory copied this node's routes and session info
+ *       into the clustered caches; the users' sets of full JIDs are merged with the cluster's (the copy
+ *       overwrote them), the session info is written again, this node's copy of the other nodes'
+ *       sessions is loaded, and then presence is exchanged between local and remote sessions
+ *       ({@link ClusterPresence#joinedCluster}). Only the joining node does this.</li>
+ *   <li><b>{@link #leftCluster()}</b> (clustering stopped, the node stops, or the losing side of a
+ *       split brain): the caches are local and empty; local sessions get unavailable presence from
+ *       every remote resource they saw, then this node's routes and session info are written back, and
+ *       the copy of the other nodes' sessions is forgotten. The node serves its own users alone.</li>
+ *   <li><b>{@link #leftCluster(NodeID)}</b> (another node left or crashed): every node takes the lost
+ *       node's sessions out of its copy and tells its local sessions that saw them (once per lost
+ *       resource); then the senior member alone removes the lost node's routes and session info from
+ *       the clustered caches. Nothing waits for another node.</li>
+ *   <li><b>{@link #joinedCluster(NodeID)}</b>: nothing; the joining node pushes its presence itself,
+ *       and its session info reaches this node's copy through cache events.</li>
+ * </ul>
+ */
+final class XmppClusterListener implements ClusterEventListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(XmppClusterListener.class);
+
+    private final CacheFactory caches;
+    private final RoutingTable routingTable;
+    private final SessionManager sessions;
+    private final ClusterPresence presence;
+
+    XmppClusterListener(CacheFactory caches, RoutingTable routingTable, SessionManager sessions, ClusterPresence presence) {
+        this.caches = Objects.requireNonNull(caches, "caches");
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+        this.presence = Objects.requireNonNull(presence, "presence");
+    }
+
+    @Override
+    public void joinedCluster() {
+        routingTable.joinedCluster();
+        sessions.writeLocalInfo();
+        caches.<String, SessionInfo>getCache(SessionManager.INFO_CACHE)
+                .ifPresent(info -> sessions.remoteSessions().load(Map.copyOf(info)));
+        presence.joinedCluster(sessions.remoteSessions());
+    }
+
+    @Override
+    public void leftCluster() {
+        presence.leftCluster();
+        sessions.restoreLocalSessions();
+        sessions.remoteSessions().clear();
+    }
+
+    @Override
+    public void leftCluster(NodeID nodeId) {
+        Map<String, SessionInfo> lost = sessions.remoteSessions().takeNode(nodeId);
+        int told = presence.nodeLost(lost.keySet());
+        LOG.info("Node {} left with {} sessions; local sessions got {} unavailable presences", nodeId, lost.size(), told);
+        if (caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty()) {
+            int routes = routingTable.removeRoutesOf(nodeId);
+            int infos = sessions.removeSessionInfoOf(nodeId);
+            LOG.info("As the senior member, removed {} routes and {} session infos of node {}", routes, infos, nodeId);
+        }
+    }
+}
