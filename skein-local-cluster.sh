@@ -19,24 +19,26 @@ REPO="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 export SKEIN_CLUSTER_DIR="${SKEIN_CLUSTER_DIR:-$REPO/run/cluster}"
 export SKEIN_CLUSTER_COMMAND="${SKEIN_CLUSTER_COMMAND:-./skein-local-cluster.sh}"
 
-# The newest built distribution folder, if any.
+# The newest built distribution folder, if any (by its tar.gz, which every build writes anew: the
+# files in the folder keep their sources' times).
 distribution() {
-  local newest="" candidate
+  local newest="" candidate dir
   for candidate in "$REPO"/distribution/target/skein-*/bin/skein-local-cluster; do
     [[ -x "$candidate" ]] || continue
-    if [[ -z "$newest" || "$candidate" -nt "$newest" ]]; then
-      newest="$candidate"
+    dir="$(dirname "$(dirname "$candidate")")"
+    if [[ -z "$newest" || "$dir.tar.gz" -nt "$newest.tar.gz" ]]; then
+      newest="$dir"
     fi
   done
-  [[ -n "$newest" ]] && dirname "$(dirname "$newest")"
+  [[ -n "$newest" ]] && echo "$newest"
 }
 
-# Whether a source of the server, the plugin or the distribution changed after the build.
+# Whether a source of the server, the plugin or the distribution (not a test) changed after the build.
 stale() {
   local dist="$1" tarball="$1.tar.gz"
   [[ -f "$tarball" ]] || return 0
   [[ -n "$(find "$REPO/pom.xml" "$REPO/server" "$REPO/hazelcast" "$REPO/distribution" \
-    -name target -prune -o -type f -newer "$tarball" -print 2>/dev/null | head -n 1)" ]]
+    \( -name target -o -path '*/src/test' \) -prune -o -type f -newer "$tarball" -print 2>/dev/null | head -n 1)" ]]
 }
 
 build() {
