@@ -44,7 +44,7 @@ stale() {
 build() {
   echo "Building Skein: mvn -B -q package -DskipTests -pl distribution -am ${SKEIN_MVN_FLAGS:-} (about a minute)"
   # shellcheck disable=SC2086
-  (cd "$REPO" && mvn -B -q package -DskipTests -pl distribution -am ${SKEIN_MVN_FLAGS:-}) \
+  (cd "$REPO" && mvn -B -q -Dstyle.color=never package -DskipTests -pl distribution -am ${SKEIN_MVN_FLAGS:-}) \
     || { echo "skein-local-cluster.sh: the build failed (see above)" >&2; exit 1; }
 }
 
