@@ -15,12 +15,13 @@ import org.skein.cache.CacheStats;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.NodeID;
+import org.skein.hazelcast.routing.RouterFigures;
 
 /**
  * The data of the cluster node page ({@code web/cluster-node.html}): one node's details, its heap
  * and the objects from the cluster its deserialization allowlist refused (asked of that node with a
- * short timeout) and its caches (from the statistics every node
- * publishes). Plain maps, lists, strings and numbers, so any template engine can read them.
+ * short timeout), its caches (from the statistics every node
+ * publishes) and its packet router's counters (asked of that node). Plain maps, lists, strings and numbers, so any template engine can read them.
  */
 final class NodePageModel {
 
@@ -62,6 +63,7 @@ final class NodePageModel {
         model.put("nodes", nodes(caches));
         memory(caches, nodeId, locale, model);
         model.put("caches", cacheRows(statsOf(caches, nodeId), locale));
+        router(caches, nodeId, model);
         return model;
     }
 
@@ -98,6 +100,54 @@ final class NodePageModel {
             model.put("memoryError", e.getMessage());
             model.put("refusedObjects", null);
         }
+    }
+
+    /**
+     * The router's counters as numbers ({@code router}: {@code running}, {@code destinations},
+     * {@code sources}, {@code sentTotal}, {@code receivedTotal}; rows of plain maps), or
+     * {@code routerError} when the node did not answer.
+     */
+    private static void router(CacheFactory caches, NodeID nodeId, Map<String, Object> model) {
+        try {
+            RouterFigures figures = caches.doSynchronousClusterTask(new RouterFiguresTask(), nodeId, MEMORY_TIMEOUT);
+            Map<String, Object> router = new LinkedHashMap<>();
+            router.put("running", figures.running());
+            List<Map<String, Object>> destinations = new ArrayList<>();
+            figures.destinations().forEach(d -> destinations.add(destination(d)));
+            router.put("destinations", destinations);
+            List<Map<String, Object>> sources = new ArrayList<>();
+            figures.sources().forEach(s -> sources.add(source(s)));
+            router.put("sources", sources);
+            router.put("sentTotal", destination(figures.sentTotal()));
+            router.put("receivedTotal", source(figures.receivedTotal()));
+            model.put("router", router);
+            model.put("routerError", null);
+        } catch (ClusterException e) {
+            model.put("router", null);
+            model.put("routerError", e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> destination(RouterFigures.Destination d) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("node", d.node());
+        row.put("member", d.member());
+        row.put("queued", d.queued());
+        row.put("sent", d.sent());
+        row.put("failed", d.failed());
+        row.put("batches", d.batches());
+        row.put("pushbacks", d.pushbacks());
+        return row;
+    }
+
+    private static Map<String, Object> source(RouterFigures.Source s) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("node", s.node());
+        row.put("batches", s.batches());
+        row.put("delivered", s.delivered());
+        row.put("undeliverable", s.undeliverable());
+        row.put("malformed", s.malformed());
+        return row;
     }
 
     private List<CacheStats> statsOf(CacheFactory caches, NodeID nodeId) {

@@ -92,6 +92,36 @@ class NodePageTemplateTest {
     }
 
     @Test
+    void rendersThePacketRouterCountersInEveryLanguage() throws IOException {
+        Map<String, Object> model = new LinkedHashMap<>(new NodePageModel(node).model(Map.of(), Locale.ENGLISH));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> notRunning = (Map<String, Object>) model.get("router");
+        assertThat(notRunning).containsEntry("running", false);
+        assertThat(render(model, Locale.ENGLISH)).contains("it is not a member of a cluster");
+
+        Map<String, Object> sent = new LinkedHashMap<>(Map.of("node", "node-2", "member", true, "queued", 12L, "sent", 1234567L,
+                "failed", 3L, "batches", 4321L, "pushbacks", 7L));
+        Map<String, Object> received = new LinkedHashMap<>(Map.of("node", "node-2", "batches", 99L, "delivered", 7654321L,
+                "undeliverable", 5L, "malformed", 1L));
+        Map<String, Object> router = new LinkedHashMap<>();
+        router.put("running", true);
+        router.put("destinations", List.of(sent));
+        router.put("sources", List.of(received));
+        router.put("sentTotal", sent);
+        router.put("receivedTotal", received);
+        model.put("router", router);
+
+        assertThat(render(model, Locale.ENGLISH)).contains("Stanzas to and from other nodes", "1,234,567", "7,654,321", "4,321",
+                "Senders held back").doesNotContain("??", "not a member of a cluster");
+        assertThat(render(model, Locale.GERMAN)).contains("Von anderen Knoten empfangen", "1.234.567").doesNotContain("??");
+        assertThat(render(model, Locale.SIMPLIFIED_CHINESE)).contains("来自其他节点", "1,234,567").doesNotContain("??");
+
+        model.put("router", null);
+        model.put("routerError", "node n2 did not answer within 3000 ms");
+        assertThat(render(model, Locale.ENGLISH)).contains("The node did not answer: node n2 did not answer within 3000 ms");
+    }
+
+    @Test
     void everyStringOfTheTemplateIsInEveryBundle() throws IOException {
         Set<String> used = new TreeSet<>();
         Matcher key = Pattern.compile("#\\{([\\w.]+)").matcher(Files.readString(WEB.resolve("cluster-node.html")));

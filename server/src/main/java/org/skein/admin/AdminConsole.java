@@ -9,18 +9,23 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ResourceServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.skein.ServerContext;
 import org.skein.config.ServerConfig;
+import org.skein.xmpp.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys: {@code admin.enabled} (true), {@code admin.port} (9090; 0 = any free port),
  * {@code admin.bindAddress} (127.0.0.1: reach it through an SSH tunnel or set an address on
- * purpose), {@code admin.session.timeout} (30m), {@code admin.users} and
- * {@code admin.initialPassword} (see {@link AdminAccounts}), {@code admin.nodeStatusTimeout} (2s),
- * {@code admin.maxUploadSize} (64MiB).
+ * purpose), {@code admin.https.enabled} (false) and {@code admin.https.port} (9091): HTTPS on the same
+ * address with the node's XMPP certificate ({@code xmpp.tls.keystore}, else the self-signed one in
+ * {@code data/tls}), {@code admin.http.enabled} (true; false leaves only HTTPS),
+ * {@code admin.session.timeout} (30m), {@code admin.users} and {@code admin.initialPassword} (see
+ * {@link AdminAccounts}), {@code admin.nodeStatusTimeout} (2s), {@code admin.maxUploadSize} (64MiB).
  */
 public final class AdminConsole implements AutoCloseable {
 
@@ -46,6 +53,7 @@ public final class AdminConsole implements AutoCloseable {
     private Server server;
     private Templates templates;
     private volatile int port = -1;
+    private volatile int httpsPort = -1;
 
     public AdminConsole(ServerContext node, Clock clock) {
         this.node = node;
@@ -66,7 +74,14 @@ public final class AdminConsole implements AutoCloseable {
         }
         accounts.bootstrap();
         String host = config.get("admin.bindAddress", "127.0.0.1");
-        int wantedPort = config.getInt("admin.port", 9090);
+        boolean httpEnabled = config.getBoolean("admin.http.enabled", true);
+        boolean httpsEnabled = config.getBoolean("admin.https.enabled", false);
+        if (!httpEnabled && !httpsEnabled) {
+            throw new org.skein.config.ConfigException(config.source() + ": keys admin.http.enabled and admin.https.enabled are both false,"
+                    + " expected at least one of them true (or admin.enabled=false to run without a console)");
+        }
+        int wantedPort = port("admin.port", 9090);
+        int wantedHttpsPort = port("admin.https.port", 9091);
         QueuedThreadPool threads = new QueuedThreadPool(16, 2, 60_000);
         threads.setName("skein-admin-" + shortId());
         threads.setDaemon(true);
@@ -74,23 +89,20 @@ public final class AdminConsole implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(wantedPort);
-        jetty.addConnector(connector);
-
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
         Duration timeout = config.getDuration("admin.session.timeout", Duration.ofMinutes(30));
         context.getSessionHandler().setMaxInactiveInterval((int) (timeout == null ? 1800 : timeout.toSeconds()));
         context.getSessionHandler().setHttpOnly(true);
-        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN");
+        // one cookie name per node: browsers keep cookies per host, not per port, so consoles of several
+        // nodes reached on one host name (SSH tunnels, tests) would otherwise log each other out
+        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN_" + node.nodeId().value().replaceAll("[^A-Za-z0-9_-]", "_"));
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
-        context.addFilter(new FilterHolder(new SecurityHeadersFilter(false)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // HSTS only when there is no plain HTTP port: it would send browsers to https on that port too
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter(!httpEnabled)), "/*", EnumSet.of(DispatcherType.REQUEST));
 
-        ServletHolder staticFiles = new ServletHolder("static", DefaultServlet.class);
+        ServletHolder staticFiles = new ServletHolder("static", ResourceServlet.class);
         staticFiles.setInitParameter("dirAllowed", "false");
-        staticFiles.setInitParameter("pathInfoOnly", "true");
         staticFiles.setInitParameter("cacheControl", "max-age=3600");
         context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource("org/skein/admin/static/"));
         context.addServlet(staticFiles, "/static/*");
@@ -103,16 +115,81 @@ public final class AdminConsole implements AutoCloseable {
         context.addServlet(pages, "/");
         jetty.setHandler(context);
         templates = new Templates(context.getServletContext());
+        ServerConnector connector = null;
+        ServerConnector secure = null;
+        try {
+            if (httpEnabled) {
+                connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+                open(connector, host, wantedPort, "admin.bindAddress, admin.port");
+                jetty.addConnector(connector);
+            }
+            if (httpsEnabled) {
+                secure = httpsConnector(jetty, http);
+                open(secure, host, wantedHttpsPort, "admin.bindAddress, admin.https.port");
+                jetty.addConnector(secure);
+            }
+        } catch (RuntimeException e) {
+            closeQuietly(connector);
+            closeQuietly(secure);
+            throw e;
+        }
         try {
             jetty.start();
         } catch (Exception e) {
             jetty.stop();
-            throw new org.skein.config.ConfigException(config.source() + ": the admin console cannot listen on " + host + ":" + wantedPort
-                    + " (keys admin.bindAddress, admin.port): " + e.getMessage(), e);
+            throw new IllegalStateException("the admin console did not start: " + e.getMessage(), e);
         }
         server = jetty;
-        port = connector.getLocalPort();
-        LOG.info("Admin console at http://{}:{}/", host, port);
+        if (connector != null) {
+            port = connector.getLocalPort();
+            LOG.info("Admin console at http://{}:{}/", host, port);
+        }
+        if (secure != null) {
+            httpsPort = secure.getLocalPort();
+            LOG.info("Admin console at https://{}:{}/", host, httpsPort);
+        }
+    }
+
+    private int port(String key, int defaultValue) {
+        int value = config.getInt(key, defaultValue);
+        if (value < 0 || value > 65535) {
+            throw new org.skein.config.ConfigException(config.source() + ": key '" + key + "' is '" + value
+                    + "', expected a port number from 0 to 65535 (0 = any free port)");
+        }
+        return value;
+    }
+
+    /** HTTPS with the node's XMPP key and certificate (the same keystore the c2s listener uses). */
+    private ServerConnector httpsConnector(Server jetty, HttpConfiguration http) {
+        TlsContext tls = TlsContext.load(config, node.homeDirectory(), node.xmppDomain());
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls.newJdkServerContext());
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // the certificate names the XMPP domain, not necessarily the host name the operator browses to
+        customizer.setSniHostCheck(false);
+        https.addCustomizer(customizer);
+        return new ServerConnector(jetty, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(https));
+    }
+
+    /** Binds now, so that a taken port or a bad address is reported with the keys that chose it. */
+    private void open(ServerConnector connector, String host, int wantedPort, String keys) {
+        connector.setHost(host);
+        connector.setPort(wantedPort);
+        try {
+            connector.open();
+        } catch (Exception e) {
+            throw new org.skein.config.ConfigException(config.source() + ": the admin console cannot listen on " + host + ":" + wantedPort
+                    + " (keys " + keys + "), expected a free port on an address of this machine: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(ServerConnector connector) {
+        if (connector != null) {
+            connector.close();
+        }
     }
 
     private Map<String, AdminPage> pages() {
@@ -120,15 +197,21 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/", new DashboardPage());
         pages.put("/clustering", new ClusteringPage());
         pages.put("/caches", new CachesPage());
+        pages.put("/sessions", new SessionsPage());
         pages.put("/users", new UsersPage());
         pages.put("/plugins", new PluginsPage());
         pages.put("/plugin", new PluginPage());
         return pages;
     }
 
-    /** The port the console listens on, or -1 when it does not run. */
+    /** The port the console listens on for HTTP, or -1 when it does not run (or serves only HTTPS). */
     public int port() {
         return port;
+    }
+
+    /** The port the console listens on for HTTPS, or -1 when it does not run or HTTPS is off. */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     @Override
@@ -136,6 +219,7 @@ public final class AdminConsole implements AutoCloseable {
         Server jetty = server;
         server = null;
         port = -1;
+        httpsPort = -1;
         if (jetty != null) {
             try {
                 jetty.stop();

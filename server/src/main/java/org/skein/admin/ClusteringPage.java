@@ -75,6 +75,7 @@ final class ClusteringPage implements AdminPage {
             row.put("answered", status != null);
             if (status != null) {
                 row.put("version", status.serverVersion());
+                row.put("sessions", status.sessions());
                 row.put("plugins", status.plugins());
                 row.put("heap", Formats.bytes(status.heapUsed()) + " / " + Formats.bytes(status.heapMax()));
                 row.put("heapPercent", status.heapMax() <= 0 ? 0 : status.heapUsed() * 100 / status.heapMax());

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.skein.ServerContext;
 import org.skein.cluster.ClusterManager;
 
-/** This node at a glance (id, version, uptime, memory) and the cluster's state. */
+/** This node at a glance (id, version, uptime, memory, sessions here and in the cluster) and the cluster's state. */
 final class DashboardPage implements AdminPage {
 
     @Override
@@ -30,6 +30,8 @@ final class DashboardPage implements AdminPage {
         model.put("senior", cluster.getSeniorClusterMember().value());
         model.put("isSenior", cluster.isSeniorClusterMember());
         model.put("users", node.userManager().count());
+        model.put("localSessions", node.sessionManager().getUserSessionsCount(true));
+        model.put("clusterSessions", node.sessionManager().getUserSessionsCount(false));
         exchange.render("dashboard", model);
     }
 }

@@ -10,7 +10,7 @@ import org.skein.cluster.NodeID;
 import org.skein.plugin.LoadedPlugin;
 
 /**
- * What one node reports of itself for the console's node table: versions, memory, uptime.
+ * What one node reports of itself for the console's node table: versions, memory, uptime, sessions.
  *
  * @param nodeId the node
  * @param serverVersion the server's version
@@ -18,9 +18,10 @@ import org.skein.plugin.LoadedPlugin;
  * @param heapUsed used heap in bytes
  * @param heapMax maximum heap in bytes
  * @param uptimeMillis how long the JVM has run
+ * @param sessions the client sessions bound on the node
  */
 public record NodeStatus(NodeID nodeId, String serverVersion, Map<String, String> plugins, long heapUsed, long heapMax,
-                         long uptimeMillis) implements Serializable {
+                         long uptimeMillis, int sessions) implements Serializable {
 
     /** The node's status, taken on the node. */
     static NodeStatus of(ServerContext node) {
@@ -30,7 +31,7 @@ public record NodeStatus(NodeID nodeId, String serverVersion, Map<String, String
             plugins.put(plugin.id(), plugin.descriptor().version());
         }
         return new NodeStatus(node.nodeId(), node.version(), plugins, runtime.totalMemory() - runtime.freeMemory(),
-                runtime.maxMemory(), ManagementFactory.getRuntimeMXBean().getUptime());
+                runtime.maxMemory(), ManagementFactory.getRuntimeMXBean().getUptime(), node.sessionManager().getUserSessionsCount(true));
     }
 
     /** Asks a node for its status. */

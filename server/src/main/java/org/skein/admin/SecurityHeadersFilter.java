@@ -11,14 +11,15 @@ import java.io.IOException;
 /**
  * Security headers on every response of the admin console: no framing, no sniffing, no referrer, no
  * caching of pages, and a content security policy that allows only the console's own scripts and
- * styles.
+ * styles; over HTTPS, when the console has no plain HTTP port, Strict-Transport-Security.
  */
 final class SecurityHeadersFilter implements Filter {
 
-    private final boolean https;
+    private final boolean strictTransport;
 
-    SecurityHeadersFilter(boolean https) {
-        this.https = https;
+    /** @param strictTransport whether secure responses ask browsers to use only HTTPS for this host */
+    SecurityHeadersFilter(boolean strictTransport) {
+        this.strictTransport = strictTransport;
     }
 
     @Override
@@ -30,7 +31,7 @@ final class SecurityHeadersFilter implements Filter {
         http.setHeader("X-Content-Type-Options", "nosniff");
         http.setHeader("Referrer-Policy", "no-referrer");
         http.setHeader("Cache-Control", "no-store");
-        if (https) {
+        if (strictTransport && request.isSecure()) {
             http.setHeader("Strict-Transport-Security", "max-age=31536000");
         }
         chain.doFilter(request, response);

@@ -347,6 +347,24 @@ public final class SessionManager {
         return sessionInfo.get(fullJid.toString());
     }
 
+    /**
+     * Every session's info as {@value #INFO_CACHE} holds it: this node's sessions, and while the node
+     * is in a cluster every other node's too. Sorted by JID (so a page of the admin console's list
+     * stays put between requests); a snapshot, not a live view. Entries whose key is not a JID are
+     * skipped.
+     */
+    public java.util.SortedMap<JID, SessionInfo> allSessionInfos() {
+        java.util.SortedMap<JID, SessionInfo> all = new java.util.TreeMap<>();
+        for (Map.Entry<String, SessionInfo> entry : sessionInfo.entrySet()) {
+            try {
+                all.put(new JID(entry.getKey()), entry.getValue());
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Not a JID in {}: {}", INFO_CACHE, entry.getKey(), e);
+            }
+        }
+        return java.util.Collections.unmodifiableSortedMap(all);
+    }
+
     /** The routes of a user's sessions, anywhere in the cluster. */
     public Map<JID, ClientRoute> routesOf(String bareJid) {
         return routingTable.routesOf(bareJid);

@@ -1,19 +1,39 @@
 package org.skein.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.XMPPException;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
+import org.skein.c2s.SmackClients;
 import org.skein.cache.Cache;
+import org.skein.cluster.NodeID;
+import org.skein.config.ConfigException;
 import org.skein.plugin.PluginJarBuilder;
+import org.skein.session.SessionInfo;
+import org.skein.session.SessionManager;
+import org.skein.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
 /** The console over real HTTP against a node started in the test. */
@@ -259,5 +279,261 @@ class AdminConsoleTest {
         assertThat(admin.get("/", "de-DE,de;q=0.9").body()).contains("Übersicht").contains("Dieser Knoten");
         admin.get("/language?lang=zh-CN");
         assertThat(admin.get("/").body()).contains("概览").contains("本节点");
+    }
+
+    @Test
+    void sessionsAreListedWithPresenceSearchedPagedAndClosed() throws Exception {
+        XmppServer node = node(Map.of());
+        node.userManager().createUser("alice", "secret", "", "");
+        node.userManager().createUser("bob", "secret", "", "");
+        try (SmackClients clients = new SmackClients(node)) {
+            XMPPTCPConnection alice = clients.login("alice", "secret", "phone");
+            XMPPTCPConnection bob = clients.login("bob", "secret", "desk");
+            bob.sendStanza(bob.getStanzaFactory().buildPresenceStanza().setMode(Presence.Mode.away).setStatus("at lunch").build());
+            List<Exception> aliceErrors = new CopyOnWriteArrayList<>();
+            alice.addConnectionListener(new ConnectionListener() {
+                @Override
+                public void connectionClosedOnError(Exception e) {
+                    aliceErrors.add(e);
+                }
+            });
+
+            ConsoleClient admin = loggedIn(node);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String page = admin.get("/sessions").body();
+                assertThat(sessionRow(page, "bob@localhost/desk")).contains("away").contains("at lunch").contains("<td>127.0.0.1:")
+                        .contains("(this node)").contains(node.nodeId().value());
+                assertThat(sessionRow(page, "alice@localhost/phone")).contains(">available<");
+            });
+            assertThat(admin.get("/").body()).contains("2 on this node, 2 in the cluster");
+            assertThat(admin.get("/clustering/nodes").body()).containsPattern("<td class=\"number sessions\">2</td>");
+
+            HttpResponse<String> search = admin.get("/sessions?q=BOB");
+            assertThat(search.body()).contains("data-jid=\"bob@localhost/desk\"").doesNotContain("data-jid=\"alice@localhost/phone\"")
+                    .contains("Sessions matching &quot;BOB&quot;: 1");
+
+            // sessions another node wrote into sessions.info: the list pages through all of them in JID order
+            Cache<Object, Object> info = node.cacheFactory().getCache(SessionManager.INFO_CACHE).orElseThrow();
+            for (int i = 0; i < 60; i++) {
+                info.put(String.format("user%02d@localhost/r", i), new SessionInfo(NodeID.of("elsewhere"), "", 0, 0L, "10.0.0.1:5000", "s" + i));
+            }
+            String first = admin.get("/sessions").body();
+            assertThat(countRows(first)).isEqualTo(SessionsPage.PAGE_SIZE);
+            assertThat(first).contains("Client sessions in the cluster: 62, on this node: 2.").contains("page 1 of 2")
+                    .contains("data-jid=\"alice@localhost/phone\"").doesNotContain("data-jid=\"user59@localhost/r\"")
+                    .contains("href=\"/sessions?q=&amp;page=1\"");
+            assertThat(first.indexOf("data-jid=\"alice@localhost/phone\"")).isLessThan(first.indexOf("data-jid=\"bob@localhost/desk\""));
+            String second = admin.get("/sessions?page=1").body();
+            assertThat(countRows(second)).isEqualTo(12);
+            assertThat(second).contains("data-jid=\"user59@localhost/r\"").contains("not available").contains("page 2 of 2");
+            assertThat(countRows(admin.get("/sessions?q=user5").body())).isEqualTo(10);
+            for (int i = 0; i < 60; i++) {
+                info.remove(String.format("user%02d@localhost/r", i));
+            }
+
+            admin.get("/sessions");
+            HttpResponse<String> forged = admin.postRaw("/sessions/close", "jid=" + enc("alice@localhost/phone"));
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(alice.isConnected()).isTrue();
+
+            HttpResponse<String> closed = admin.post("/sessions/close", Map.of("jid", "alice@localhost/phone", "q", "", "page", "0"));
+            assertThat(closed.statusCode()).isEqualTo(302);
+            assertThat(closed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/sessions?q=&page=0"));
+            // the listener hears of the stream error after the connection is marked closed
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alice.isConnected() && !aliceErrors.isEmpty());
+            assertThat(aliceErrors).singleElement().satisfies(e -> assertThat(e).isInstanceOf(XMPPException.StreamErrorException.class)
+                    .hasMessageContaining("policy-violation"));
+            assertThat(admin.get("/sessions").body()).contains("The session alice@localhost/phone on node " + node.nodeId().value() + " was closed.");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(admin.get("/sessions").body()).doesNotContain("data-jid=\"alice@localhost/phone\""));
+            assertThat(bob.isConnected()).isTrue();
+
+            admin.post("/sessions/close", Map.of("jid", "alice@localhost/phone"));
+            assertThat(admin.get("/sessions").body()).contains("There is no session alice@localhost/phone (any more).");
+            admin.post("/sessions/close", Map.of("jid", "bob@localhost"));
+            assertThat(admin.get("/sessions").body()).contains("Not the full JID of a session: bob@localhost");
+            admin.post("/sessions/close", Map.of("jid", "not a jid@@/"));
+            assertThat(admin.get("/sessions").body()).contains("Not the full JID of a session");
+            assertThat(bob.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    void onTwoClusteredNodesEachConsoleListsBothNodesSessionsAndClosesOneOnTheOtherNode() throws Exception {
+        InMemoryCluster cluster = new InMemoryCluster();
+        nodes = new TestNodes(dir);
+        Map<String, String> config = Map.of("admin.enabled", "true", "admin.port", "0", "admin.initialPassword", "correct horse",
+                "clustering.enabled", "true");
+        XmppServer one = nodes.start("one", withId(config, "one"));
+        XmppServer two = nodes.start("two", withId(config, "two"));
+        for (XmppServer node : List.of(one, two)) {
+            node.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(node)));
+            node.clusterManager().startup();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.cacheFactory().isClustered() && two.cacheFactory().isClustered());
+        one.userManager().createUser("alice", "secret", "", "");
+        two.userManager().createUser("bob", "secret", "", "");
+        try (SmackClients onOne = new SmackClients(one); SmackClients onTwo = new SmackClients(two)) {
+            onOne.login("alice", "secret", "phone");
+            XMPPTCPConnection bob = onTwo.login("bob", "secret", "desk");
+            ConsoleClient admin = loggedIn(one);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String page = admin.get("/sessions").body();
+                assertThat(sessionRow(page, "bob@localhost/desk")).contains("data-node=\"two\"").doesNotContain("(this node)");
+                assertThat(sessionRow(page, "alice@localhost/phone")).contains("data-node=\"one\"").contains("(this node)");
+            });
+            assertThat(admin.get("/").body()).contains("1 on this node, 2 in the cluster");
+            String nodesTable = admin.get("/clustering/nodes").body();
+            assertThat(nodeRow(nodesTable, "one")).contains("<td class=\"number sessions\">1</td>");
+            assertThat(nodeRow(nodesTable, "two")).contains("<td class=\"number sessions\">1</td>");
+
+            // without a remote session locator (the clustering plugin's) node one cannot reach node two's session
+            admin.get("/sessions");
+            admin.post("/sessions/close", Map.of("jid", "bob@localhost/desk"));
+            assertThat(admin.get("/sessions").body()).contains("The session bob@localhost/desk is on node two, which this node cannot reach");
+            assertThat(bob.isConnected()).isTrue();
+
+            // a stand-in for the plugin's locator: node two's own session object
+            one.sessionManager().setRemoteSessionLocator((node, jid) -> node.equals(two.nodeId()) ? two.sessionManager().getLocalSession(jid) : null);
+            admin.post("/sessions/close", Map.of("jid", "bob@localhost/desk"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !bob.isConnected());
+            assertThat(admin.get("/sessions").body()).contains("The session bob@localhost/desk on node two was closed.");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(admin.get("/sessions").body()).doesNotContain("data-jid=\"bob@localhost/desk\""));
+        }
+    }
+
+    @Test
+    void httpsServesTheConsoleWithTheNodesXmppCertificate() throws Exception {
+        XmppServer node = node(Map.of("admin.https.enabled", "true", "admin.https.port", "0"));
+        assertThat(node.adminConsole().httpsPort()).isPositive();
+        assertThat(node.adminConsole().port()).isPositive().isNotEqualTo(node.adminConsole().httpsPort());
+
+        ConsoleClient secure = ConsoleClient.https(node.adminConsole().httpsPort(), pinning(node.tlsCertificate()));
+        HttpResponse<String> login = secure.get("/login");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("Log in").contains("name=\"csrf\"");
+        assertThat(login.sslSession()).hasValueSatisfying(tls -> {
+            try {
+                assertThat(tls.getPeerCertificates()[0]).isEqualTo(node.tlsCertificate());
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).contains("SKEIN_ADMIN").contains("Secure"));
+        assertThat(login.headers().firstValue("Strict-Transport-Security")).as("no HSTS while plain HTTP is served").isEmpty();
+        assertThat(secure.post("/login", Map.of("username", "admin", "password", "correct horse")).statusCode()).isEqualTo(302);
+        assertThat(secure.get("/").body()).contains(node.nodeId().value());
+        // the plain port still answers, and its cookie is not marked secure
+        assertThat(new ConsoleClient(node.adminConsole().port()).get("/login").headers().allValues("Set-Cookie"))
+                .allSatisfy(c -> assertThat(c).doesNotContain("Secure"));
+
+        // a client that trusts only the usual public authorities refuses the self-signed certificate
+        ConsoleClient untrusting = ConsoleClient.https(node.adminConsole().httpsPort(), javax.net.ssl.SSLContext.getDefault());
+        assertThatThrownBy(() -> untrusting.get("/login")).isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    @Test
+    void httpsOnlyConsoleAsksBrowsersToStayOnHttps() throws Exception {
+        XmppServer node = node(Map.of("admin.https.enabled", "true", "admin.https.port", "0", "admin.http.enabled", "false"));
+        assertThat(node.adminConsole().port()).isEqualTo(-1);
+        HttpResponse<String> login = ConsoleClient.https(node.adminConsole().httpsPort(), pinning(node.tlsCertificate())).get("/login");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
+    }
+
+    @Test
+    void badConsolePortSettingsNameTheKeyAndWhatWasExpected() throws Exception {
+        assertThatThrownBy(() -> node(Map.of("admin.https.enabled", "true", "admin.https.port", "nine")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("admin.https.port").hasMessageContaining("a whole number");
+        nodes.close();
+        assertThatThrownBy(() -> node(Map.of("admin.https.enabled", "true", "admin.https.port", "70000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("admin.https.port").hasMessageContaining("from 0 to 65535");
+        nodes.close();
+        assertThatThrownBy(() -> node(Map.of("admin.http.enabled", "false")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("admin.http.enabled").hasMessageContaining("admin.https.enabled");
+        nodes.close();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertThatThrownBy(() -> node(Map.of("admin.https.enabled", "true", "admin.https.port", Integer.toString(taken.getLocalPort()))))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("admin.https.port")
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("expected a free port");
+        }
+    }
+
+    /** Trusts exactly this certificate (the console's host name, 127.0.0.1, is not the certificate's XMPP domain). */
+    private static javax.net.ssl.SSLContext pinning(X509Certificate certificate) throws Exception {
+        X509TrustManager trust = SmackClients.trusting(certificate);
+        X509ExtendedTrustManager pinned = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) throws CertificateException {
+                trust.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) throws CertificateException {
+                trust.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                trust.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("not a server");
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return trust.getAcceptedIssuers();
+            }
+        };
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {pinned}, null);
+        return context;
+    }
+
+    private static Map<String, String> withId(Map<String, String> config, String id) {
+        Map<String, String> all = new HashMap<>(config);
+        all.put("node.id", id);
+        return all;
+    }
+
+    /** The table row of a session in the sessions page, or "" if it is not there. */
+    private static String sessionRow(String page, String jid) {
+        return row(page, "data-jid=\"" + jid + "\"");
+    }
+
+    private static String nodeRow(String fragment, String nodeId) {
+        return row(fragment, "data-node=\"" + nodeId + "\"");
+    }
+
+    private static String row(String page, String marker) {
+        int at = page.indexOf(marker);
+        if (at < 0) {
+            return "";
+        }
+        int start = page.lastIndexOf("<tr", at);
+        int end = page.indexOf("</tr>", at);
+        return page.substring(start, end);
+    }
+
+    private static int countRows(String page) {
+        return (int) Pattern.compile("<tr class=\"session\"").matcher(page).results().count();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -25,9 +25,22 @@ final class ConsoleClient {
     private String csrf = "";
 
     ConsoleClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    /** A client of the console's HTTPS port that trusts what {@code tls} trusts. */
+    static ConsoleClient https(int port, javax.net.ssl.SSLContext tls) {
+        return new ConsoleClient("https://127.0.0.1:" + port, tls);
+    }
+
+    private ConsoleClient(String base, javax.net.ssl.SSLContext tls) {
+        this.base = base;
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -17,9 +17,9 @@ import org.skein.XmppServer;
 /**
  * Smack clients for a node started in the test: TLS required and trusting only the node's own
  * (generated) certificate, one SASL mechanism at a time. Disconnects every client it made on
- * {@link #close()}.
+ * {@link #close()}. Public for the admin console's tests, which show and close such sessions.
  */
-final class SmackClients implements AutoCloseable {
+public final class SmackClients implements AutoCloseable {
 
     static {
         SASLAuthentication.registerSASLMechanism(new ScramSha256ClientMechanism());
@@ -28,7 +28,7 @@ final class SmackClients implements AutoCloseable {
     private final XmppServer node;
     private final List<AbstractXMPPConnection> connections = new ArrayList<>();
 
-    SmackClients(XmppServer node) {
+    public SmackClients(XmppServer node) {
         this.node = node;
     }
 
@@ -52,11 +52,11 @@ final class SmackClients implements AutoCloseable {
     }
 
     /** A connected, logged-in client using SCRAM-SHA-1. */
-    XMPPTCPConnection login(String user, String password, String resource) throws Exception {
+    public XMPPTCPConnection login(String user, String password, String resource) throws Exception {
         return login(user, password, resource, "SCRAM-SHA-1");
     }
 
-    XMPPTCPConnection login(String user, String password, String resource, String mechanism) throws Exception {
+    public XMPPTCPConnection login(String user, String password, String resource, String mechanism) throws Exception {
         XMPPTCPConnection connection = new XMPPTCPConnection(config(user, password, resource, mechanism).build());
         connection.setReplyTimeout(10_000);
         connections.add(connection);
@@ -81,7 +81,7 @@ final class SmackClients implements AutoCloseable {
         return connection;
     }
 
-    static X509TrustManager trusting(X509Certificate certificate) throws Exception {
+    public static X509TrustManager trusting(X509Certificate certificate) throws Exception {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         store.setCertificateEntry("node", certificate);

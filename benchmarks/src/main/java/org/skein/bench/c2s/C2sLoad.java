@@ -167,7 +167,7 @@ public final class C2sLoad {
         return clients;
     }
 
-    private static void closeAll(List<LoadClient> clients) {
+    static void closeAll(List<LoadClient> clients) {
         for (LoadClient client : clients) {
             client.channel().close();
         }
@@ -176,7 +176,7 @@ public final class C2sLoad {
         }
     }
 
-    private static ByteBuf messageTo(String jid, String body) {
+    static ByteBuf messageTo(String jid, String body) {
         ByteBuf bytes = Unpooled.directBuffer();
         bytes.writeCharSequence("<message to='" + jid + "' type='chat'><body>" + body + "</body></message>", StandardCharsets.UTF_8);
         return Unpooled.unreleasableBuffer(bytes);
@@ -185,7 +185,7 @@ public final class C2sLoad {
     // --- throughput ---
 
     /** One sender keeping a window of messages in flight to one receiver. */
-    private static final class Pair {
+    static final class Pair {
         final LoadClient sender;
         final ByteBuf message;
         final int window;
@@ -252,7 +252,7 @@ public final class C2sLoad {
         }
     }
 
-    private static long total(List<Pair> pairs) {
+    static long total(List<Pair> pairs) {
         long sum = 0;
         for (Pair pair : pairs) {
             sum += pair.received.get();
@@ -287,7 +287,7 @@ public final class C2sLoad {
     }
 
     /** Sequential round trips: the next request leaves when the answer arrived. */
-    private static final class RoundTrips {
+    static final class RoundTrips {
         final Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         volatile boolean recording;
         volatile boolean running = true;
@@ -314,7 +314,7 @@ public final class C2sLoad {
         return play(client, ping, trips, warmupSeconds, seconds);
     }
 
-    private Histogram messagePingPong(LoadClient a, LoadClient b, int warmupSeconds, int seconds) throws Exception {
+    static Histogram messagePingPong(LoadClient a, LoadClient b, int warmupSeconds, int seconds) throws Exception {
         ByteBuf toB = messageTo(b.jid(), "ping");
         ByteBuf toA = messageTo(a.jid(), "pong");
         RoundTrips trips = new RoundTrips();

@@ -35,6 +35,7 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
     private final PatternCounter messages = new PatternCounter("</message>");
     private final PatternCounter results = new PatternCounter("type=\"result\"");
     private volatile Listener listener = (c, m, r) -> { };
+    private volatile SequenceCheck sequence;
     private Phase phase = Phase.FEATURES;
     private Channel channel;
 
@@ -56,6 +57,42 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
 
     String jid() {
         return user + "@" + domain + "/" + resource;
+    }
+
+    /** Reads the number in each message body from now on, to count messages that arrive out of order. */
+    SequenceCheck checkSequence() {
+        SequenceCheck check = new SequenceCheck();
+        sequence = check;
+        return check;
+    }
+
+    /** Numbers in {@code <body>n</body>} as they arrive: how many, and how many came after a higher one. */
+    static final class SequenceCheck {
+        private final StringBuilder tail = new StringBuilder();
+        private long highest = -1;
+        volatile long seen;
+        volatile long outOfOrder;
+
+        void read(String text) {
+            tail.append(text);
+            int from = 0;
+            while (true) {
+                int open = tail.indexOf("<body>", from);
+                int close = open < 0 ? -1 : tail.indexOf("</body>", open);
+                if (close < 0) {
+                    break;
+                }
+                long n = Long.parseLong(tail.substring(open + 6, close));
+                if (n < highest) {
+                    outOfOrder++;
+                } else {
+                    highest = n;
+                }
+                seen++;
+                from = close + 7;
+            }
+            tail.delete(0, from);
+        }
     }
 
     void setListener(Listener listener) {
@@ -83,6 +120,10 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
         ByteBuf buf = (ByteBuf) msg;
         try {
             if (phase == Phase.READY) {
+                SequenceCheck check = sequence;
+                if (check != null) {
+                    check.read(buf.toString(StandardCharsets.UTF_8));
+                }
                 int m = messages.count(buf);
                 int r = results.count(buf);
                 if (m > 0 || r > 0) {

@@ -36,6 +36,8 @@ import org.skein.hazelcast.cache.ClusteredCache;
 import org.skein.hazelcast.config.CacheMapConfigs;
 import org.skein.hazelcast.config.HazelcastConfigFactory;
 import org.skein.hazelcast.config.PluginSettings;
+import org.skein.hazelcast.routing.HazelcastPacketRouter;
+import org.skein.hazelcast.routing.RouterSettings;
 import org.skein.hazelcast.serialization.ClassAllowlist;
 import org.skein.hazelcast.serialization.JavaObjectSerializer;
 import org.skein.hazelcast.serialization.PluginClassResolver;
@@ -119,7 +121,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
 
     /** What one running member is made of. */
     private record Running(long generation, HazelcastInstance instance, Members members, ClusterTasks tasks,
-                           CacheStatsStore stats, Map<String, ClusteredCache<?, ?>> caches) {
+                           CacheStatsStore stats, Map<String, ClusteredCache<?, ?>> caches, HazelcastPacketRouter router) {
     }
 
     @Override
@@ -136,16 +138,25 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                 return true;
             }
             PluginSettings settings = PluginSettings.from(node.config(), node.homeDirectory());
+            RouterSettings routerSettings = RouterSettings.from(node.config());
             long generation = generations.incrementAndGet();
             HazelcastInstance instance = startMember(settings, generation);
             if (instance == null) {
                 return false;
             }
             Members members = new Members(instance.getCluster());
+            // the router is set on the routing table before the joined event: no remote route is seen without it
+            HazelcastPacketRouter router = HazelcastPacketRouter.start(localNode, node.routingTable(), routerSettings,
+                    instance, members::find);
             Running started = new Running(generation, instance, members,
                     new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode),
-                    new CacheStatsStore(instance.getMap(CacheStatsStore.MAP_NAME)), new ConcurrentHashMap<>());
-            refuseDuplicateNodeId(started);
+                    new CacheStatsStore(instance.getMap(CacheStatsStore.MAP_NAME)), new ConcurrentHashMap<>(), router);
+            try {
+                refuseDuplicateNodeId(started);
+            } catch (RuntimeException e) {
+                router.stop(false);
+                throw e;
+            }
             running = started;
             // remote sessions are read from sessions.info while clustered (before the join, whose listeners use it)
             node.sessionManager().setRemoteSessionLocator(new SessionInfoLocator(node));
@@ -203,6 +214,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
         ConcurrentMap<String, Object> userContext = new ConcurrentHashMap<>();
         userContext.put(TaskEnvelope.NODE_KEY, node);
         config.setUserContext(userContext);
+        HazelcastPacketRouter.configure(config, RouterSettings.from(node.config()));
         MembershipEvents listeners = new MembershipEvents(this, generation);
         config.addListenerConfig(new ListenerConfig(listeners.membershipListener()));
         config.addListenerConfig(new ListenerConfig(listeners.lifecycleListener()));
@@ -245,6 +257,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
             }
             leaving = true;
             try {
+                current.router().stop(true);
                 node.clusterManager().fireLeftCluster(true);
                 try {
                     current.stats().remove(localNode);
@@ -292,6 +305,9 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
         Running current = running;
         if (current != null && current.generation() != generation) {
             return;
+        }
+        if (current != null) {
+            current.router().nodeLeft(other);
         }
         whenJoined(() -> {
             Running now = running;
@@ -360,6 +376,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                 }
                 LOG.error("The Hazelcast member of node {} shut down on its own; the node goes on alone", localNode);
                 node.clusterManager().reportError("The Hazelcast member shut down on its own; see the log for the cause");
+                current.router().stop(false);
                 reset();
                 node.clusterManager().fireLeftCluster(false);
             }
@@ -524,6 +541,12 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
         return current == null ? null : current.instance();
     }
 
+    /** This node's remote packet router; {@code null} when not a member. */
+    public HazelcastPacketRouter packetRouter() {
+        Running current = running;
+        return current == null ? null : current.router();
+    }
+
     /** How many objects from the cluster the deserialization allowlist refused. */
     public long rejectedObjects() {
         return rejected.count();
@@ -538,6 +561,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                 LOG.warn("Node {}: the Hazelcast plugin stops while the node is still a member; shutting the member down", localNode);
                 leaving = true;
                 try {
+                    current.router().stop(false);
                     current.instance().shutdown();
                 } finally {
                     reset();

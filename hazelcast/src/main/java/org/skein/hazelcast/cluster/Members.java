@@ -47,6 +47,16 @@ final class Members {
         throw new UnknownClusterNodeException(nodeId);
     }
 
+    /** The member that runs this node, or {@code null}. */
+    Member find(NodeID nodeId) {
+        for (Member member : cluster.getMembers()) {
+            if (nodeId.equals(MemberAttributes.nodeId(member))) {
+                return member;
+            }
+        }
+        return null;
+    }
+
     boolean isMember(NodeID nodeId) {
         for (Member member : cluster.getMembers()) {
             if (nodeId.equals(MemberAttributes.nodeId(member))) {

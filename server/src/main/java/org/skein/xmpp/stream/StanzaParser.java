@@ -17,19 +17,34 @@ import org.xmpp.packet.Presence;
  */
 public final class StanzaParser {
 
+    /**
+     * One reader per thread: creating one looks up and builds a SAX parser (tens of microseconds), which
+     * would dominate the parsing of a stanza on the cluster's message path. A reader is reused only by
+     * its own thread, one document at a time.
+     */
+    private static final ThreadLocal<SAXReader> READERS = ThreadLocal.withInitial(StanzaParser::newReader);
+
     private StanzaParser() {
+    }
+
+    private static SAXReader newReader() {
+        try {
+            SAXReader reader = SAXReader.createDefault();
+            reader.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return reader;
+        } catch (SAXException e) {
+            throw new IllegalStateException("the XML parser cannot refuse DTDs", e);
+        }
     }
 
     /** Parses an element. @throws IllegalArgumentException if the text is not one well-formed element */
     public static Element parseElement(String xml) {
         try {
-            SAXReader reader = SAXReader.createDefault();
-            reader.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Document document = reader.read(new StringReader(xml));
+            Document document = READERS.get().read(new StringReader(xml));
             Element root = document.getRootElement();
             root.detach();
             return root;
-        } catch (DocumentException | SAXException e) {
+        } catch (DocumentException e) {
             throw new IllegalArgumentException("not a stanza: " + e.getMessage(), e);
         }
     }

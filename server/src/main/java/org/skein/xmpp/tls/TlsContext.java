@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -57,10 +58,12 @@ public final class TlsContext {
 
     private final SslContext sslContext;
     private final X509Certificate certificate;
+    private final KeyManagerFactory keyManagers;
 
-    private TlsContext(SslContext sslContext, X509Certificate certificate) {
+    private TlsContext(SslContext sslContext, X509Certificate certificate, KeyManagerFactory keyManagers) {
         this.sslContext = sslContext;
         this.certificate = certificate;
+        this.keyManagers = keyManagers;
     }
 
     /**
@@ -106,7 +109,7 @@ public final class TlsContext {
             kmf.init(keyStore, password);
             SslContext context = SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2").build();
-            return new TlsContext(context, certificate);
+            return new TlsContext(context, certificate, kmf);
         } catch (IOException | GeneralSecurityException e) {
             String key = configured.isEmpty() ? "(self-signed certificate)" : "'" + KEYSTORE_KEY + "'/'" + PASSWORD_KEY + "'";
             throw new ConfigException(config.source() + ": key " + key + ": cannot load the PKCS12 keystore " + file
@@ -118,6 +121,20 @@ public final class TlsContext {
     /** A handler that starts TLS on a connection; the first write (STARTTLS's proceed) goes out in clear. */
     public SslHandler newStartTlsHandler(ByteBufAllocator allocator) {
         return new SslHandler(sslContext.newEngine(allocator), true);
+    }
+
+    /**
+     * A JDK {@link SSLContext} with the same key and certificate, for the node's other TLS servers
+     * (the admin console's HTTPS), so an operator installs one certificate for everything.
+     */
+    public SSLContext newJdkServerContext() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS context: " + e.getMessage(), e);
+        }
     }
 
     /** The node's certificate (clients that do not trust a public CA may pin it). */

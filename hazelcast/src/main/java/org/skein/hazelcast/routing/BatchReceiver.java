@@ -1,0 +1,173 @@
+package org.skein.hazelcast.routing;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.skein.cluster.NodeID;
+import org.skein.routing.RoutingTable;
+import org.skein.xmpp.stream.StanzaParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
+
+/**
+ * The receiving end on the destination node: reads a batch's bytes, parses each stanza and delivers
+ * it to its local session, in the order of the batch. A session that is gone meanwhile makes its
+ * stanza undeliverable here (a message goes to the user's other resources or offline storage, an IQ
+ * request gets an error), through {@link RoutingTable#remoteDeliveryFailed}. Bad bytes are logged and
+ * counted and never stop the rest of the batch or the node. A large batch is delivered on several
+ * threads, split by recipient (see {@link #deliverInLanes}). Thread-safe; batches from one sender
+ * never overlap (the sender waits for each acknowledgement).
+ */
+final class BatchReceiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchReceiver.class);
+
+    /** Below this many stanzas a batch is delivered on one thread: handing work over costs more. */
+    private static final int PARALLEL_FROM = 16;
+
+    private final NodeID localNode;
+    private final RoutingTable routingTable;
+    private final Executor lanes;
+    private final int laneCount;
+    private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
+    private volatile Runnable beforeBatch = () -> { };
+
+    /**
+     * @param lanes runs the extra delivery lanes of a large batch
+     * @param laneCount how many lanes a large batch is split into (1: one thread delivers everything)
+     */
+    BatchReceiver(NodeID localNode, RoutingTable routingTable, Executor lanes, int laneCount) {
+        this.localNode = localNode;
+        this.routingTable = routingTable;
+        this.lanes = lanes;
+        this.laneCount = Math.max(1, laneCount);
+    }
+
+    /**
+     * Delivers one batch.
+     *
+     * @return how many stanzas it held (the sender's acknowledgement)
+     */
+    int receive(NodeID sender, byte[] bytes) {
+        SourceCounters counters = counters(sender);
+        counters.batches.incrementAndGet();
+        beforeBatch.run();
+        List<QueuedStanza> stanzas;
+        try {
+            stanzas = BatchCodec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            counters.malformed.incrementAndGet();
+            LOG.warn("Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
+            return 0;
+        }
+        if (laneCount == 1 || stanzas.size() < PARALLEL_FROM) {
+            for (QueuedStanza stanza : stanzas) {
+                deliver(sender, stanza, counters);
+            }
+        } else {
+            deliverInLanes(sender, stanzas, counters);
+        }
+        return stanzas.size();
+    }
+
+    /**
+     * Delivers a large batch on several threads, split by recipient: each recipient's stanzas stay in
+     * one lane, in order, so the order per sender and recipient holds; the batch is acknowledged when
+     * every lane is done, so the next batch never overtakes this one.
+     */
+    private void deliverInLanes(NodeID sender, List<QueuedStanza> stanzas, SourceCounters counters) {
+        List<List<QueuedStanza>> split = new ArrayList<>(laneCount);
+        for (int i = 0; i < laneCount; i++) {
+            split.add(new ArrayList<>(stanzas.size() / laneCount + 1));
+        }
+        for (QueuedStanza stanza : stanzas) {
+            split.get(Math.floorMod(stanza.recipient().hashCode(), laneCount)).add(stanza);
+        }
+        List<Runnable> work = new ArrayList<>(laneCount);
+        for (List<QueuedStanza> lane : split) {
+            if (!lane.isEmpty()) {
+                work.add(() -> lane.forEach(stanza -> deliver(sender, stanza, counters)));
+            }
+        }
+        CountDownLatch done = new CountDownLatch(work.size() - 1);
+        for (Runnable lane : work.subList(1, work.size())) {
+            try {
+                lanes.execute(() -> {
+                    try {
+                        lane.run();
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                lane.run(); // stopping: deliver here
+                done.countDown();
+            }
+        }
+        work.get(0).run();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering a batch from node " + sender, e);
+        }
+    }
+
+    private void deliver(NodeID sender, QueuedStanza stanza, SourceCounters counters) {
+        JID recipient;
+        Packet packet;
+        try {
+            recipient = new JID(stanza.recipient());
+            packet = StanzaParser.parsePacket(strictUtf8(stanza.xml()));
+        } catch (RuntimeException | CharacterCodingException e) {
+            counters.malformed.incrementAndGet();
+            LOG.warn("Node {} received a stanza from node {} for '{}' that cannot be read; it is dropped: {}", localNode, sender,
+                    abbreviate(stanza.recipient()), e.getMessage());
+            return;
+        }
+        try {
+            if (routingTable.routeToFullJid(recipient, packet)) {
+                counters.delivered.incrementAndGet();
+                return;
+            }
+            counters.undeliverable.incrementAndGet();
+            LOG.debug("Node {}: the session of {} is gone; the stanza from node {} is handled as undeliverable", localNode, recipient, sender);
+            routingTable.remoteDeliveryFailed(localNode, recipient, packet);
+        } catch (RuntimeException e) {
+            counters.undeliverable.incrementAndGet();
+            LOG.warn("Node {} could not deliver a stanza from node {} to {}", localNode, sender, recipient, e);
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+
+    private SourceCounters counters(NodeID sender) {
+        return sources.computeIfAbsent(sender, n -> new SourceCounters());
+    }
+
+    Map<NodeID, SourceCounters> sources() {
+        return sources;
+    }
+
+    /** Runs before each batch is delivered, on the delivering thread (tests stall a node with it). */
+    void beforeEachBatch(Runnable hook) {
+        this.beforeBatch = hook == null ? () -> { } : hook;
+    }
+}

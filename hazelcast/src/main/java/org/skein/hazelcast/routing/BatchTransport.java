@@ -1,0 +1,18 @@
+package org.skein.hazelcast.routing;
+
+import java.util.function.BiConsumer;
+import org.skein.cluster.NodeID;
+
+/** How a batch reaches another member; the Hazelcast executor in production. */
+interface BatchTransport {
+
+    /** The member that runs this node now, or {@code null} if none does. */
+    Object member(NodeID node);
+
+    /**
+     * Sends a batch without waiting; {@code done} gets the answer or the failure, once, on any thread.
+     *
+     * @throws RuntimeException if the batch cannot even be sent (the caller treats it as failed)
+     */
+    void send(Object member, StanzaBatch batch, BiConsumer<Object, Throwable> done);
+}

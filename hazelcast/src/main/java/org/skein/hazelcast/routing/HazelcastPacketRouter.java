@@ -1,0 +1,372 @@
+package org.skein.hazelcast.routing;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.skein.cluster.NodeID;
+import org.skein.routing.RemotePacketRouter;
+import org.skein.routing.RoutingTable;
+import org.skein.xmpp.stream.StanzaParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
+
+/**
+ * The Hazelcast plugin's {@link RemotePacketRouter}: carries stanzas to sessions on other nodes.
+ *
+ * <h2>The path of a stanza</h2>
+ * <ol>
+ *   <li>{@link #routePacket} (on the sender's processing thread) turns the stanza into its XML bytes
+ *       and puts them, with the recipient's full JID, into the queue of the destination node
+ *       ({@link RouterSettings#queueSize()} stanzas at most). If no batch is in flight to that node,
+ *       the same thread sends what is queued as a batch; it never waits for the other node.</li>
+ *   <li>A batch is whatever waits, up to {@link RouterSettings#batchSize()} stanzas and
+ *       {@link RouterSettings#batchBytes()} bytes. It travels as plain bytes ({@link StanzaBatch}) on
+ *       the members' {@value RouterSettings#EXECUTOR} executor.</li>
+ *   <li>The destination parses each stanza and delivers it to the local session, in order, and
+ *       answers. The answer sends the next batch. One batch in flight per destination is what keeps
+ *       the order: the destination never has two batches from this node at once.</li>
+ * </ol>
+ *
+ * <h2>Backpressure</h2>
+ * When a destination's queue is full, {@code routePacket} blocks the sender's thread (and so, through
+ * TCP, the client that sends) until there is room, at most {@link RouterSettings#enqueueTimeout()}.
+ * After that the stanza is handled as undeliverable: a node that takes nothing for that long is
+ * treated as unreachable for it. Blocking rather than failing at once keeps a burst to a slow node
+ * whole and in order; the bound keeps a stalled node from holding the sender forever.
+ *
+ * <h2>Failure</h2>
+ * Every stanza accepted and not acknowledged is handed back to
+ * {@link RoutingTable#remoteDeliveryFailed} (on this router's own thread) when its destination leaves
+ * or crashes, when its batch fails or is not acknowledged within {@link RouterSettings#batchTimeout()},
+ * and when this node leaves the cluster (after up to the enqueue timeout to drain). The routing table
+ * drops the route and treats the recipient as offline: a message goes to the user's other resources
+ * or to offline storage, an IQ request gets an error. A batch that was in flight when its node died
+ * may have been delivered in part or whole: handing it back makes delivery <em>at least once</em>
+ * (the user may see such a message twice: live and from offline storage), never lost in silence.
+ *
+ * <p>Thread-safe. Created when the node joins a cluster, {@linkplain #close() closed} when it leaves.
+ */
+public final class HazelcastPacketRouter implements RemotePacketRouter, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastPacketRouter.class);
+    private static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final NodeID localNode;
+    private final RoutingTable routingTable;
+    private final RouterSettings settings;
+    private final BatchTransport transport;
+    private final BatchReceiver receiver;
+    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService thread;
+    private final ExecutorService lanes;
+    private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    BatchReceiver receiver() {
+        return receiver;
+    }
+
+    HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
+                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime) {
+        this.localNode = Objects.requireNonNull(localNode, "localNode");
+        this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.lanes = Objects.requireNonNull(lanes, "lanes");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, threadName(localNode));
+            t.setDaemon(true);
+            return t;
+        });
+        long check = Math.max(50, Math.min(1000, settings.batchTimeout().toMillis() / 4));
+        thread.scheduleWithFixedDelay(this::failOverdueBatches, check, check, TimeUnit.MILLISECONDS);
+    }
+
+    /** The name (prefix) of the router's thread on a node: tests look for leaks with it. */
+    public static String threadName(NodeID node) {
+        return "skein-packet-router-" + node.value();
+    }
+
+    /** Adds the router's executor to a member's configuration (before the member starts). */
+    public static void configure(Config config, RouterSettings settings) {
+        config.addExecutorConfig(new ExecutorConfig(RouterSettings.EXECUTOR)
+                .setPoolSize(settings.threads())
+                // each other node has at most one batch in flight here: the queue holds one per node and then some
+                .setQueueCapacity(1024)
+                .setStatisticsEnabled(true));
+    }
+
+    /**
+     * Starts the router of a node that is now a member: its receiver is put into the member's user
+     * context (batches from other nodes find it there) and the router is set on the routing table.
+     *
+     * @param members the member that runs a node, or {@code null} if none does
+     */
+    public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, RouterSettings settings,
+                                              HazelcastInstance member, Function<NodeID, Member> members) {
+        AtomicInteger laneThreads = new AtomicInteger();
+        ExecutorService lanes = Executors.newFixedThreadPool(Math.max(1, settings.threads() - 1), runnable -> {
+            Thread t = new Thread(runnable, threadName(localNode) + "-lane-" + laneThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        BatchReceiver receiver = new BatchReceiver(localNode, routingTable, lanes, settings.threads());
+        HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
+                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime);
+        member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
+        routingTable.setRemotePacketRouter(router);
+        LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
+                settings.queueSize(), settings.enqueueTimeout().toMillis());
+        return router;
+    }
+
+    // --- sending ---
+
+    @Override
+    public boolean routePacket(NodeID node, JID recipient, Packet packet) {
+        if (closed || localNode.equals(node)) {
+            return false;
+        }
+        Outbox outbox = outbox(node);
+        if (outbox == null) {
+            return false;
+        }
+        QueuedStanza stanza = new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8));
+        Outbox.Offer offer;
+        try {
+            offer = outbox.offer(stanza, settings.enqueueTimeout().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            offer = Outbox.Offer.TIMED_OUT;
+        }
+        if (offer.accepted()) {
+            send(outbox, offer.toSend());
+            return true;
+        }
+        if (offer.refusal() == Outbox.Refusal.CLOSED) {
+            return false; // the node left meanwhile: the routing table treats the recipient as offline
+        }
+        destinations.get(node).failed.incrementAndGet();
+        LOG.warn("Node {}: the queue to node {} stayed full for {} ms; a stanza for {} is handled as undeliverable",
+                localNode, node, settings.enqueueTimeout().toMillis(), recipient);
+        handBack(node, List.of(stanza), "its queue stayed full");
+        return true;
+    }
+
+    private Outbox outbox(NodeID node) {
+        Outbox outbox = outboxes.get(node);
+        if (outbox != null) {
+            return outbox;
+        }
+        Object member = transport.member(node);
+        if (member == null) {
+            return null;
+        }
+        DestinationCounters counters = destinations.computeIfAbsent(node, n -> new DestinationCounters());
+        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime));
+    }
+
+    /** Sends batches until one is on its way (a batch that cannot even be sent fails, and the next is tried). */
+    private void send(Outbox outbox, Outbox.Batch first) {
+        Outbox.Batch batch = first;
+        while (batch != null && !closed) {
+            Outbox.Batch current = batch;
+            try {
+                transport.send(outbox.member(), new StanzaBatch(localNode, BatchCodec.encode(current.stanzas)), (answer, failure) -> {
+                    if (failure == null) {
+                        send(outbox, outbox.acknowledged(current));
+                    } else {
+                        send(outbox, batchFailed(outbox, current, failure));
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                batch = batchFailed(outbox, current, e);
+            }
+        }
+    }
+
+    /** Hands a failed batch back; returns the next batch to send. */
+    private Outbox.Batch batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure) {
+        Outbox.Failure failed = outbox.failed(batch);
+        if (failed == null) {
+            return null;
+        }
+        handBack(outbox.node(), failed.failed(), "its batch failed: " + failure);
+        return failed.next();
+    }
+
+    private void failOverdueBatches() {
+        for (Outbox outbox : outboxes.values()) {
+            Outbox.Batch overdue = outbox.overdue(settings.batchTimeout().toNanos());
+            if (overdue != null) {
+                send(outbox, batchFailed(outbox, overdue, new java.util.concurrent.TimeoutException(
+                        "no acknowledgement within " + settings.batchTimeout().toMillis() + " ms")));
+            }
+        }
+    }
+
+    /** Gives stanzas back to the routing table, on the router's thread (it may store them offline: I/O). */
+    private void handBack(NodeID node, List<QueuedStanza> stanzas, String why) {
+        if (stanzas.isEmpty()) {
+            return;
+        }
+        LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); they are handled as for offline recipients",
+                localNode, stanzas.size(), node, why);
+        Runnable work = () -> {
+            for (QueuedStanza stanza : stanzas) {
+                try {
+                    Packet packet = StanzaParser.parsePacket(new String(stanza.xml(), StandardCharsets.UTF_8));
+                    routingTable.remoteDeliveryFailed(node, new JID(stanza.recipient()), packet);
+                } catch (RuntimeException e) {
+                    LOG.error("Node {}: a stanza for {} that could not reach node {} could not be handled either", localNode,
+                            stanza.recipient(), node, e);
+                }
+            }
+        };
+        try {
+            thread.execute(work);
+        } catch (RejectedExecutionException e) {
+            work.run(); // closing: the thread is gone, hand them back here
+        }
+    }
+
+    // --- membership ---
+
+    /** Another node left or crashed: everything queued for it goes back to the routing table. */
+    public void nodeLeft(NodeID node) {
+        Outbox outbox = outboxes.get(node);
+        if (outbox == null) {
+            return;
+        }
+        Object now = transport.member(node);
+        if (now != null && now.equals(outbox.member())) {
+            return; // an old event: the member is still there
+        }
+        if (outboxes.remove(node, outbox)) {
+            handBack(node, outbox.close(), "the node left the cluster");
+        }
+    }
+
+    /**
+     * Stops the router: it is taken off the routing table, then, on a clean leave, the queues get up
+     * to the enqueue timeout (at most 5 s) to drain; whatever is left is handed back to the routing
+     * table, and the router's thread stops.
+     *
+     * @param drain whether to let the queues drain first (a clean leave); {@code false} when the member is gone
+     */
+    public void stop(boolean drain) {
+        if (routingTable.getRemotePacketRouter() == this) {
+            routingTable.setRemotePacketRouter(null);
+        }
+        if (drain && !closed) {
+            long deadline = nanoTime.getAsLong() + Math.min(settings.enqueueTimeout().toNanos(), MAX_DRAIN_NANOS);
+            try {
+                for (Outbox outbox : outboxes.values()) {
+                    outbox.awaitIdle(Math.max(0, deadline - nanoTime.getAsLong()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closed = true;
+        for (Outbox outbox : new ArrayList<>(outboxes.values())) {
+            outboxes.remove(outbox.node(), outbox);
+            handBack(outbox.node(), outbox.close(), "this node leaves the cluster");
+        }
+        thread.shutdown();
+        lanes.shutdown();
+        try {
+            if (!lanes.awaitTermination(10, TimeUnit.SECONDS)) {
+                lanes.shutdownNow();
+            }
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Node {}: the packet router's thread did not finish handing back stanzas in 30 s", localNode);
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lanes.shutdownNow();
+            thread.shutdownNow();
+        }
+    }
+
+    /** Same as {@link #stop(boolean) stop(false)}. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    // --- figures and hooks ---
+
+    /** The router's counters now. */
+    public RouterFigures figures() {
+        List<RouterFigures.Destination> sent = new ArrayList<>();
+        destinations.forEach((node, c) -> sent.add(new RouterFigures.Destination(node.value(), transport.member(node) != null,
+                c.queued.get(), c.sent.get(), c.failed.get(), c.batches.get(), c.pushbacks.get())));
+        sent.sort(Comparator.comparing(RouterFigures.Destination::node));
+        List<RouterFigures.Source> received = new ArrayList<>();
+        receiver.sources().forEach((node, c) -> received.add(new RouterFigures.Source(node.value(), c.batches.get(),
+                c.delivered.get(), c.undeliverable.get(), c.malformed.get())));
+        received.sort(Comparator.comparing(RouterFigures.Source::node));
+        return new RouterFigures(!closed, List.copyOf(sent), List.copyOf(received));
+    }
+
+    /**
+     * A hook run on the delivering thread before each batch this node receives is delivered, or
+     * {@code null} for none. For tests, which stall a destination with it; production code sets none.
+     */
+    public void setReceiveHook(Runnable hook) {
+        receiver.beforeEachBatch(hook);
+    }
+
+    // --- the transport ---
+
+    /** Batches on the members' router executor, answered through a callback. */
+    private record ExecutorTransport(IExecutorService executor, Function<NodeID, Member> members) implements BatchTransport {
+
+        @Override
+        public Object member(NodeID node) {
+            return members.apply(node);
+        }
+
+        @Override
+        public void send(Object member, StanzaBatch batch, BiConsumer<Object, Throwable> done) {
+            executor.submitToMember(batch, (Member) member, new ExecutionCallback<Integer>() {
+                @Override
+                public void onResponse(Integer response) {
+                    done.accept(response, null);
+                }
+
+                @Override
+                public void onFailure(Throwable t) {
+                    done.accept(null, t);
+                }
+            });
+        }
+    }
+}
