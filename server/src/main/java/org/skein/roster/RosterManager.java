@@ -10,7 +10,8 @@ import org.skein.cache.CacheFactory;
 /**
  * Reads and changes rosters: reads through the clustered {@value #CACHE_NAME} cache (username →
  * {@link Roster}) over the {@link RosterStore}; changes are made under the cache's lock for the user,
- * written to the store first and then to the cache, so every node sees them.
+ * start from the stored roster (a node's cached copy may not show another node's latest change yet),
+ * and are written to the store first and then to the cache, so every node sees them.
  *
  * <p>Blocks on the store: call it from processing threads only. Thread-safe.
  */
@@ -57,7 +58,9 @@ public final class RosterManager {
         Lock lock = rosters.getLock(username);
         lock.lock();
         try {
-            Roster roster = getRoster(username);
+            // the store, not the cache: another node's change may not have reached this node's copy yet
+            // (near caches are invalidated asynchronously), and writing back a stale copy would lose it
+            Roster roster = Roster.of(store.items(username));
             RosterItem before = roster.item(contactJid).orElse(null);
             RosterItem after = update.apply(before);
             if (Objects.equals(before, after)) {

@@ -1,0 +1,100 @@
+package org.skein.hazelcast.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
+/**
+ * Smack clients for nodes that run in other JVMs: STARTTLS required, trusting only the domain's
+ * certificate (one PKCS12 keystore that every node of the cluster is configured with, made by
+ * {@code keytool} as an operator would), SCRAM-SHA-1. {@link #close()} disconnects every client made.
+ */
+final class XmppClients implements AutoCloseable {
+
+    private final String domain;
+    private final X509TrustManager trust;
+    private final List<AbstractXMPPConnection> connections = new CopyOnWriteArrayList<>();
+
+    XmppClients(String domain, X509Certificate certificate) throws Exception {
+        this.domain = domain;
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("domain", certificate);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        this.trust = (X509TrustManager) factory.getTrustManagers()[0];
+    }
+
+    /**
+     * Makes a self-signed certificate for {@code domain} with {@code keytool} into a new PKCS12 keystore.
+     *
+     * @return the certificate
+     */
+    static X509Certificate makeKeystore(Path file, String domain, String password) throws IOException, InterruptedException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "xmpp", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=" + domain, "-ext", "SAN=dns:" + domain, "-validity", "7",
+                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("keytool failed: " + output);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            return (X509Certificate) store.getCertificate("xmpp");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read the keystore keytool made: " + e.getMessage(), e);
+        }
+    }
+
+    /** A client for {@code user/resource} on the node listening on {@code port}, not yet connected (add listeners first). */
+    XMPPTCPConnection client(int port, String user, String password, String resource) throws Exception {
+        XMPPTCPConnection connection = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(domain)
+                .setHostAddress(InetAddress.getByName("127.0.0.1"))
+                .setPort(port)
+                .setSecurityMode(SecurityMode.required)
+                .setCustomX509TrustManager(trust)
+                .addEnabledSaslMechanism("SCRAM-SHA-1")
+                .setUsernameAndPassword(user, password)
+                .setResource(resource)
+                .setConnectTimeout(10_000)
+                .build());
+        connection.setReplyTimeout(10_000);
+        connections.add(connection);
+        return connection;
+    }
+
+    /** A connected, logged-in client (it has sent its initial presence). */
+    XMPPTCPConnection login(int port, String user, String password, String resource) throws Exception {
+        XMPPTCPConnection connection = client(port, user, password, resource);
+        connection.connect().login();
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        for (AbstractXMPPConnection connection : connections) {
+            if (connection.isConnected()) {
+                connection.disconnect();
+            }
+        }
+        connections.clear();
+    }
+}
