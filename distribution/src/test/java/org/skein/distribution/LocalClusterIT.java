@@ -45,8 +45,8 @@ class LocalClusterIT {
     private static final List<String> NODES = List.of("node1", "node2", "node3");
     /**
      * Whether a subscription request and presence must cross nodes in the check. Set in this module's
-     * pom while the plugin's near caches serve stale reads on the other node for up to 10 s (batched
-     * invalidation), which loses a subscription request sent soon after the contact logged in.
+     * pom while a subscription request sent soon after the contact logged in on another node is
+     * sometimes lost (see the pom).
      */
     private static final boolean EXPECT_PRESENCE_ACROSS_NODES =
             Boolean.parseBoolean(System.getProperty("skein.it.expectPresenceAcrossNodes", "true"));
