@@ -43,13 +43,6 @@ class LocalClusterIT {
     private static final Path WORK = Path.of("target", "local-cluster-it").toAbsolutePath();
     private static final Duration START_BOUND = Duration.ofMinutes(4);
     private static final List<String> NODES = List.of("node1", "node2", "node3");
-    /**
-     * Whether a subscription request and presence must cross nodes in the check. Set in this module's
-     * pom while a subscription request sent soon after the contact logged in on another node is
-     * sometimes lost (see the pom).
-     */
-    private static final boolean EXPECT_PRESENCE_ACROSS_NODES =
-            Boolean.parseBoolean(System.getProperty("skein.it.expectPresenceAcrossNodes", "true"));
 
     private Path clusterDir;
     private int xmppPort;
@@ -143,10 +136,6 @@ class LocalClusterIT {
         // messages cross from node 1 to node 2 and back
         assertThat(check.output())
                 .containsPattern("message +alice@localhost/check-\\w+ -> bob@localhost/check-\\w+ -> back: 10 round trips, first [0-9.]+ ms, median [0-9.]+ ms");
-        if (!EXPECT_PRESENCE_ACROSS_NODES) {
-            System.out.println("skein.it.expectPresenceAcrossNodes=false: the check's subscription and presence are not asserted");
-            return;
-        }
         assertThat(check.exitCode()).as("exit code of check; output:%n%s", check.output()).isZero();
         assertThat(check.output())
                 .containsPattern("presence +bob@localhost/check-\\w+ -> alice@localhost/check-\\w+: \"skein check \\w+\" arrived after [0-9.]+ ms")
