@@ -96,12 +96,14 @@ public final class RosterIqHandler implements IqHandler {
                 return IqErrors.error(request, PacketError.Condition.bad_request, serverJid);
             }
         }
-        RosterManager.Change change = rosters.update(session.username(), contactBare, old -> old == null
+        rosters.update(session.username(), contactBare, old -> old == null
                 ? new RosterItem(contactBare, name, groups, Subscription.NONE, false, false)
-                : old.withNameAndGroups(name, groups));
-        if (change.changed() || (change.before() != null && !RosterXml.isVisible(change.before()))) {
-            pusher.push(session.address().toBareJID(), contactBare, change.after());
-        }
+                : old.withNameAndGroups(name, groups), change -> {
+                    // pushed under the roster lock, so concurrent changes of the item reach clients in order
+                    if (change.changed() || (change.before() != null && !RosterXml.isVisible(change.before()))) {
+                        pusher.push(session.address().toBareJID(), contactBare, change.after());
+                    }
+                });
         return result(request);
     }
 

@@ -3,6 +3,7 @@ package org.skein.roster;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
@@ -55,31 +56,49 @@ public final class RosterManager {
      * the new one ({@code null} removes it).
      */
     public Change update(String username, String contactJid, UnaryOperator<RosterItem> update) {
+        return update(username, contactJid, update, change -> { });
+    }
+
+    /**
+     * Changes one item atomically, then hands the change to {@code whileLocked} before the user's roster
+     * lock is released (also when nothing changed). Roster pushes must be sent there: pushed after the
+     * lock, two threads changing one item could push in the opposite order of their changes, and the
+     * client would keep the older state (a client applies pushes in the order it gets them).
+     * {@code whileLocked} must only hand packets over (it must not wait for other nodes or take roster
+     * locks of other users).
+     */
+    public Change update(String username, String contactJid, UnaryOperator<RosterItem> update, Consumer<Change> whileLocked) {
         Lock lock = rosters.getLock(username);
         lock.lock();
         try {
-            // the store, not the cache: another node's change may not have reached this node's copy yet
-            // (near caches are invalidated asynchronously), and writing back a stale copy would lose it
-            Roster roster = Roster.of(store.items(username));
-            RosterItem before = roster.item(contactJid).orElse(null);
-            RosterItem after = update.apply(before);
-            if (Objects.equals(before, after)) {
-                return new Change(before, after);
-            }
-            if (after == null) {
-                store.remove(username, contactJid);
-                rosters.put(username, roster.without(contactJid));
-            } else {
-                if (!after.jid().equals(contactJid)) {
-                    throw new IllegalArgumentException("the item's JID " + after.jid() + " is not " + contactJid);
-                }
-                store.put(username, after);
-                rosters.put(username, roster.with(after));
-            }
-            return new Change(before, after);
+            Change change = apply(username, contactJid, update);
+            whileLocked.accept(change);
+            return change;
         } finally {
             lock.unlock();
         }
+    }
+
+    private Change apply(String username, String contactJid, UnaryOperator<RosterItem> update) {
+        // the store, not the cache: another node's change may not have reached this node's copy yet
+        // (near caches are invalidated asynchronously), and writing back a stale copy would lose it
+        Roster roster = Roster.of(store.items(username));
+        RosterItem before = roster.item(contactJid).orElse(null);
+        RosterItem after = update.apply(before);
+        if (Objects.equals(before, after)) {
+            return new Change(before, after);
+        }
+        if (after == null) {
+            store.remove(username, contactJid);
+            rosters.put(username, roster.without(contactJid));
+        } else {
+            if (!after.jid().equals(contactJid)) {
+                throw new IllegalArgumentException("the item's JID " + after.jid() + " is not " + contactJid);
+            }
+            store.put(username, after);
+            rosters.put(username, roster.with(after));
+        }
+        return new Change(before, after);
     }
 
     /** Forgets the cached roster of a user (after the account was deleted). */

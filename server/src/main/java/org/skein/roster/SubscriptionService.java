@@ -2,6 +2,7 @@ package org.skein.roster;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.session.SessionManager;
@@ -53,7 +54,7 @@ public final class SubscriptionService {
         routed.setTo(new JID(contact, true));
         switch (presence.getType()) {
             case subscribe: {
-                RosterManager.Change change = rosters.update(user, contact, item -> {
+                rosters.update(user, contact, item -> {
                     if (item == null) {
                         return new RosterItem(contact, "", Set.of(), Subscription.NONE, true, false);
                     }
@@ -61,8 +62,7 @@ public final class SubscriptionService {
                         return item;
                     }
                     return item.withSubscription(item.subscription(), true, item.pendingIn());
-                });
-                pushIfChanged(userBare.toString(), contact, change);
+                }, pushTo(userBare.toString(), contact));
                 inbound(routed);
                 return;
             }
@@ -74,37 +74,34 @@ public final class SubscriptionService {
                     Subscription next = item.subscription() == Subscription.TO ? Subscription.BOTH
                             : item.subscription() == Subscription.NONE ? Subscription.FROM : item.subscription();
                     return item.withSubscription(next, item.pendingOut(), false);
-                });
+                }, pushTo(userBare.toString(), contact));
                 if (change.changed()) {
-                    pushIfChanged(userBare.toString(), contact, change);
                     inbound(routed);
                     sendPresences(userBare.toString(), contact);
                 }
                 return;
             }
             case unsubscribe: {
-                RosterManager.Change change = rosters.update(user, contact, item -> {
+                rosters.update(user, contact, item -> {
                     if (item == null) {
                         return null;
                     }
                     Subscription next = item.subscription() == Subscription.TO ? Subscription.NONE
                             : item.subscription() == Subscription.BOTH ? Subscription.FROM : item.subscription();
                     return item.withSubscription(next, false, item.pendingIn());
-                });
-                pushIfChanged(userBare.toString(), contact, change);
+                }, pushTo(userBare.toString(), contact));
                 inbound(routed);
                 return;
             }
             case unsubscribed: {
-                RosterManager.Change change = rosters.update(user, contact, item -> {
+                rosters.update(user, contact, item -> {
                     if (item == null) {
                         return null;
                     }
                     Subscription next = item.subscription() == Subscription.FROM ? Subscription.NONE
                             : item.subscription() == Subscription.BOTH ? Subscription.TO : item.subscription();
                     return item.withSubscription(next, item.pendingOut(), false);
-                });
-                pushIfChanged(userBare.toString(), contact, change);
+                }, pushTo(userBare.toString(), contact));
                 inbound(routed);
                 sendUnavailable(userBare.toString(), contact);
                 return;
@@ -133,10 +130,10 @@ public final class SubscriptionService {
                     inbound(approved); // already approved: answer on the contact's behalf
                     return;
                 }
-                RosterManager.Change change = rosters.update(contactUser, from, item -> item == null
+                rosters.update(contactUser, from, item -> item == null
                         ? new RosterItem(from, "", Set.of(), Subscription.NONE, false, true)
-                        : item.withSubscription(item.subscription(), item.pendingOut(), true));
-                pushIfChanged(contactBare, from, change);
+                        : item.withSubscription(item.subscription(), item.pendingOut(), true),
+                        pushTo(contactBare, from));
                 routingTable.routeToAvailable(contactBare, presence);
                 return;
             }
@@ -148,15 +145,14 @@ public final class SubscriptionService {
                     Subscription next = item.subscription() == Subscription.FROM ? Subscription.BOTH
                             : item.subscription() == Subscription.NONE ? Subscription.TO : item.subscription();
                     return item.withSubscription(next, false, item.pendingIn());
-                });
+                }, pushTo(contactBare, from));
                 if (change.changed()) {
-                    pushIfChanged(contactBare, from, change);
                     routingTable.routeToAvailable(contactBare, presence);
                 }
                 return;
             }
             case unsubscribe: {
-                RosterManager.Change change = rosters.update(contactUser, from, item -> {
+                rosters.update(contactUser, from, item -> {
                     if (item == null) {
                         return null;
                     }
@@ -165,22 +161,20 @@ public final class SubscriptionService {
                     RosterItem updated = item.withSubscription(next, item.pendingOut(), false);
                     return updated.subscription() == Subscription.NONE && !updated.pendingOut() && !RosterXml.isVisible(item)
                             ? null : updated;
-                });
-                pushIfChanged(contactBare, from, change);
+                }, pushTo(contactBare, from));
                 routingTable.routeToAvailable(contactBare, presence);
                 sendUnavailable(contactBare, from);
                 return;
             }
             case unsubscribed: {
-                RosterManager.Change change = rosters.update(contactUser, from, item -> {
+                rosters.update(contactUser, from, item -> {
                     if (item == null) {
                         return null;
                     }
                     Subscription next = item.subscription() == Subscription.TO ? Subscription.NONE
                             : item.subscription() == Subscription.BOTH ? Subscription.FROM : item.subscription();
                     return item.withSubscription(next, false, item.pendingIn());
-                });
-                pushIfChanged(contactBare, from, change);
+                }, pushTo(contactBare, from));
                 routingTable.routeToAvailable(contactBare, presence);
                 return;
             }
@@ -219,10 +213,11 @@ public final class SubscriptionService {
             inbound(subscriptionStanza(Presence.Type.unsubscribed, userBare, contact));
             sendUnavailable(userBare.toString(), contact);
         }
-        RosterManager.Change change = rosters.update(session.username(), contact, old -> null);
-        if (change.before() != null) {
-            pusher.push(userBare.toString(), contact, null);
-        }
+        rosters.update(session.username(), contact, old -> null, change -> {
+            if (change.before() != null) {
+                pusher.push(userBare.toString(), contact, null);
+            }
+        });
         return true;
     }
 
@@ -233,10 +228,13 @@ public final class SubscriptionService {
         return presence;
     }
 
-    private void pushIfChanged(String bareJid, String contact, RosterManager.Change change) {
-        if (change.changed()) {
-            pusher.push(bareJid, contact, change.after());
-        }
+    /** Pushes a changed item to the user's resources; given to the roster update, so pushes keep the order of the changes. */
+    private Consumer<RosterManager.Change> pushTo(String bareJid, String contact) {
+        return change -> {
+            if (change.changed()) {
+                pusher.push(bareJid, contact, change.after());
+            }
+        };
     }
 
     /** Sends the current presence of each of the user's available sessions to the contact's sessions. */

@@ -80,7 +80,8 @@ class ClusterSessionsTest {
                 Roster tabletRoster = Roster.getInstanceFor(aliceTablet);
                 tabletRoster.setSubscriptionMode(Roster.SubscriptionMode.manual); // Smack would refuse requests on its own
                 for (Roster roster : List.of(aliceRoster, bobRoster, tabletRoster)) {
-                    roster.reloadAndWait();
+                    // the login-time roster, not reloadAndWait (its late second answer can undo pushes; see SmackRosterPresenceTest)
+                    await().atMost(WAIT).until(roster::isLoaded);
                 }
                 await().atMost(WAIT).until(() -> one.routingTable().clientRoute(new JID("bob@localhost/desk")).available());
                 bobRoster.addSubscribeListener((from, request) -> SubscribeListener.SubscribeAnswer.Approve);

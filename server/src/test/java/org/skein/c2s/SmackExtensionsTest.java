@@ -2,10 +2,15 @@ package org.skein.c2s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.jivesoftware.smack.SmackException;
+import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
+import org.jivesoftware.smack.packet.StreamError;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
@@ -83,8 +88,16 @@ class SmackExtensionsTest {
             ServiceDiscoveryManager disco = ServiceDiscoveryManager.getInstanceFor(user);
             assertThat(disco.discoverInfo(JidCreate.domainBareFrom("localhost")).containsFeature("jabber:iq:register")).isTrue();
 
-            mine.deleteAccount();
+            try {
+                mine.deleteAccount();
+            } catch (SmackException.NotConnectedException e) {
+                // XEP-0077 3.2: the server answers the remove and then ends the account's streams with
+                // not-authorized; Smack may hand the stream error to the waiting call before the answer
+                assertThat(e.getCause()).isInstanceOfSatisfying(XMPPException.StreamErrorException.class, error ->
+                        assertThat(error.getStreamError().getCondition()).isEqualTo(StreamError.Condition.not_authorized));
+            }
             assertThat(env.node.userManager().exists(name)).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !user.isConnected());
         }
     }
 
