@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.skein.cluster.NodeID;
 import org.skein.routing.RoutingTable;
+import org.skein.xmpp.stream.RawStanzas;
 import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,10 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Packet;
 
 /**
- * The receiving end on the destination node: reads a batch's bytes, parses each stanza and delivers
- * it to its local session, in the order of the batch. A session that is gone meanwhile makes its
+ * The receiving end on the destination node: reads a batch's bytes and delivers each stanza to its
+ * local session, in the order of the batch. A well-formed message or IQ for a session on this node is
+ * written to the session's connection as the sender serialized it ({@link RawStanzas}); anything else
+ * (a presence, a recipient whose session is gone) is parsed into a packet and handled as one. A session that is gone meanwhile makes its
  * stanza undeliverable here (a message goes to the user's other resources or offline storage, an IQ
  * request gets an error), through {@link RoutingTable#remoteDeliveryFailed}. Bad bytes are logged and
  * counted and never stop the rest of the batch or the node. A large batch is delivered on several
@@ -124,6 +127,12 @@ final class BatchReceiver {
     }
 
     private void deliver(NodeID sender, QueuedStanza stanza, SourceCounters counters) {
+        // a message or IQ for a session here goes to its connection as the sender wrote it (no parse, no re-serialization)
+        if (RawStanzas.deliverableAsIs(stanza.xml())
+                && routingTable.deliverXmlToLocal(stanza.recipient(), new String(stanza.xml(), StandardCharsets.UTF_8))) {
+            counters.delivered.incrementAndGet();
+            return;
+        }
         JID recipient;
         Packet packet;
         try {
