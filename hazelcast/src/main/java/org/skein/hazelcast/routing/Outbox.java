@@ -13,9 +13,11 @@ import org.skein.cluster.NodeID;
  * The stanzas for one destination node: a bounded queue and up to {@code batchesInFlight} batches on
  * their way. Each batch carries its stream and sequence number; the destination delivers a stream's
  * batches in sequence order ({@link SourceSequence}), so several may travel at once and the order of
- * the queue is kept. A batch is whatever is waiting when a slot is free, up to the size limits: nobody
- * waits to fill a batch, so an idle destination gets each stanza at once and a busy one gets large
- * batches.
+ * the queue is kept. When nothing is in flight, whatever waits leaves at once as a batch (up to the
+ * size limits): nobody waits to fill a batch, so an idle destination gets each stanza at once. While
+ * batches are on their way, another one leaves only when a full batch waits: under a moderate load
+ * what arrives meanwhile gathers into the next batch (fewer, larger batches cost less on both nodes),
+ * and under a heavy load full batches travel back to back.
  *
  * <p>The destination's answer to a batch says up to which sequence number the stream is delivered;
  * a batch that arrived before an earlier one stays in flight until an answer covers it. When a batch
@@ -71,6 +73,7 @@ final class Outbox {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final ArrayDeque<QueuedStanza> waiting = new ArrayDeque<>();
+    private long waitingBytes;
     /** In sequence order. */
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
     private long stream;
@@ -106,7 +109,7 @@ final class Outbox {
     /**
      * Queues a stanza, waiting up to {@code timeoutNanos} for room when the queue is full.
      *
-     * @return accepted, with the batch to send now if a slot was free; or refused (closed, timed out)
+     * @return accepted, with the batch to send now if one may leave; or refused (closed, timed out)
      */
     Offer offer(QueuedStanza stanza, long timeoutNanos) throws InterruptedException {
         lock.lock();
@@ -125,11 +128,9 @@ final class Outbox {
                 return Offer.CLOSED;
             }
             waiting.add(stanza);
+            waitingBytes += stanza.wireSize();
             counters.queued.incrementAndGet();
-            if (inFlight.size() >= window) {
-                return Offer.QUEUED;
-            }
-            return new Offer(null, takeBatch());
+            return mayTakeBatch() ? new Offer(null, takeBatch()) : Offer.QUEUED;
         } finally {
             lock.unlock();
         }
@@ -213,6 +214,7 @@ final class Outbox {
             inFlight.clear();
             left.addAll(waiting);
             waiting.clear();
+            waitingBytes = 0;
             counters.queued.addAndGet(-left.size());
             counters.failed.addAndGet(left.size());
             notFull.signalAll();
@@ -245,14 +247,22 @@ final class Outbox {
     }
 
     private List<Batch> fill() {
-        if (closed || waiting.isEmpty() || inFlight.size() >= window) {
+        if (!mayTakeBatch()) {
             return List.of();
         }
         List<Batch> batches = new ArrayList<>(1);
-        while (!waiting.isEmpty() && inFlight.size() < window) {
+        do {
             batches.add(takeBatch());
-        }
+        } while (mayTakeBatch());
         return batches;
+    }
+
+    /** Whether a batch may leave now: something waits, and nothing is in flight or a full batch waits for a free slot. */
+    private boolean mayTakeBatch() {
+        if (closed || waiting.isEmpty()) {
+            return false;
+        }
+        return inFlight.isEmpty() || (inFlight.size() < window && (waiting.size() >= batchSize || waitingBytes >= batchBytes));
     }
 
     private Batch takeBatch() {
@@ -265,6 +275,7 @@ final class Outbox {
             }
             stanzas.add(waiting.poll());
             bytes += next.wireSize();
+            waitingBytes -= next.wireSize();
         }
         Batch batch = new Batch(stream, ++lastSeq, stanzas, nanoTime.getAsLong());
         inFlight.addLast(batch);

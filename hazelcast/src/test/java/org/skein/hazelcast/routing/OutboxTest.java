@@ -145,7 +145,7 @@ class OutboxTest {
     }
 
     @Test
-    void severalBatchesTravelAtOnceAndAnAnswerCoversEveryBatchUpToItsNumber() throws Exception {
+    void whileBatchesAreOnTheirWayOnlyFullBatchesTakeTheFreeSlotsAndAnAnswerCoversEveryBatchUpToItsNumber() throws Exception {
         Outbox box = outbox(100, 2, 1 << 20, 3);
         List<Outbox.Batch> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -154,30 +154,40 @@ class OutboxTest {
                 sent.add(offer.toSend());
             }
         }
-        // a free slot takes whatever waits: the first three stanzas leave one by one, the rest wait
-        assertThat(sent).extracting(b -> bodies(b.stanzas)).containsExactly(List.of("0"), List.of("1"), List.of("2"));
+        // the first stanza leaves at once; then a batch leaves whenever a full one waits, until 3 are on their way
+        assertThat(sent).extracting(b -> bodies(b.stanzas)).containsExactly(List.of("0"), List.of("1", "2"), List.of("3", "4"));
         assertThat(sent).extracting(b -> b.seq).containsExactly(1L, 2L, 3L);
         assertThat(sent).extracting(b -> b.stream).containsOnly(sent.get(0).stream);
 
         // batch 3 arrived first and waits there for 1 and 2: its answer acknowledges nothing
         assertThat(box.acknowledged(sent.get(2).stream, 0)).isEmpty();
         assertThat(counters.sent.get()).isZero();
-        // then the destination delivered 1, 2 and 3 at once: all three are done, three slots are free
+        // then the destination delivered 1, 2 and 3 at once: all three are done, and what waits leaves
         List<Outbox.Batch> next = box.acknowledged(sent.get(0).stream, 3);
-        assertThat(next).extracting(b -> bodies(b.stanzas)).containsExactly(List.of("3", "4"), List.of("5", "6"), List.of("7", "8"));
-        assertThat(next).extracting(b -> b.seq).containsExactly(4L, 5L, 6L);
-        assertThat(counters.sent.get()).isEqualTo(3);
+        assertThat(next).extracting(b -> bodies(b.stanzas)).containsExactly(List.of("5", "6"), List.of("7", "8"));
+        assertThat(next).extracting(b -> b.seq).containsExactly(4L, 5L);
+        assertThat(counters.sent.get()).isEqualTo(5);
         assertThat(counters.batches.get()).isEqualTo(3);
-        assertThat(counters.queued.get()).isEqualTo(6);
-        assertThat(box.acknowledged(next.get(0).stream, 6)).isEmpty();
+        assertThat(counters.queued.get()).isEqualTo(4);
+        assertThat(box.acknowledged(next.get(0).stream, 5)).isEmpty();
         assertThat(box.isIdle()).isTrue();
+    }
+
+    @Test
+    void aFullBatchByBytesAlsoTakesAFreeSlot() throws Exception {
+        Outbox box = outbox(100, 100, 1024, 2);
+        assertThat(box.offer(new QueuedStanza("a@b/c", new byte[10]), 0).toSend()).isNotNull();
+        assertThat(box.offer(new QueuedStanza("a@b/c", new byte[600]), 0).toSend()).isNull();
+        Outbox.Batch second = box.offer(new QueuedStanza("a@b/c", new byte[600]), 0).toSend();
+        assertThat(second).as("1,2xx bytes wait: more than a batch").isNotNull();
+        assertThat(second.stanzas).hasSize(1);
     }
 
     @Test
     void aFailedBatchGivesUpEveryBatchInFlightInOrderAndTheNextOnesStartANewStream() throws Exception {
         Outbox box = outbox(100, 1, 1 << 20, 3);
         List<Outbox.Batch> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 5; i++) { // batches of 1: each is a full batch
             Outbox.Offer offer = box.offer(stanza(i), 0);
             if (offer.toSend() != null) {
                 sent.add(offer.toSend());
