@@ -63,7 +63,8 @@ import org.xmpp.packet.Packet;
  * <h2>Failure</h2>
  * Every stanza accepted and not acknowledged is handed back to
  * {@link RoutingTable#remoteDeliveryFailed} (on this router's own thread) when its destination leaves
- * or crashes, when its batch fails or is not acknowledged within {@link RouterSettings#batchTimeout()},
+ * or crashes, when its batch (or another batch in flight to that node: the destination could not
+ * deliver the later ones in order) fails or is not acknowledged within {@link RouterSettings#batchTimeout()},
  * and when this node leaves the cluster (after up to the enqueue timeout to drain). The routing table
  * drops the route and treats the recipient as offline: a message goes to the user's other resources
  * or to offline storage, an IQ request gets an error. A batch that was in flight when its node died
