@@ -342,6 +342,23 @@ public final class RoutingTable {
     }
 
     /**
+     * Delivers a message or IQ that is already XML to the session with this full JID if that session
+     * is on this node, without parsing it (see {@link LocalClientSession#deliverXml}). For the remote
+     * packet router's receiving end: the sending node serialized the stanza already.
+     *
+     * @return {@code false} if no session with this JID is on this node: the caller parses the stanza
+     *     and handles it as a packet (another route, or undeliverable)
+     */
+    public boolean deliverXmlToLocal(String fullJid, String xml) {
+        LocalClientSession local = localRoutes.get(fullJid);
+        if (local == null) {
+            return false;
+        }
+        local.deliverXml(xml);
+        return true;
+    }
+
+    /**
      * Delivers a packet (its {@code to} left as it is) to every available session of a user.
      *
      * @return how many sessions it went to

@@ -134,6 +134,18 @@ public final class LocalClientSession implements ClientSession {
         }
     }
 
+    /**
+     * Delivers a stanza that is already XML, as it is: for a message or an IQ that another node
+     * serialized (the remote packet router's receiving end), so that it is not parsed and written
+     * again. Never for a presence: a presence updates what this session saw ({@link #deliver} looks
+     * inside it). The XML must be one well-formed stanza of the {@code jabber:client} stream.
+     */
+    public void deliverXml(String xml) {
+        if (!closed) {
+            connection.send(xml);
+        }
+    }
+
     private void track(Presence p) {
         JID from = p.getFrom();
         if (from == null || from.getResource() == null || from.equals(address)) {

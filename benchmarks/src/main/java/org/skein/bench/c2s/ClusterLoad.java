@@ -102,6 +102,22 @@ public final class ClusterLoad {
         return results;
     }
 
+    /** {@code --node-config key=value,key=value}: node settings on top of the benchmark's (e.g. router settings). */
+    private Map<String, String> nodeConfig() {
+        Map<String, String> config = new HashMap<>();
+        String value = options.getOrDefault("node-config", "");
+        for (String pair : value.split(",")) {
+            if (!pair.isBlank()) {
+                int eq = pair.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--node-config takes key=value pairs separated by commas, not " + pair);
+                }
+                config.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return config;
+    }
+
     private int intOption(String key, int defaultValue) {
         return Integer.parseInt(options.getOrDefault(key, String.valueOf(defaultValue)));
     }
@@ -119,7 +135,7 @@ public final class ClusterLoad {
     }
 
     private Running start(Setup setup, int users) throws Exception {
-        ClusterNodes nodes = new ClusterNodes(setup == Setup.SINGLE ? 1 : 2, Map.of());
+        ClusterNodes nodes = new ClusterNodes(setup == Setup.SINGLE ? 1 : 2, nodeConfig());
         nodes.createUsers(users);
         if (setup == Setup.BASELINE) {
             for (int i = 0; i < 2; i++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.skein.cluster.NodeID;
 import org.skein.routing.RoutingTable;
+import org.skein.xmpp.stream.RawStanzas;
 import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +21,16 @@ import org.xmpp.packet.JID;
 import org.xmpp.packet.Packet;
 
 /**
- * The receiving end on the destination node: reads a batch's bytes, parses each stanza and delivers
- * it to its local session, in the order of the batch. A session that is gone meanwhile makes its
+ * The receiving end on the destination node: reads a batch's bytes and delivers each stanza to its
+ * local session, in the order of the batch. A well-formed message or IQ for a session on this node is
+ * written to the session's connection as the sender serialized it ({@link RawStanzas}); anything else
+ * (a presence, a recipient whose session is gone) is parsed into a packet and handled as one. A session that is gone meanwhile makes its
  * stanza undeliverable here (a message goes to the user's other resources or offline storage, an IQ
  * request gets an error), through {@link RoutingTable#remoteDeliveryFailed}. Bad bytes are logged and
  * counted and never stop the rest of the batch or the node. A large batch is delivered on several
- * threads, split by recipient (see {@link #deliverInLanes}). Thread-safe; batches from one sender
- * never overlap (the sender waits for each acknowledgement).
+ * threads, split by recipient (see {@link #deliverInLanes}). Thread-safe; the batches of one sender
+ * may arrive at once and in any order, and are delivered one after the other in the sender's
+ * sequence ({@link SourceSequence}).
  */
 final class BatchReceiver {
 
@@ -40,6 +44,7 @@ final class BatchReceiver {
     private final Executor lanes;
     private final int laneCount;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
+    private final Map<NodeID, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
     private volatile Runnable beforeBatch = () -> { };
 
     /**
@@ -54,30 +59,47 @@ final class BatchReceiver {
     }
 
     /**
-     * Delivers one batch.
+     * Takes one batch of a sender's stream: delivers it now if it is the next one (with the batches that
+     * arrived early and follow it), else keeps it until its turn ({@link SourceSequence}).
      *
-     * @return how many stanzas it held (the sender's acknowledgement)
+     * @return up to which sequence number the sender's stream is delivered (the sender's acknowledgement),
+     *     or {@link SourceSequence#STALE} for a batch of a stream the sender gave up
      */
-    int receive(NodeID sender, byte[] bytes) {
+    long receive(NodeID sender, long stream, long seq, byte[] bytes) {
         SourceCounters counters = counters(sender);
         counters.batches.incrementAndGet();
-        beforeBatch.run();
         List<QueuedStanza> stanzas;
         try {
             stanzas = BatchCodec.decode(bytes);
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
             LOG.warn("Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
-            return 0;
+            stanzas = List.of(); // it still takes its turn, or the batches after it would wait forever
         }
-        if (laneCount == 1 || stanzas.size() < PARALLEL_FROM) {
-            for (QueuedStanza stanza : stanzas) {
-                deliver(sender, stanza, counters);
+        try {
+            return sequences.computeIfAbsent(sender, n -> new SourceSequence<>())
+                    .accept(stream, seq, stanzas, batch -> deliverBatch(sender, batch, counters));
+        } catch (IllegalArgumentException e) {
+            counters.malformed.incrementAndGet();
+            LOG.warn("Node {} received a batch from node {} out of any sequence; it is dropped: {}", localNode, sender, e.getMessage());
+            return SourceSequence.STALE;
+        }
+    }
+
+    /** Delivers one batch, in its turn; never throws (the batches after it wait for it). */
+    private void deliverBatch(NodeID sender, List<QueuedStanza> stanzas, SourceCounters counters) {
+        try {
+            beforeBatch.run();
+            if (laneCount == 1 || stanzas.size() < PARALLEL_FROM) {
+                for (QueuedStanza stanza : stanzas) {
+                    deliver(sender, stanza, counters);
+                }
+            } else {
+                deliverInLanes(sender, stanzas, counters);
             }
-        } else {
-            deliverInLanes(sender, stanzas, counters);
+        } catch (RuntimeException e) {
+            LOG.warn("Node {} could not deliver all of a batch from node {}", localNode, sender, e);
         }
-        return stanzas.size();
     }
 
     /**
@@ -124,6 +146,12 @@ final class BatchReceiver {
     }
 
     private void deliver(NodeID sender, QueuedStanza stanza, SourceCounters counters) {
+        // a message or IQ for a session here goes to its connection as the sender wrote it (no parse, no re-serialization)
+        if (RawStanzas.deliverableAsIs(stanza.xml())
+                && routingTable.deliverXmlToLocal(stanza.recipient(), new String(stanza.xml(), StandardCharsets.UTF_8))) {
+            counters.delivered.incrementAndGet();
+            return;
+        }
         JID recipient;
         Packet packet;
         try {

@@ -10,9 +10,10 @@ interface BatchTransport {
     Object member(NodeID node);
 
     /**
-     * Sends a batch without waiting; {@code done} gets the answer or the failure, once, on any thread.
+     * Sends a batch without waiting; {@code done} gets the answer (up to which sequence number the
+     * batch's stream is delivered) or the failure, once, on any thread.
      *
      * @throws RuntimeException if the batch cannot even be sent (the caller treats it as failed)
      */
-    void send(Object member, StanzaBatch batch, BiConsumer<Object, Throwable> done);
+    void send(Object member, StanzaBatch batch, BiConsumer<Long, Throwable> done);
 }

@@ -38,14 +38,19 @@ import org.xmpp.packet.Packet;
  * <ol>
  *   <li>{@link #routePacket} (on the sender's processing thread) turns the stanza into its XML bytes
  *       and puts them, with the recipient's full JID, into the queue of the destination node
- *       ({@link RouterSettings#queueSize()} stanzas at most). If no batch is in flight to that node,
- *       the same thread sends what is queued as a batch; it never waits for the other node.</li>
+ *       ({@link RouterSettings#queueSize()} stanzas at most). If fewer than
+ *       {@link RouterSettings#batchesInFlight()} batches are on their way to that node, the same thread
+ *       sends what is queued as a batch; it never waits for the other node.</li>
  *   <li>A batch is whatever waits, up to {@link RouterSettings#batchSize()} stanzas and
- *       {@link RouterSettings#batchBytes()} bytes. It travels as plain bytes ({@link StanzaBatch}) on
- *       the members' {@value RouterSettings#EXECUTOR} executor.</li>
- *   <li>The destination parses each stanza and delivers it to the local session, in order, and
- *       answers. The answer sends the next batch. One batch in flight per destination is what keeps
- *       the order: the destination never has two batches from this node at once.</li>
+ *       {@link RouterSettings#batchBytes()} bytes: a lone stanza leaves at once, a busy destination gets
+ *       large batches. It travels as plain bytes with its stream and sequence number ({@link StanzaBatch})
+ *       on the members' {@value RouterSettings#EXECUTOR} executor.</li>
+ *   <li>The destination delivers the batches of this node one after the other in sequence order
+ *       ({@link SourceSequence}: a batch that arrives early waits for the earlier ones), so the order of
+ *       the queue is kept although several batches travel at once. A message or IQ for a session there
+ *       is written to the client as this node serialized it; anything else is parsed and handled as a
+ *       packet. The answer says up to which batch the stream is delivered, and frees slots for the
+ *       next batches.</li>
  * </ol>
  *
  * <h2>Backpressure</h2>
@@ -58,7 +63,8 @@ import org.xmpp.packet.Packet;
  * <h2>Failure</h2>
  * Every stanza accepted and not acknowledged is handed back to
  * {@link RoutingTable#remoteDeliveryFailed} (on this router's own thread) when its destination leaves
- * or crashes, when its batch fails or is not acknowledged within {@link RouterSettings#batchTimeout()},
+ * or crashes, when its batch (or another batch in flight to that node: the destination could not
+ * deliver the later ones in order) fails or is not acknowledged within {@link RouterSettings#batchTimeout()},
  * and when this node leaves the cluster (after up to the enqueue timeout to drain). The routing table
  * drops the route and treats the recipient as offline: a message goes to the user's other resources
  * or to offline storage, an IQ request gets an error. A batch that was in flight when its node died
@@ -78,6 +84,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final BatchTransport transport;
     private final BatchReceiver receiver;
     private final LongSupplier nanoTime;
+    private final LongSupplier wallMicros;
     private final ScheduledExecutorService thread;
     private final ExecutorService lanes;
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
@@ -89,7 +96,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime) {
+                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime, LongSupplier wallMicros) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -97,6 +104,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.lanes = Objects.requireNonNull(lanes, "lanes");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.wallMicros = Objects.requireNonNull(wallMicros, "wallMicros");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
             t.setDaemon(true);
@@ -115,7 +123,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     public static void configure(Config config, RouterSettings settings) {
         config.addExecutorConfig(new ExecutorConfig(RouterSettings.EXECUTOR)
                 .setPoolSize(settings.threads())
-                // each other node has at most one batch in flight here: the queue holds one per node and then some
+                // each other node has at most batchesInFlight batches here: the queue holds those of many nodes
                 .setQueueCapacity(1024)
                 .setStatisticsEnabled(true));
     }
@@ -136,7 +144,8 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         });
         BatchReceiver receiver = new BatchReceiver(localNode, routingTable, lanes, settings.threads());
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
-                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime);
+                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime,
+                () -> System.currentTimeMillis() * 1000);
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
         LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
@@ -187,34 +196,45 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return null;
         }
         DestinationCounters counters = destinations.computeIfAbsent(node, n -> new DestinationCounters());
-        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime));
+        // streams count up from the time (in microseconds): a later outbox, even of a restarted node, starts above an earlier one
+        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime, wallMicros.getAsLong()));
     }
 
-    /** Sends batches until one is on its way (a batch that cannot even be sent fails, and the next is tried). */
-    private void send(Outbox outbox, Outbox.Batch first) {
-        Outbox.Batch batch = first;
-        while (batch != null && !closed) {
-            Outbox.Batch current = batch;
-            try {
-                transport.send(outbox.member(), new StanzaBatch(localNode, BatchCodec.encode(current.stanzas)), (answer, failure) -> {
-                    if (failure == null) {
-                        send(outbox, outbox.acknowledged(current));
-                    } else {
-                        send(outbox, batchFailed(outbox, current, failure));
-                    }
-                });
-                return;
-            } catch (RuntimeException e) {
-                batch = batchFailed(outbox, current, e);
+    /** Sends batches; a batch that cannot even be sent fails (with the others in flight), and the next ones are tried. */
+    private void send(Outbox outbox, List<Outbox.Batch> batches) {
+        List<Outbox.Batch> todo = batches;
+        while (!todo.isEmpty() && !closed) {
+            List<Outbox.Batch> more = List.of();
+            for (Outbox.Batch batch : todo) {
+                try {
+                    transport.send(outbox.member(), new StanzaBatch(localNode, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
+                            (answer, failure) -> {
+                                if (failure == null) {
+                                    send(outbox, outbox.acknowledged(batch.stream, answer));
+                                } else {
+                                    send(outbox, batchFailed(outbox, batch, failure));
+                                }
+                            });
+                } catch (RuntimeException e) {
+                    more = batchFailed(outbox, batch, e);
+                    break; // the rest of this list was given up with it
+                }
             }
+            todo = more;
         }
     }
 
-    /** Hands a failed batch back; returns the next batch to send. */
-    private Outbox.Batch batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure) {
+    private void send(Outbox outbox, Outbox.Batch batch) {
+        if (batch != null) {
+            send(outbox, List.of(batch));
+        }
+    }
+
+    /** Hands the batches in flight back after one failed; returns the next batches to send. */
+    private List<Outbox.Batch> batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure) {
         Outbox.Failure failed = outbox.failed(batch);
         if (failed == null) {
-            return null;
+            return List.of();
         }
         handBack(outbox.node(), failed.failed(), "its batch failed: " + failure);
         return failed.next();
@@ -355,10 +375,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
 
         @Override
-        public void send(Object member, StanzaBatch batch, BiConsumer<Object, Throwable> done) {
-            executor.submitToMember(batch, (Member) member, new ExecutionCallback<Integer>() {
+        public void send(Object member, StanzaBatch batch, BiConsumer<Long, Throwable> done) {
+            executor.submitToMember(batch, (Member) member, new ExecutionCallback<Long>() {
                 @Override
-                public void onResponse(Integer response) {
+                public void onResponse(Long response) {
                     done.accept(response, null);
                 }
 

@@ -17,6 +17,8 @@ import org.skein.config.ServerConfig;
  *       <td>how long a sender waits for room; then the stanza is handled as undeliverable</td></tr>
  *   <tr><td>{@code hazelcast.router.batchSize}</td><td>500</td><td>at most this many stanzas per batch</td></tr>
  *   <tr><td>{@code hazelcast.router.batchBytes}</td><td>256KiB</td><td>at most this many bytes per batch (at least one stanza)</td></tr>
+ *   <tr><td>{@code hazelcast.router.batchesInFlight}</td><td>4</td><td>batches on their way to one destination at once
+ *       (the destination delivers them in order); 1 makes each batch wait for the previous one's answer</td></tr>
  *   <tr><td>{@code hazelcast.router.batchTimeout}</td><td>30s</td>
  *       <td>a batch not acknowledged in this time has failed; its stanzas are handled as undeliverable</td></tr>
  *   <tr><td>{@code hazelcast.router.threads}</td><td>4</td><td>threads that deliver received batches on this node: the
@@ -27,16 +29,18 @@ import org.skein.config.ServerConfig;
  * @param enqueueTimeout how long a sender waits for room in a full queue
  * @param batchSize most stanzas per batch
  * @param batchBytes most bytes per batch
+ * @param batchesInFlight most batches on their way to one destination
  * @param batchTimeout how long a batch may go unacknowledged
  * @param threads threads delivering received batches
  */
-public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSize, long batchBytes, Duration batchTimeout,
-                             int threads) {
+public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSize, long batchBytes, int batchesInFlight,
+                             Duration batchTimeout, int threads) {
 
     public static final String QUEUE_SIZE = "hazelcast.router.queueSize";
     public static final String ENQUEUE_TIMEOUT = "hazelcast.router.enqueueTimeout";
     public static final String BATCH_SIZE = "hazelcast.router.batchSize";
     public static final String BATCH_BYTES = "hazelcast.router.batchBytes";
+    public static final String BATCHES_IN_FLIGHT = "hazelcast.router.batchesInFlight";
     public static final String BATCH_TIMEOUT = "hazelcast.router.batchTimeout";
     public static final String THREADS = "hazelcast.router.threads";
 
@@ -45,7 +49,7 @@ public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSi
 
     /** The defaults. */
     public static RouterSettings defaults() {
-        return new RouterSettings(5000, Duration.ofSeconds(5), 500, 256 * 1024, Duration.ofSeconds(30), 4);
+        return new RouterSettings(5000, Duration.ofSeconds(5), 500, 256 * 1024, 4, Duration.ofSeconds(30), 4);
     }
 
     /**
@@ -68,6 +72,10 @@ public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSi
         if (batchBytes < 1024 || batchBytes > 64L * 1024 * 1024) {
             throw bad(config, BATCH_BYTES, config.get(BATCH_BYTES, String.valueOf(batchBytes)), "a size from 1KiB to 64MiB");
         }
+        int batchesInFlight = config.getInt(BATCHES_IN_FLIGHT, d.batchesInFlight());
+        if (batchesInFlight < 1 || batchesInFlight > 64) {
+            throw bad(config, BATCHES_IN_FLIGHT, batchesInFlight, "a whole number from 1 to 64");
+        }
         Duration batchTimeout = duration(config, BATCH_TIMEOUT, d.batchTimeout());
         if (batchTimeout.toMillis() < 100) {
             throw bad(config, BATCH_TIMEOUT, config.get(BATCH_TIMEOUT, batchTimeout.toMillis() + "ms"), "at least 100ms");
@@ -76,7 +84,7 @@ public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSi
         if (threads < 1 || threads > 256) {
             throw bad(config, THREADS, threads, "a whole number from 1 to 256");
         }
-        return new RouterSettings(queueSize, enqueueTimeout, batchSize, batchBytes, batchTimeout, threads);
+        return new RouterSettings(queueSize, enqueueTimeout, batchSize, batchBytes, batchesInFlight, batchTimeout, threads);
     }
 
     private static Duration duration(ServerConfig config, String key, Duration defaultValue) {

@@ -11,16 +11,19 @@ import org.skein.cluster.ClusterException;
 import org.skein.cluster.NodeID;
 
 /**
- * What crosses the wire: the sending node's id and a batch's bytes ({@link BatchCodec}), written as
- * plain data (no Java serialization). Runs on the destination's router executor and hands the bytes
- * to the {@link BatchReceiver} in that member's user context; answers with the number of stanzas.
+ * What crosses the wire: the sending node's id, the batch's stream and sequence number and its bytes
+ * ({@link BatchCodec}), written as plain data (no Java serialization). Runs on the destination's router
+ * executor and hands the batch to the {@link BatchReceiver} in that member's user context; answers
+ * with the sequence number up to which the stream is delivered.
  */
-public final class StanzaBatch implements Callable<Integer>, DataSerializable, HazelcastInstanceAware {
+public final class StanzaBatch implements Callable<Long>, DataSerializable, HazelcastInstanceAware {
 
     /** The key of the node's {@link BatchReceiver} in its member's user context. */
     static final String RECEIVER_KEY = "skein.packet-receiver";
 
     private String sender;
+    private long stream;
+    private long seq;
     private byte[] bytes;
     private transient HazelcastInstance member;
 
@@ -28,8 +31,10 @@ public final class StanzaBatch implements Callable<Integer>, DataSerializable, H
     public StanzaBatch() {
     }
 
-    StanzaBatch(NodeID sender, byte[] bytes) {
+    StanzaBatch(NodeID sender, long stream, long seq, byte[] bytes) {
         this.sender = sender.value();
+        this.stream = stream;
+        this.seq = seq;
         this.bytes = bytes;
     }
 
@@ -39,23 +44,27 @@ public final class StanzaBatch implements Callable<Integer>, DataSerializable, H
     }
 
     @Override
-    public Integer call() {
+    public Long call() {
         Object receiver = member == null ? null : member.getUserContext().get(RECEIVER_KEY);
         if (!(receiver instanceof BatchReceiver batchReceiver)) {
             throw new ClusterException("a stanza batch reached a member that runs no Skein packet router");
         }
-        return batchReceiver.receive(NodeID.of(sender), bytes);
+        return batchReceiver.receive(NodeID.of(sender), stream, seq, bytes);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(sender);
+        out.writeLong(stream);
+        out.writeLong(seq);
         out.writeByteArray(bytes);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         sender = in.readString();
+        stream = in.readLong();
+        seq = in.readLong();
         bytes = in.readByteArray();
     }
 }

@@ -78,6 +78,15 @@ class HazelcastConfigFactoryTest {
             assertThat(map.getNearCacheConfig().getEvictionConfig().getEvictionPolicy()).isEqualTo(EvictionPolicy.LRU);
             assertThat(map.getMergePolicyConfig().getPolicy()).isEqualTo("DiscardMergePolicy");
         }
+        // the route caches are read for every stanza: near copies as objects, never evicted or expired in the map
+        for (String name : new String[] {"routes.users", "routes.sessions"}) {
+            MapConfig map = config.getMapConfig(name);
+            assertThat(map.getNearCacheConfig()).as(name).isNotNull();
+            assertThat(map.getNearCacheConfig().getInMemoryFormat()).as(name).isEqualTo(InMemoryFormat.OBJECT);
+            assertThat(map.getNearCacheConfig().isInvalidateOnChange()).as(name).isTrue();
+            assertThat(map.getEvictionConfig().getEvictionPolicy()).as(name).isEqualTo(EvictionPolicy.NONE);
+            assertThat(map.getTimeToLiveSeconds()).as(name).isZero();
+        }
         assertThat(config.getMapConfig("skein-cache-stats").getMergePolicyConfig().getPolicy()).isEqualTo("PassThroughMergePolicy");
         assertThat(config.getMapConfig("default").getMergePolicyConfig().getPolicy()).isEqualTo("PutIfAbsentMergePolicy");
         assertThat(config.getMapConfigOrNull("some-plugin-cache")).isNull();

@@ -37,8 +37,9 @@ import org.xmpp.packet.JID;
 /**
  * The plugin's remote packet router between two nodes with real Hazelcast members and real Smack
  * clients: alice on node one, bob on node two. Node one's queue to another node is small (100
- * stanzas, batches of 50) so that backpressure is reached with few messages. The counters are read
- * from the node page, as an admin sees them. The last test takes node two's member down.
+ * stanzas, batches of 50, 2 batches in flight) so that backpressure is reached with few messages.
+ * The counters are read from the node page, as an admin sees them. The last test takes node two's
+ * member down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PacketRouterIT {
@@ -58,6 +59,7 @@ class PacketRouterIT {
     static void startTwoNodes() throws Exception {
         nodes = new HazelcastNodes(dir, "one", "two");
         one = nodes.start("one", Map.of("hazelcast.router.queueSize", "100", "hazelcast.router.batchSize", "50",
+                "hazelcast.router.batchesInFlight", "2",
                 "hazelcast.router.enqueueTimeout", "60s"));
         two = nodes.start("two");
         await().atMost(Duration.ofSeconds(30)).until(() -> one.clusterManager().getNodesInfo().size() == 2);
@@ -142,11 +144,11 @@ class PacketRouterIT {
             for (int i = 0; i < 400; i++) {
                 send(alice, BOB_PHONE, "slow" + i);
             }
-            // 100 waiting and the batch held by the stalled receiver (whatever was queued when it left, 1 to 50
-            // stanzas): the sender is held back
+            // 100 waiting and the 2 batches in flight (1 to 50 stanzas each: the one held by the stalled receiver
+            // and the one that waits there for it): the sender is held back
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 Map<String, Object> toTwo = sentTo(one, "two");
-                assertThat((Long) toTwo.get("queued")).isBetween(101L, 150L);
+                assertThat((Long) toTwo.get("queued")).isBetween(102L, 200L);
                 assertThat((Long) toTwo.get("pushbacks")).isGreaterThan(pushbacksBefore);
             });
             assertThat(bodies(bobInbox)).isEmpty();
@@ -186,6 +188,31 @@ class PacketRouterIT {
 
     @Test
     @Order(5)
+    void aMessageForAFullJidWithNoSessionOnTheDestinationIsHandledThereAsUndeliverable() throws Exception {
+        clients.login(one, "alice", "desk");
+        XMPPTCPConnection bob = clients.login(two, "bob", "phone");
+        List<Message> bobInbox = inbox(bob);
+        awaitAvailableRoute(one, BOB_PHONE);
+        long undeliverableBefore = (Long) received(two, "one").get("undeliverable");
+        RemotePacketRouter router = one.routingTable().getRemotePacketRouter();
+
+        // node one believes bob@localhost/tablet is on node two (a stale route): node two has no such session, so it
+        // does not write the message anywhere as it is, but parses it and handles it as for an unavailable resource:
+        // a chat message to a full JID that is not there goes to the user's available resources
+        org.xmpp.packet.Message message = new org.xmpp.packet.Message();
+        message.setFrom(ALICE_DESK);
+        message.setTo("bob@localhost/tablet");
+        message.setType(org.xmpp.packet.Message.Type.chat);
+        message.setBody("to a resource that is gone");
+        assertThat(router.routePacket(NodeID.of("two"), new JID("bob@localhost/tablet"), message)).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies(bobInbox).contains("to a resource that is gone"));
+        assertThat(bobInbox.get(0).getTo().toString()).isEqualTo("bob@localhost/tablet");
+        assertThat((Long) received(two, "one").get("undeliverable")).isEqualTo(undeliverableBefore + 1);
+    }
+
+    @Test
+    @Order(6)
     void stanzasQueuedForANodeThatVanishesGoToOfflineStorageAndReachBobWhenHeLogsInAgain() throws Exception {
         XMPPTCPConnection alice = clients.login(one, "alice", "desk");
         clients.login(two, "bob", "phone");
