@@ -3,7 +3,6 @@ package org.skein.hazelcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiProcessIT {
 
-    private static final Path SERVER_JAR = Path.of(System.getProperty("skein.server.jar", "../server/target/skein-server.jar"));
-    private static final Path SERVER_LIB = Path.of(System.getProperty("skein.server.lib", "../server/target/lib"));
-    private static final String JVM_ARGS = System.getProperty("skein.node.jvmArgs", "");
     /** The plugin's default heartbeat timeout is 7 s, with 1 s heartbeats; a killed node goes much sooner. */
     private static final Duration LEAVE_BOUND = Duration.ofSeconds(10);
 
@@ -151,23 +147,7 @@ class MultiProcessIT {
     }
 
     private Process start(Path home) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx384m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Djava.net.preferIPv4Stack=true");
-        command.add("-Dhazelcast.phone.home.enabled=false");
-        for (String arg : JVM_ARGS.trim().split("\\s+")) {
-            if (!arg.isEmpty()) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(SERVER_JAR.toAbsolutePath() + File.pathSeparator + SERVER_LIB.toAbsolutePath() + File.separator + "*");
-        command.add("org.skein.Main");
-        command.add("--home");
-        command.add(home.toString());
-        return new ProcessBuilder(command)
+        return new ProcessBuilder(NodeProcess.command(home))
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("node.log").toFile())
                 .start();

@@ -46,6 +46,19 @@ final class NodeProcess implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException("node " + name + " runs already");
         }
+        List<String> command = command(home);
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line of a node JVM started as an operator would: {@code org.skein.Main --home HOME}. */
+    static List<String> command(Path home) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
@@ -62,14 +75,7 @@ final class NodeProcess implements AutoCloseable {
         command.add("org.skein.Main");
         command.add("--home");
         command.add(home.toString());
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return command;
     }
 
     synchronized boolean isAlive() {

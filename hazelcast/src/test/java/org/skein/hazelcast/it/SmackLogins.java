@@ -1,17 +1,14 @@
 package org.skein.hazelcast.it;
 
 import java.net.InetAddress;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.skein.XmppServer;
+import org.skein.c2s.SmackClients;
 
 /**
  * Smack clients logged in to nodes started in a test: TLS required, trusting only that node's
@@ -33,7 +30,7 @@ final class SmackLogins implements AutoCloseable {
                 .setHostAddress(InetAddress.getLoopbackAddress())
                 .setPort(node.c2sPort())
                 .setSecurityMode(SecurityMode.required)
-                .setCustomX509TrustManager(trusting(node.tlsCertificate()))
+                .setCustomX509TrustManager(SmackClients.trusting(node.tlsCertificate()))
                 .addEnabledSaslMechanism("SCRAM-SHA-1")
                 .setUsernameAndPassword(user, "secret")
                 .setResource(resource)
@@ -44,15 +41,6 @@ final class SmackLogins implements AutoCloseable {
         beforeLogin.accept(connection);
         connection.connect().login();
         return connection;
-    }
-
-    private static X509TrustManager trusting(X509Certificate certificate) throws Exception {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("node", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return (X509TrustManager) factory.getTrustManagers()[0];
     }
 
     @Override

@@ -11,12 +11,12 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.skein.c2s.SmackClients;
 
 /**
  * Smack clients for nodes that run in other JVMs: STARTTLS required, trusting only the domain's
@@ -31,12 +31,7 @@ final class XmppClients implements AutoCloseable {
 
     XmppClients(String domain, X509Certificate certificate) throws Exception {
         this.domain = domain;
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        store.setCertificateEntry("domain", certificate);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        this.trust = (X509TrustManager) factory.getTrustManagers()[0];
+        this.trust = SmackClients.trusting(certificate);
     }
 
     /**
