@@ -3,7 +3,7 @@ package org.skein;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;

@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.skein.ServerContext;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
 import org.skein.hazelcast.config.LocalConfigFile;
 import org.skein.hazelcast.config.PluginSettings;

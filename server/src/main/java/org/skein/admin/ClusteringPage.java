@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.skein.ServerContext;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;

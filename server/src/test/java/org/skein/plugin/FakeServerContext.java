@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.skein.ServerContext;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
 

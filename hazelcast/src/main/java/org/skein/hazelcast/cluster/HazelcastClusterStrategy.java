@@ -26,7 +26,7 @@ import org.skein.cache.CacheFactoryStrategy;
 import org.skein.cache.CacheSettings;
 import org.skein.cache.CacheStats;
 import org.skein.cluster.ClusterException;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;

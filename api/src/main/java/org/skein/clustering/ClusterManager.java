@@ -1,4 +1,4 @@
-package org.skein.cluster;
+package org.skein.clustering;
 
 import java.time.Duration;
 import java.util.ArrayList;

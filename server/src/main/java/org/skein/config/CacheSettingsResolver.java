@@ -1,4 +1,4 @@
-package org.skein.cache;
+package org.skein.config;
 
 import java.io.IOException;
 import java.io.InputStream;

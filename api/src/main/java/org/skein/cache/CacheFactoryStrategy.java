@@ -21,7 +21,7 @@ import org.skein.cluster.UnknownClusterNodeException;
  * <h2>Lifecycle of a clustered strategy</h2>
  * <ol>
  *   <li>{@link #startCluster()} joins the cluster. Once the member is up, the strategy calls
- *       {@link org.skein.cluster.ClusterManager#fireJoinedCluster(boolean) fireJoinedCluster(true)};
+ *       {@link org.skein.clustering.ClusterManager#fireJoinedCluster(boolean) fireJoinedCluster(true)};
  *       that swaps the node's caches to {@link #createCache clustered caches} and runs the listeners.
  *       Only then does the strategy tell the other nodes that this node joined
  *       ({@code fireJoinedCluster(nodeId, ...)} on each of them).</li>
