@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
 import org.skein.cache.CacheFactory;
-import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
+import org.skein.clustering.TaskServices;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -102,14 +104,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.taskExecutor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
-        this.cacheFactory = new CacheFactory(nodeId, config, () -> this, taskExecutor, clock, Ticker.systemTicker());
-        this.clusterManager = new ClusterManager(nodeId, config, cacheFactory);
+        TaskServices taskServices = new TaskServices(nodeId);
+        this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, Ticker.systemTicker());
+        this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskServices,
+                taskExecutor, clock);
         this.database = new Database(config, this.home.resolve("data"), name);
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
-        this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore);
+        this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clusterManager, clock, userManager,
+                rosterStore, offlineMessageStore);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);

@@ -8,6 +8,7 @@ import java.util.List;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 import org.skein.disco.DiscoInfoHandler;
@@ -74,8 +75,9 @@ final class XmppServices {
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
-    XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+    XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches,
+                 ClusterManager cluster, Clock clock, UserManager users, RosterStore rosterStore,
+                 OfflineMessageStore offlineStore) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -96,7 +98,8 @@ final class XmppServices {
                 config.getInt(UserManager.ITERATIONS_KEY, 4096));
 
         this.routingTable = new RoutingTable(nodeId, caches);
-        this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
+        this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, cluster, clock);
+        cluster.registerTaskService(SessionManager.class, sessionManager);
         this.rosterManager = new RosterManager(rosterStore, caches);
         RosterPusher pusher = new RosterPusher(routingTable);
         SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
@@ -117,7 +120,7 @@ final class XmppServices {
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
-        this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
+        this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
     }
 

@@ -1,8 +1,6 @@
 package org.skein.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,22 +8,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.Lock;
-import java.util.function.Supplier;
-import org.skein.ServerContext;
+import java.util.function.Function;
 import org.skein.cluster.ClusterException;
-import org.skein.cluster.ClusterNodeInfo;
-import org.skein.cluster.ClusterTask;
-import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
-import org.skein.cluster.UnknownClusterNodeException;
-import org.skein.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's caches, and the node's door to cluster work. One per node, owned by the node object.
+ * A node's caches. One per node, owned by the node object.
  *
  * <p>{@link #createCache(String)} returns a {@link CacheWrapper} whose storage comes from the current
  * {@link CacheFactoryStrategy}: the local strategy, or, while the node is in a cluster, the clustered
@@ -35,22 +26,17 @@ import org.slf4j.LoggerFactory;
  * cache gets fresh, empty local storage, and the cluster event listeners restore what is local.
  * Caches created with {@link #createLocalCache(String)} never move.
  *
- * <p>Budgets and lifetimes come from configuration by cache name (see {@code cache.<name>.maxSize}
- * and {@code cache.<name>.maxLifetime} in the node's {@code conf/skein.properties}).
- *
- * <p>Cluster tasks, locks, node information and cluster time are delegated to the current strategy,
- * so the same calls work alone (a cluster of one) and in a cluster. Thread-safe.
+ * <p>Budgets and lifetimes come from the node's configuration by cache name (see
+ * {@code cache.<name>.maxSize} and {@code cache.<name>.maxLifetime} in the node's
+ * {@code conf/skein.properties}). Cluster tasks, members and cluster time are the cluster manager's.
+ * Thread-safe.
  */
 public final class CacheFactory implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheFactory.class);
 
-    /** Key of the default timeout of synchronous cluster tasks. */
-    public static final String TASK_TIMEOUT_KEY = "cluster.task.timeout";
-
     private final NodeID localNode;
-    private final ServerConfig config;
-    private final CacheSettingsResolver settings;
+    private final Function<String, CacheSettings> settings;
     private final LocalCacheStrategy localStrategy;
     private final Map<String, CacheWrapper<?, ?>> caches = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
@@ -59,18 +45,14 @@ public final class CacheFactory implements AutoCloseable {
 
     /**
      * @param localNode this node's id
-     * @param config the node's configuration (cache budgets, task timeout)
-     * @param context the node's context, handed to cluster tasks that run here
-     * @param taskExecutor the bounded executor that runs cluster tasks on this node
-     * @param clock the node's clock (cluster time when alone)
+     * @param settings the budget and lifetime of a cache by name (from the node's configuration); may
+     *        throw an exception that names the bad setting, which {@link #createCache} passes on
      * @param ticker the time source of cache lifetimes, in nanoseconds
      */
-    public CacheFactory(NodeID localNode, ServerConfig config, Supplier<ServerContext> context,
-                        ExecutorService taskExecutor, Clock clock, Ticker ticker) {
+    public CacheFactory(NodeID localNode, Function<String, CacheSettings> settings, Ticker ticker) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
-        this.config = Objects.requireNonNull(config, "config");
-        this.settings = new CacheSettingsResolver(config);
-        this.localStrategy = new LocalCacheStrategy(localNode, context, taskExecutor, clock, ticker);
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.localStrategy = new LocalCacheStrategy(localNode, Objects.requireNonNull(ticker, "ticker"));
         this.current = localStrategy;
     }
 
@@ -97,7 +79,7 @@ public final class CacheFactory implements AutoCloseable {
             synchronized (lifecycle) {
                 existing = caches.get(name);
                 if (existing == null) {
-                    CacheSettings cacheSettings = settings.resolve(name);
+                    CacheSettings cacheSettings = settings.apply(name);
                     CacheFactoryStrategy strategy = localOnly ? localStrategy : current;
                     existing = new CacheWrapper<>(strategy.<K, V>createCache(name, cacheSettings), localOnly);
                     caches.put(name, existing);
@@ -125,15 +107,7 @@ public final class CacheFactory implements AutoCloseable {
 
     /** The budget and lifetime a cache of this name gets when it is created. */
     public CacheSettings getConfiguredSettings(String name) {
-        return settings.resolve(requireName(name));
-    }
-
-    /**
-     * The configuration key prefix of a cache: {@code cache.<name>} with the name in lower case and
-     * whitespace as {@code -}; append {@code .maxSize} or {@code .maxLifetime}.
-     */
-    public static String configKey(String cacheName) {
-        return CacheSettingsResolver.key(requireName(cacheName));
+        return settings.apply(requireName(name));
     }
 
     /** Removes a cache from this node; the next {@link #createCache} with its name makes a new one. */
@@ -295,79 +269,8 @@ public final class CacheFactory implements AutoCloseable {
         return wrapper.getDelegate() instanceof LocalCache ? localStrategy : current;
     }
 
-    // --- cluster work, delegated to the current strategy ---
-
-    /** Runs a task on every other node without waiting; does nothing when alone. */
-    public void doClusterTask(ClusterTask<?> task) {
-        current.doClusterTask(task);
-    }
-
-    /**
-     * Runs a task on one node without waiting.
-     *
-     * @throws UnknownClusterNodeException if the node is not a member
-     */
-    public void doClusterTask(ClusterTask<?> task, NodeID nodeId) {
-        current.doClusterTask(task, nodeId);
-    }
-
-    /** Runs a task on the other nodes (and this one) and waits for the results, with the default timeout. */
-    public <V> ClusterTaskResults<V> doSynchronousClusterTask(ClusterTask<V> task, boolean includeLocal) {
-        return doSynchronousClusterTask(task, includeLocal, defaultTaskTimeout());
-    }
-
-    /**
-     * Runs a task on the other nodes (and this one if {@code includeLocal}) and waits at most
-     * {@code timeout} for the results; nodes that did not answer in time are in the failures.
-     */
-    public <V> ClusterTaskResults<V> doSynchronousClusterTask(ClusterTask<V> task, boolean includeLocal, Duration timeout) {
-        return current.doSynchronousClusterTask(task, includeLocal, timeout);
-    }
-
-    /** Runs a task on one node and waits for its result, with the default timeout. */
-    public <V> V doSynchronousClusterTask(ClusterTask<V> task, NodeID nodeId) {
-        return doSynchronousClusterTask(task, nodeId, defaultTaskTimeout());
-    }
-
-    /**
-     * Runs a task on one node and waits at most {@code timeout} for its result.
-     *
-     * @throws UnknownClusterNodeException if the node is not a member
-     * @throws ClusterException if the task failed or timed out
-     */
-    public <V> V doSynchronousClusterTask(ClusterTask<V> task, NodeID nodeId, Duration timeout) {
-        return current.doSynchronousClusterTask(task, nodeId, timeout);
-    }
-
-    /** The default timeout of synchronous tasks: {@code cluster.task.timeout}, 10 seconds unless configured. */
-    public Duration defaultTaskTimeout() {
-        Duration timeout = config.getDuration(TASK_TIMEOUT_KEY, Duration.ofSeconds(10));
-        return timeout == null ? Duration.ofDays(1) : timeout;
-    }
-
     public NodeID getLocalNode() {
         return localNode;
-    }
-
-    public Collection<ClusterNodeInfo> getClusterNodesInfo() {
-        return current.getClusterNodesInfo();
-    }
-
-    public Optional<ClusterNodeInfo> getClusterNodeInfo(NodeID nodeId) {
-        return current.getClusterNodeInfo(nodeId);
-    }
-
-    public NodeID getSeniorClusterMember() {
-        return current.getSeniorClusterMember();
-    }
-
-    public boolean isSeniorClusterMember() {
-        return current.isSeniorClusterMember();
-    }
-
-    /** Milliseconds since the epoch on the cluster's clock (this node's clock when alone). */
-    public long getClusterTime() {
-        return current.getClusterTime();
     }
 
     /** Forgets every cache. The node calls this when it stops, after clustering has stopped. */

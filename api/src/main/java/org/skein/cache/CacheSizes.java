@@ -7,7 +7,6 @@ import java.io.Serializable;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
-import org.xmpp.packet.JID;
 
 /**
  * Estimates of the heap taken by cache keys and values, in bytes, so that a cache's byte budget
@@ -16,7 +15,7 @@ import org.xmpp.packet.JID;
  * measurements, and err on the high side.
  *
  * <p>Known types: {@code null}, {@link Cacheable}, {@link String}, boxed primitives, {@link UUID},
- * {@link JID}, primitive and object arrays, {@link Collection}s, {@link Map}s and enums. Any other
+ * primitive and object arrays, {@link Collection}s, {@link Map}s and enums. Any other
  * {@link Serializable} value is measured by serializing it, which is slow: implement
  * {@link Cacheable} for values written often. A value that is neither counts as
  * {@link #UNKNOWN_OBJECT} bytes.
@@ -63,9 +62,6 @@ public final class CacheSizes {
         if (o instanceof Enum) {
             return REFERENCE; // enum constants are shared; only the reference counts
         }
-        if (o instanceof JID) {
-            return sizeOf((JID) o);
-        }
         if (o instanceof UUID) {
             return 32;
         }
@@ -111,15 +107,6 @@ public final class CacheSizes {
     /** A string with compact (one byte per Latin-1 character) storage. */
     public static long sizeOf(String s) {
         return s == null ? 0 : STRING + s.length();
-    }
-
-    /** A JID: its object, its three parts and its cached full form. */
-    public static long sizeOf(JID jid) {
-        if (jid == null) {
-            return 0;
-        }
-        return OBJECT + 4L * REFERENCE + sizeOf(jid.getNode()) + sizeOf(jid.getDomain())
-                + sizeOf(jid.getResource()) + sizeOf(jid.toString());
     }
 
     private static long sizeBySerialization(Object o) {

@@ -1,5 +1,6 @@
 package org.skein.clustering;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,7 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.skein.cache.CacheFactory;
 import org.skein.cache.CacheFactoryStrategy;
-import org.skein.config.ServerConfig;
+import org.skein.cluster.ClusterEventListener;
+import org.skein.cluster.ClusterException;
+import org.skein.cluster.ClusterNodeInfo;
+import org.skein.cluster.ClusterTask;
+import org.skein.cluster.ClusterTaskResults;
+import org.skein.cluster.NodeID;
+import org.skein.cluster.Registration;
+import org.skein.cluster.UnknownClusterNodeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +64,13 @@ public final class ClusterManager implements AutoCloseable {
     public enum State { STOPPED, STARTING, STARTED, STOPPING }
 
     private final NodeID localNode;
-    private final ServerConfig config;
+    private final ClusterSettings settings;
     private final CacheFactory cacheFactory;
-    private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    private final TaskServices taskServices;
+    private final LocalTasks localTasks;
+    private final Clock clock;
+    private final long startTime;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong registrationOrder = new AtomicLong();
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Object lifecycle = new Object();
@@ -70,10 +82,26 @@ public final class ClusterManager implements AutoCloseable {
     private volatile boolean joinProcessed;
     private volatile String lastError;
 
-    public ClusterManager(NodeID localNode, ServerConfig config, CacheFactory cacheFactory) {
+    /**
+     * @param localNode this node's id
+     * @param settings the clustering switch and the task timeout
+     * @param cacheFactory the node's caches, swapped to the cluster and back
+     * @param taskServices the services this node offers cluster tasks (the tasks' {@link org.skein.cluster.TaskContext})
+     * @param taskExecutor the node's bounded executor for the cluster tasks it runs itself while alone
+     * @param clock the node's clock (cluster time while alone)
+     */
+    public ClusterManager(NodeID localNode, ClusterSettings settings, CacheFactory cacheFactory, TaskServices taskServices,
+                          ExecutorService taskExecutor, Clock clock) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.cacheFactory = Objects.requireNonNull(cacheFactory, "cacheFactory");
+        this.taskServices = Objects.requireNonNull(taskServices, "taskServices");
+        if (!taskServices.nodeId().equals(localNode)) {
+            throw new IllegalArgumentException("the task services are node " + taskServices.nodeId() + "'s, not " + localNode + "'s");
+        }
+        this.localTasks = new LocalTasks(taskServices, Objects.requireNonNull(taskExecutor, "taskExecutor"));
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.startTime = clock.millis();
         this.control = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "skein-cluster-control-" + localNode);
             thread.setDaemon(true);
@@ -96,37 +124,68 @@ public final class ClusterManager implements AutoCloseable {
 
     // --- listeners ---
 
-    /** Adds a listener with sequence number 0. */
-    public void addListener(ClusterEventListener listener) {
-        addListener(listener, 0);
+    /** Adds a listener with sequence number 0; see {@link #addListener(ClusterEventListener, int)}. */
+    public Registration addListener(ClusterEventListener listener) {
+        return addListener(listener, 0);
     }
 
     /**
      * Adds a listener. Listeners with lower sequence numbers are called first; routing, for example,
-     * must have restored its routes before presence is re-sent.
+     * must have restored its routes before presence is re-sent. The node's own XMPP listener has
+     * sequence 10; a plugin that relies on the node's routes and sessions uses a higher number.
+     *
+     * @return closing it removes the listener (a plugin does so in {@code destroyPlugin})
      */
-    public void addListener(ClusterEventListener listener, int sequence) {
+    public Registration addListener(ClusterEventListener listener, int sequence) {
         Objects.requireNonNull(listener, "listener");
-        Registration registration = new Registration(listener, sequence, registrationOrder.getAndIncrement());
+        Listener registration = new Listener(listener, sequence, registrationOrder.getAndIncrement());
         synchronized (listeners) {
-            List<Registration> sorted = new ArrayList<>(listeners);
+            List<Listener> sorted = new ArrayList<>(listeners);
             sorted.add(registration);
-            sorted.sort(Comparator.comparingInt(Registration::sequence).thenComparingLong(Registration::order));
+            sorted.sort(Comparator.comparingInt(Listener::sequence).thenComparingLong(Listener::order));
             listeners.clear();
             listeners.addAll(sorted);
         }
+        return Registration.once(() -> {
+            synchronized (listeners) {
+                listeners.remove(registration);
+            }
+        });
     }
 
+    /** Removes every registration of this listener; prefer closing the {@link Registration} {@code addListener} returned. */
     public void removeListener(ClusterEventListener listener) {
         synchronized (listeners) {
             listeners.removeIf(r -> r.listener == listener);
         }
     }
 
+    // --- services for cluster tasks ---
+
+    /**
+     * Offers a service to the cluster tasks that run on this node: a task gets it with
+     * {@code context.service(type)}. Register under a type of your own (a plugin: one of the plugin's
+     * classes), so that tasks name only what they use.
+     *
+     * @return closing it withdraws the service (a plugin does so in {@code destroyPlugin})
+     * @throws IllegalStateException if another service is registered under this type
+     */
+    public <T> Registration registerTaskService(Class<T> type, T service) {
+        return taskServices.register(type, service);
+    }
+
+    /**
+     * What cluster tasks that arrive at this node are handed. For the clustering provider that runs
+     * them; it goes away with the clustering SPI split (the provider will be given it).
+     */
+    public org.skein.cluster.TaskContext taskContext() {
+        return taskServices;
+    }
+
     // --- the switch ---
 
     public boolean isClusteringEnabled() {
-        return config.getBoolean(ENABLED_KEY, false);
+        return settings.isClusteringEnabled();
     }
 
     /** Whether a clustering plugin has registered its strategy. */
@@ -141,7 +200,7 @@ public final class ClusterManager implements AutoCloseable {
      * @return completes when starting or stopping is over, with whether the node is now clustered
      */
     public CompletableFuture<Boolean> setClusteringEnabled(boolean enabled) {
-        config.set(ENABLED_KEY, Boolean.toString(enabled));
+        settings.setClusteringEnabled(enabled);
         return CompletableFuture.supplyAsync(() -> {
             if (enabled) {
                 return startup();
@@ -160,7 +219,7 @@ public final class ClusterManager implements AutoCloseable {
     public boolean startup() {
         synchronized (lifecycle) {
             if (!isClusteringEnabled()) {
-                LOG.info("Clustering is disabled ({}={} in {})", ENABLED_KEY, false, config.source());
+                LOG.info("Clustering is disabled ({}={} in {})", ENABLED_KEY, false, settings.source());
                 return false;
             }
             if (state == State.STARTED || state == State.STARTING) {
@@ -168,7 +227,7 @@ public final class ClusterManager implements AutoCloseable {
             }
             Optional<CacheFactoryStrategy> strategy = cacheFactory.getClusteredStrategy();
             if (strategy.isEmpty()) {
-                lastError = "Clustering is enabled (" + ENABLED_KEY + "=true in " + config.source()
+                lastError = "Clustering is enabled (" + ENABLED_KEY + "=true in " + settings.source()
                         + ") but no clustering plugin is loaded: put the Hazelcast plugin jar into the node's plugins folder";
                 LOG.warn(lastError);
                 return false;
@@ -245,25 +304,112 @@ public final class ClusterManager implements AutoCloseable {
 
     /** Whether this node is the senior (oldest) member of its cluster, or not clustered at all. */
     public boolean isSeniorClusterMember() {
-        return cacheFactory.isSeniorClusterMember();
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null || clustered.isSeniorClusterMember();
     }
 
     /** The senior member, or this node when not clustered. */
     public NodeID getSeniorClusterMember() {
-        return cacheFactory.getSeniorClusterMember();
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null ? localNode : clustered.getSeniorClusterMember();
     }
 
     public NodeID getLocalNode() {
         return localNode;
     }
 
-    /** The members of the cluster (only this node when not clustered). */
+    /** The members of the cluster, this node included (only this node when not clustered). */
     public Collection<ClusterNodeInfo> getNodesInfo() {
-        return cacheFactory.getClusterNodesInfo();
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null ? List.of(new ClusterNodeInfo(localNode, "localhost", startTime, true))
+                : clustered.getClusterNodesInfo();
     }
 
+    /** A member of the cluster, if the node is one (this node is always one). */
     public Optional<ClusterNodeInfo> getNodeInfo(NodeID nodeId) {
-        return cacheFactory.getClusterNodeInfo(nodeId);
+        Objects.requireNonNull(nodeId, "nodeId");
+        return getNodesInfo().stream().filter(info -> info.nodeId().equals(nodeId)).findFirst();
+    }
+
+    /** Milliseconds since the epoch on the cluster's clock (this node's clock when alone). */
+    public long getClusterTime() {
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null ? clock.millis() : clustered.getClusterTime();
+    }
+
+    /** The clustered strategy while the caches are clustered, else {@code null} (the node is alone). */
+    private CacheFactoryStrategy clustered() {
+        return cacheFactory.isClustered() ? cacheFactory.getCurrentStrategy() : null;
+    }
+
+    // --- cluster tasks ---
+
+    /** Runs a task on every other node without waiting; does nothing when alone. */
+    public void doClusterTask(ClusterTask<?> task) {
+        Objects.requireNonNull(task, "task");
+        CacheFactoryStrategy clustered = clustered();
+        if (clustered != null) {
+            clustered.doClusterTask(task);
+        }
+    }
+
+    /**
+     * Runs a task on one node (which may be this one) without waiting.
+     *
+     * @throws UnknownClusterNodeException if the node is not a member
+     */
+    public void doClusterTask(ClusterTask<?> task, NodeID nodeId) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(nodeId, "nodeId");
+        CacheFactoryStrategy clustered = clustered();
+        if (clustered == null) {
+            localTasks.toNode(task, nodeId);
+        } else {
+            clustered.doClusterTask(task, nodeId);
+        }
+    }
+
+    /** Runs a task on the other nodes (and this one) and waits for the results, with the default timeout. */
+    public <V> ClusterTaskResults<V> doSynchronousClusterTask(ClusterTask<V> task, boolean includeLocal) {
+        return doSynchronousClusterTask(task, includeLocal, defaultTaskTimeout());
+    }
+
+    /**
+     * Runs a task on the other nodes (and this one if {@code includeLocal}) and waits at most
+     * {@code timeout} in all for the results; nodes that did not answer in time or failed are in the
+     * results' failures (this method does not throw for them).
+     */
+    public <V> ClusterTaskResults<V> doSynchronousClusterTask(ClusterTask<V> task, boolean includeLocal, Duration timeout) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(timeout, "timeout");
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null ? localTasks.everywhere(task, includeLocal, timeout)
+                : clustered.doSynchronousClusterTask(task, includeLocal, timeout);
+    }
+
+    /** Runs a task on one node and waits for its result, with the default timeout. */
+    public <V> V doSynchronousClusterTask(ClusterTask<V> task, NodeID nodeId) {
+        return doSynchronousClusterTask(task, nodeId, defaultTaskTimeout());
+    }
+
+    /**
+     * Runs a task on one node and waits at most {@code timeout} for its result.
+     *
+     * @throws UnknownClusterNodeException if the node is not a member
+     * @throws ClusterException if the task failed (with its exception as the cause) or timed out
+     *         (with a {@link java.util.concurrent.TimeoutException} as the cause)
+     */
+    public <V> V doSynchronousClusterTask(ClusterTask<V> task, NodeID nodeId, Duration timeout) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(timeout, "timeout");
+        CacheFactoryStrategy clustered = clustered();
+        return clustered == null ? localTasks.onNode(task, nodeId, timeout) : clustered.doSynchronousClusterTask(task, nodeId, timeout);
+    }
+
+    /** The default timeout of synchronous tasks: {@code cluster.task.timeout}, 10 seconds unless configured. */
+    public Duration defaultTaskTimeout() {
+        return settings.taskTimeout();
     }
 
     /** Waits until {@link #isClusteringStarted()}; returns whether it is. */
@@ -387,7 +533,7 @@ public final class ClusterManager implements AutoCloseable {
                 setState(State.STARTED);
                 callListeners(event, ClusterEventListener::joinedCluster);
                 markJoinProcessed();
-                LOG.info("Joined the cluster as {} (senior: {})", localNode, cacheFactory.isSeniorClusterMember());
+                LOG.info("Joined the cluster as {} (senior: {})", localNode, isSeniorClusterMember());
                 break;
             case LEFT:
                 if (state == State.STARTED || state == State.STARTING) {
@@ -413,7 +559,7 @@ public final class ClusterManager implements AutoCloseable {
     }
 
     private void callListeners(Event event, java.util.function.Consumer<ClusterEventListener> call) {
-        for (Registration registration : listeners) {
+        for (Listener registration : listeners) {
             try {
                 call.accept(registration.listener);
             } catch (RuntimeException | LinkageError e) {
@@ -464,6 +610,6 @@ public final class ClusterManager implements AutoCloseable {
         }
     }
 
-    private record Registration(ClusterEventListener listener, int sequence, long order) {
+    private record Listener(ClusterEventListener listener, int sequence, long order) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.skein.ServerContext;
+import org.skein.cluster.Registration;
 import org.skein.clustering.ClusterManager;
 import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
 import org.skein.hazelcast.config.LocalConfigFile;
@@ -47,7 +48,7 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
 
     /** What {@link #initializePlugin} set up, undone by {@link #destroyPlugin}. */
     private record Started(ServerContext server, HazelcastClusterStrategy strategy, PluginClassResolver resolver,
-                           ExecutorService starter, NodePageModel page) {
+                           ExecutorService starter, NodePageModel page, Registration figures) {
     }
 
     @Override
@@ -73,7 +74,8 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
             thread.setContextClassLoader(context.classLoader());
             return thread;
         });
-        started = new Started(server, strategy, resolver, starter, new NodePageModel(server));
+        Registration figures = server.clusterManager().registerTaskService(NodeFigures.class, new NodeFigures(strategy));
+        started = new Started(server, strategy, resolver, starter, new NodePageModel(server), figures);
         ClusterManager clusterManager = server.clusterManager();
         if (server.pluginManager().hasLoadedInitialPlugins() && clusterManager.isClusteringEnabled()) {
             LOG.info("Hazelcast plugin loaded into running node {}: starting clustering", server.nodeId());
@@ -96,6 +98,7 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
         started = null;
         ServerContext server = current.server();
         current.starter().shutdownNow();
+        current.figures().close();
         try {
             server.clusterManager().shutdown();
         } catch (RuntimeException e) {

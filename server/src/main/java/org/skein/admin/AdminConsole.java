@@ -61,6 +61,8 @@ public final class AdminConsole implements AutoCloseable {
         this.accounts = new AdminAccounts(config, node.userManager());
         this.throttle = new LoginThrottle(clock, 5, Duration.ofSeconds(2), Duration.ofMinutes(15));
         this.pluginPages = new PluginPages(node.pluginManager());
+        // every node answers the console's node table, whether its own console runs or not
+        node.clusterManager().registerTaskService(NodeStatus.Source.class, () -> NodeStatus.of(node));
     }
 
     public boolean isEnabled() {

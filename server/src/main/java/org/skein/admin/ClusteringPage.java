@@ -60,7 +60,7 @@ final class ClusteringPage implements AdminPage {
     private static Map<String, Object> nodesModel(AdminExchange exchange) {
         ServerContext node = exchange.node();
         Duration timeout = node.config().getDuration("admin.nodeStatusTimeout", Duration.ofSeconds(2));
-        ClusterTaskResults<NodeStatus> results = node.cacheFactory()
+        ClusterTaskResults<NodeStatus> results = node.clusterManager()
                 .doSynchronousClusterTask(new NodeStatus.Task(), true, timeout == null ? Duration.ofSeconds(2) : timeout);
         List<Map<String, Object>> rows = new ArrayList<>();
         NodeID senior = node.clusterManager().getSeniorClusterMember();

@@ -5,8 +5,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
-import org.skein.config.ConfigException;
-import org.skein.config.ServerConfig;
+import org.skein.cache.CacheSettings;
 
 /**
  * Finds the budget and lifetime of a cache by name: the node's configuration
@@ -17,7 +16,7 @@ import org.skein.config.ServerConfig;
  * <p>Names are normalised for the keys: lower case, runs of whitespace as one {@code -}. The cache
  * "Routing Users" is configured as {@code cache.routing-users.maxSize}.
  */
-final class CacheSettingsResolver {
+public final class CacheSettingsResolver {
 
     static final String DEFAULTS_RESOURCE = "cache-defaults.properties";
     private static final long DEFAULT_MAX_SIZE = 4L * 1024 * 1024;
@@ -26,16 +25,29 @@ final class CacheSettingsResolver {
     private final ServerConfig config;
     private final ServerConfig shipped;
 
-    CacheSettingsResolver(ServerConfig config) {
+    /** @param config the node's configuration */
+    public CacheSettingsResolver(ServerConfig config) {
         this.config = config;
         this.shipped = ServerConfig.inMemory(loadShippedDefaults());
     }
 
-    static String key(String cacheName) {
+    /**
+     * The configuration key prefix of a cache: {@code cache.<name>} with the name in lower case and
+     * whitespace as {@code -}; append {@code .maxSize} or {@code .maxLifetime}.
+     */
+    public static String key(String cacheName) {
+        if (cacheName == null || cacheName.isBlank()) {
+            throw new IllegalArgumentException("a cache needs a name");
+        }
         return "cache." + cacheName.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", "-");
     }
 
-    CacheSettings resolve(String cacheName) {
+    /**
+     * The budget and lifetime of the cache with this name.
+     *
+     * @throws ConfigException if the configuration gives it a size or lifetime of 0
+     */
+    public CacheSettings resolve(String cacheName) {
         String key = key(cacheName);
         long defaultSize = config.getByteSize("cache.default.maxSize", DEFAULT_MAX_SIZE);
         Duration defaultLifetime = config.getDuration("cache.default.maxLifetime", DEFAULT_MAX_LIFETIME);

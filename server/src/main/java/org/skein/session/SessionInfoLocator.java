@@ -26,6 +26,6 @@ public final class SessionInfoLocator implements RemoteSessionLocator {
         if (info == null || !info.node().equals(owner)) {
             return null;
         }
-        return new RemoteClientSession(address, info, node.routingTable(), node.cacheFactory());
+        return new RemoteClientSession(address, info, node.routingTable(), node.clusterManager());
     }
 }

@@ -12,6 +12,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
@@ -67,20 +68,23 @@ public final class SessionManager {
     private final String domain;
     private final RoutingTable routingTable;
     private final CacheFactory caches;
+    private final ClusterManager cluster;
     private final Cache<String, SessionInfo> sessionInfo;
     private final RemoteSessions remoteSessions;
     private final Clock clock;
     private volatile RemoteSessionLocator remoteSessionLocator;
     private volatile ReplacedSessionHandler replacedSessionHandler = old -> { };
 
-    public SessionManager(NodeID localNode, String domain, RoutingTable routingTable, CacheFactory caches, Clock clock) {
+    public SessionManager(NodeID localNode, String domain, RoutingTable routingTable, CacheFactory caches,
+                          ClusterManager cluster, Clock clock) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.caches = Objects.requireNonNull(caches, "caches");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.sessionInfo = caches.createCache(INFO_CACHE);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.remoteSessions = new RemoteSessions(localNode, node -> caches.getClusterNodeInfo(node).isPresent());
+        this.remoteSessions = new RemoteSessions(localNode, node -> cluster.getNodeInfo(node).isPresent());
         sessionInfo.addCacheEntryListener(remoteSessions, true, true);
     }
 
@@ -146,7 +150,7 @@ public final class SessionManager {
             return false;
         }
         try {
-            Boolean closed = caches.doSynchronousClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), node);
+            Boolean closed = cluster.doSynchronousClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), node);
             return Boolean.TRUE.equals(closed);
         } catch (ClusterException e) {
             LOG.warn("Node {} did not close the session {} ({}): {}", node, address, condition.toXMPP(), e.getMessage());
@@ -292,7 +296,7 @@ public final class SessionManager {
         if (caches.isClustered()) {
             for (Map.Entry<String, SessionInfo> entry : sessionInfo.entrySet()) {
                 if (!entry.getValue().node().equals(localNode)) {
-                    all.add(new RemoteClientSession(new JID(entry.getKey(), true), entry.getValue(), routingTable, caches));
+                    all.add(new RemoteClientSession(new JID(entry.getKey(), true), entry.getValue(), routingTable, cluster));
                 }
             }
         }
@@ -379,7 +383,7 @@ public final class SessionManager {
         if (onlyLocal || !caches.isClustered()) {
             return routingTable.sessionCount(true);
         }
-        ClusterTaskResults<Integer> results = caches.doSynchronousClusterTask(new SessionTasks.CountSessions(), true);
+        ClusterTaskResults<Integer> results = cluster.doSynchronousClusterTask(new SessionTasks.CountSessions(), true);
         logPartial("session count", results);
         int total = 0;
         for (Integer count : results.results().values()) {
@@ -397,7 +401,7 @@ public final class SessionManager {
         if (onlyLocal || !caches.isClustered()) {
             return localUsers().size();
         }
-        ClusterTaskResults<HashSet<String>> results = caches.doSynchronousClusterTask(new SessionTasks.LocalUsers(), true);
+        ClusterTaskResults<HashSet<String>> results = cluster.doSynchronousClusterTask(new SessionTasks.LocalUsers(), true);
         logPartial("user count", results);
         HashSet<String> all = new HashSet<>();
         for (HashSet<String> users : results.results().values()) {
@@ -434,7 +438,7 @@ public final class SessionManager {
     public int broadcast(Packet packet) {
         int local = broadcastLocally(packet);
         if (caches.isClustered()) {
-            caches.doClusterTask(new SessionTasks.Broadcast(packet.toXML()));
+            cluster.doClusterTask(new SessionTasks.Broadcast(packet.toXML()));
         }
         return local;
     }

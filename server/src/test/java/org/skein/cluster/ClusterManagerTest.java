@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
+import org.skein.clustering.ClusterManager;
 import org.skein.testing.InMemoryCluster;
 import org.skein.testing.InMemoryClusterStrategy;
 import org.skein.testing.TestNodes;

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.skein.ServerContext;
 import org.skein.XmppServer;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheWrapper;
@@ -151,16 +150,16 @@ class InMemoryClusteringTest {
     @Test
     void tasksRunOnEveryNodeWithThatNodesContext() {
         startAll();
-        ClusterTaskResults<String> others = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, false);
+        ClusterTaskResults<String> others = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, false);
         assertThat(others.results()).containsOnly(
                 Map.entry(node(1).nodeId(), "two"), Map.entry(node(2).nodeId(), "three"));
 
-        ClusterTaskResults<String> all = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, true);
+        ClusterTaskResults<String> all = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, true);
         assertThat(all.results()).hasSize(3).containsEntry(node(0).nodeId(), "one");
 
-        String name = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, node(2).nodeId());
+        String name = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, node(2).nodeId());
         assertThat(name).isEqualTo("three");
-        assertThatThrownBy(() -> node(0).cacheFactory().doClusterTask(NodeName.INSTANCE, NodeID.of("four")))
+        assertThatThrownBy(() -> node(0).clusterManager().doClusterTask(NodeName.INSTANCE, NodeID.of("four")))
                 .isInstanceOf(UnknownClusterNodeException.class);
     }
 
@@ -183,7 +182,7 @@ class InMemoryClusteringTest {
         CountDownLatch release = new CountDownLatch(1);
         SlowOnTwo.latch = release;
         try {
-            ClusterTaskResults<String> results = node(0).cacheFactory()
+            ClusterTaskResults<String> results = node(0).clusterManager()
                     .doSynchronousClusterTask(new SlowOnTwo(), true, Duration.ofMillis(300));
             assertThat(results.results()).containsOnlyKeys(node(0).nodeId(), node(2).nodeId());
             assertThat(results.timedOut()).containsExactly(node(1).nodeId());
@@ -196,7 +195,7 @@ class InMemoryClusteringTest {
         INSTANCE;
 
         @Override
-        public String execute(ServerContext node) {
+        public String execute(TaskContext node) {
             return node.nodeId().value();
         }
     }
@@ -205,7 +204,7 @@ class InMemoryClusteringTest {
         static volatile CountDownLatch latch;
 
         @Override
-        public String execute(ServerContext node) throws InterruptedException {
+        public String execute(TaskContext node) throws InterruptedException {
             if (node.nodeId().value().equals("two")) {
                 latch.await();
             }

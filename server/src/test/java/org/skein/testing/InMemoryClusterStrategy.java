@@ -221,7 +221,7 @@ public final class InMemoryClusterStrategy implements CacheFactoryStrategy, Auto
         CompletableFuture<V> future = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                future.complete(task.execute(node));
+                future.complete(task.execute(node.clusterManager().taskContext()));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }

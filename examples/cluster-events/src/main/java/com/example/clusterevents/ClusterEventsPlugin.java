@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.skein.ServerContext;
 import org.skein.cache.Cache;
 import org.skein.cluster.ClusterTaskResults;
+import org.skein.cluster.Registration;
 import org.skein.plugin.AdminPageModel;
 import org.skein.plugin.Plugin;
 import org.skein.plugin.PluginContext;
@@ -32,6 +33,8 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     private Cache<String, Visit> visits;
     private EventLog events;
     private Instant loadedAt;
+    private Registration eventRegistration;
+    private Registration greetingService;
 
     @Override
     public void initializePlugin(PluginContext context) {
@@ -39,7 +42,9 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         loadedAt = node.clock().instant();
         visits = context.cacheFactory().createCache(CACHE);
         events = new EventLog(this::putOwnVisit);
-        context.clusterManager().addListener(events);
+        eventRegistration = context.clusterManager().addListener(events);
+        // this plugin's GreetingTask, wherever it runs, reaches this plugin through the node's task services
+        greetingService = context.clusterManager().registerTaskService(ClusterEventsPlugin.class, this);
         putOwnVisit();
     }
 
@@ -49,18 +54,25 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
 
     @Override
     public void destroyPlugin() {
-        node.clusterManager().removeListener(events);
+        greetingService.close();
+        eventRegistration.close();
         // forget this node's handle on the cache; in a cluster the shared content stays for the others
         node.cacheFactory().destroyCache(CACHE);
     }
 
     /** Greets every other node: runs a {@link GreetingTask} there and waits for the answers. */
     Map<String, String> greetOthers() {
-        ClusterTaskResults<Greeting> results = node.cacheFactory().doSynchronousClusterTask(new GreetingTask(), false, GREETING_TIMEOUT);
+        ClusterTaskResults<Greeting> results = node.clusterManager().doSynchronousClusterTask(new GreetingTask(), false, GREETING_TIMEOUT);
         Map<String, String> greetings = new TreeMap<>();
         results.results().forEach((other, greeting) -> greetings.put(other.value(), greeting.toString()));
         results.failures().forEach((other, error) -> greetings.put(other.value(), "no answer: " + error));
         return greetings;
+    }
+
+    /** What a {@link GreetingTask} from another node answers on this one: when the node loaded this plugin. */
+    Greeting greeting() {
+        Instant pluginLoadedAt = node.pluginManager().getPlugin(ID).map(plugin -> plugin.loadedAt()).orElse(loadedAt);
+        return new Greeting(node.nodeId().value(), pluginLoadedAt);
     }
 
     @Override

@@ -31,6 +31,7 @@ import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.Registration;
 import org.skein.config.ConfigException;
 import org.skein.hazelcast.cache.ClusteredCache;
 import org.skein.hazelcast.config.CacheMapConfigs;
@@ -86,6 +87,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
     private final PluginClassResolver resolver;
     private final RejectedClasses rejected;
     private final ExecutorService control;
+    private final Registration noticeService;
     private final Object lifecycle = new Object();
     private final Object events = new Object();
     private final AtomicLong generations = new AtomicLong();
@@ -117,6 +119,8 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
             thread.setDaemon(true);
             return thread;
         });
+        // NodeJoinedNotice finds this strategy through the node's services for tasks
+        this.noticeService = node.clusterManager().registerTaskService(HazelcastClusterStrategy.class, this);
     }
 
     /** What one running member is made of. */
@@ -212,7 +216,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                 .setAttribute(MemberAttributes.NODE_ID, localNode.value())
                 .setAttribute(MemberAttributes.JOINED, Long.toString(node.clock().millis()));
         ConcurrentMap<String, Object> userContext = new ConcurrentHashMap<>();
-        userContext.put(TaskEnvelope.NODE_KEY, node);
+        userContext.put(TaskEnvelope.CONTEXT_KEY, node.clusterManager().taskContext());
         config.setUserContext(userContext);
         HazelcastPacketRouter.configure(config, RouterSettings.from(node.config()));
         MembershipEvents listeners = new MembershipEvents(this, generation);
@@ -569,6 +573,7 @@ public final class HazelcastClusterStrategy implements CacheFactoryStrategy, Aut
                 }
             }
         }
+        noticeService.close();
         control.shutdownNow();
         try {
             control.awaitTermination(10, TimeUnit.SECONDS);

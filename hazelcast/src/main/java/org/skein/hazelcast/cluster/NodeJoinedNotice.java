@@ -1,9 +1,8 @@
 package org.skein.hazelcast.cluster;
 
-import org.skein.ServerContext;
-import org.skein.cache.CacheFactoryStrategy;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.TaskContext;
 
 /**
  * Sent by a node that joined, to every other node, once its own joined event has been processed
@@ -21,11 +20,8 @@ final class NodeJoinedNotice implements ClusterTask<Void> {
     }
 
     @Override
-    public Void execute(ServerContext node) {
-        CacheFactoryStrategy strategy = node.cacheFactory().getClusteredStrategy().orElse(null);
-        if (strategy instanceof HazelcastClusterStrategy hazelcast) {
-            hazelcast.otherNodeJoined(joined);
-        }
+    public Void execute(TaskContext context) {
+        context.service(HazelcastClusterStrategy.class).otherNodeJoined(joined);
         return null;
     }
 }
