@@ -18,6 +18,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
 import org.skein.clustering.ClusterManager;
 import org.skein.clustering.TaskServices;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
@@ -232,6 +233,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public OfflineMessageManager offlineMessageManager() {
         return xmpp.offlineMessageManager();
+    }
+
+    @Override
+    public ComponentRegistry components() {
+        return xmpp.components();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
