@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.spi.ClusterMember;
 import org.skein.clustering.ClusterManager;
+import org.skein.clustering.NodeAttachment;
 import org.skein.clustering.TaskServices;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.CacheSettingsResolver;
@@ -108,7 +110,18 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         TaskServices taskServices = new TaskServices(nodeId);
         this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, Ticker.systemTicker());
         this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskServices,
-                taskExecutor, clock);
+                taskExecutor, clock, new NodeAttachment() {
+                    // the XMPP services are made below, and the cluster manager attaches only once the node runs
+                    @Override
+                    public void attach(ClusterMember member) {
+                        xmpp.nodeClustering().attach(member);
+                    }
+
+                    @Override
+                    public void detach(boolean clean) {
+                        xmpp.nodeClustering().detach(clean);
+                    }
+                });
         this.database = new Database(config, this.home.resolve("data"), name);
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);

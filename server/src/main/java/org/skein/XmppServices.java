@@ -74,6 +74,7 @@ final class XmppServices {
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
     private final XmppClusterListener clusterListener;
+    private final NodeClustering nodeClustering;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
@@ -123,6 +124,7 @@ final class XmppServices {
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
+        this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
     }
@@ -130,6 +132,11 @@ final class XmppServices {
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
     ClusterEventListener clusterListener() {
         return clusterListener;
+    }
+
+    /** What the node installs while it is a member of a cluster: see {@link NodeClustering}. */
+    NodeClustering nodeClustering() {
+        return nodeClustering;
     }
 
     private static String domain(ServerConfig config) {

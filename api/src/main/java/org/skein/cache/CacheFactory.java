@@ -3,14 +3,16 @@ package org.skein.cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
-import org.skein.cluster.ClusterException;
 import org.skein.cluster.NodeID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +20,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's caches. One per node, owned by the node object.
  *
- * <p>{@link #createCache(String)} returns a {@link CacheWrapper} whose storage comes from the current
- * {@link CacheFactoryStrategy}: the local strategy, or, while the node is in a cluster, the clustered
- * strategy a plugin registered with {@link #setClusteredStrategy}. When the node joins a cluster
- * ({@link #joinedCluster()}, called by the cluster manager) every clusterable cache is switched to a
- * clustered cache and its local content copied in; when it leaves ({@link #leftCluster()}) every such
- * cache gets fresh, empty local storage, and the cluster event listeners restore what is local.
- * Caches created with {@link #createLocalCache(String)} never move.
+ * <p>{@link #createCache(String)} returns a {@link Cache} (a wrapper) whose entries live in the
+ * current {@link CacheStorage}: this JVM while the node is alone, the cluster's storage while it is a
+ * member. When the node joins a cluster every clusterable cache moves to the cluster's storage with its
+ * local content copied in; when it leaves every such cache gets fresh, empty local storage, and the
+ * node's cluster event listeners restore what is local. Callers keep their reference across moves.
+ * Caches created with {@link #createLocalCache(String)} never move. The moves are made by the node's
+ * cluster manager, through the {@link Switch} only it holds.
  *
  * <p>Budgets and lifetimes come from the node's configuration by cache name (see
  * {@code cache.<name>.maxSize} and {@code cache.<name>.maxLifetime} in the node's
  * {@code conf/skein.properties}). Cluster tasks, members and cluster time are the cluster manager's.
- * Thread-safe.
+ *
+ * <p>Thread-safe. No lock is held while a cache is created or moved (either may talk to other nodes).
  */
 public final class CacheFactory implements AutoCloseable {
 
@@ -37,11 +40,10 @@ public final class CacheFactory implements AutoCloseable {
 
     private final NodeID localNode;
     private final Function<String, CacheSettings> settings;
-    private final LocalCacheStrategy localStrategy;
-    private final Map<String, CacheWrapper<?, ?>> caches = new ConcurrentHashMap<>();
-    private final Object lifecycle = new Object();
-    private volatile CacheFactoryStrategy clusteredStrategy;
-    private volatile CacheFactoryStrategy current;
+    private final LocalCacheStorage localStorage;
+    private final ConcurrentMap<String, CacheWrapper<?, ?>> caches = new ConcurrentHashMap<>();
+    private final AtomicBoolean switchTaken = new AtomicBoolean();
+    private volatile CacheStorage current;
 
     /**
      * @param localNode this node's id
@@ -52,8 +54,8 @@ public final class CacheFactory implements AutoCloseable {
     public CacheFactory(NodeID localNode, Function<String, CacheSettings> settings, Ticker ticker) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.localStrategy = new LocalCacheStrategy(localNode, Objects.requireNonNull(ticker, "ticker"));
-        this.current = localStrategy;
+        this.localStorage = new LocalCacheStorage(localNode, Objects.requireNonNull(ticker, "ticker"));
+        this.current = localStorage;
     }
 
     // --- caches ---
@@ -76,15 +78,21 @@ public final class CacheFactory implements AutoCloseable {
         requireName(name);
         CacheWrapper<?, ?> existing = caches.get(name);
         if (existing == null) {
-            synchronized (lifecycle) {
-                existing = caches.get(name);
-                if (existing == null) {
-                    CacheSettings cacheSettings = settings.apply(name);
-                    CacheFactoryStrategy strategy = localOnly ? localStrategy : current;
-                    existing = new CacheWrapper<>(strategy.<K, V>createCache(name, cacheSettings), localOnly);
-                    caches.put(name, existing);
-                    LOG.debug("Created cache '{}' ({}, {})", name, strategy.name(), cacheSettings);
+            CacheSettings cacheSettings = settings.apply(name);
+            CacheStorage storage = localOnly ? localStorage : current;
+            // made outside any lock: a clustered storage may talk to other nodes
+            CacheWrapper<K, V> created = new CacheWrapper<>(storage.createCache(name, cacheSettings), storage, localOnly);
+            existing = caches.putIfAbsent(name, created);
+            if (existing == null) {
+                LOG.debug("Created cache '{}' ({}, {})", name, storage.name(), cacheSettings);
+                CacheStorage now = current;
+                if (!localOnly && now != storage) {
+                    // the node joined or left while this cache was made: follow the switch
+                    created.moveTo(now, now != localStorage);
                 }
+                existing = created;
+            } else {
+                storage.destroyCache(created.getDelegate());
             }
         }
         if (existing.isLocalOnly() != localOnly) {
@@ -112,11 +120,9 @@ public final class CacheFactory implements AutoCloseable {
 
     /** Removes a cache from this node; the next {@link #createCache} with its name makes a new one. */
     public void destroyCache(String name) {
-        synchronized (lifecycle) {
-            CacheWrapper<?, ?> wrapper = caches.remove(name);
-            if (wrapper != null) {
-                strategyOf(wrapper).destroyCache(wrapper.getDelegate());
-            }
+        CacheWrapper<?, ?> wrapper = caches.remove(name);
+        if (wrapper != null) {
+            wrapper.storage().destroyCache(wrapper.getDelegate());
         }
     }
 
@@ -132,158 +138,104 @@ public final class CacheFactory implements AutoCloseable {
         for (CacheWrapper<?, ?> cache : caches.values()) {
             stats.add(new CacheStats(cache.getName(), localNode, cache.getDelegate().size(), cache.getLongCacheSize(),
                     cache.getMaxCacheSize(), cache.getMaxLifetime(), cache.getCacheHits(), cache.getCacheMisses(),
-                    strategyOf(cache).name()));
+                    cache.storage().name()));
         }
-        stats.sort(java.util.Comparator.comparing(CacheStats::name));
+        stats.sort(Comparator.comparing(CacheStats::name));
         return stats;
     }
 
-    /** Publishes this node's cache statistics through the current strategy, for every node's admin console. */
+    /** Publishes this node's cache statistics through the current storage, for every node's admin console. */
     public void publishCacheStats() {
-        current.updateCacheStats(getLocalCacheStats());
+        current.publishStats(localNode, getLocalCacheStats());
     }
 
     /** The latest published cache statistics of every node. */
     public Map<NodeID, List<CacheStats>> getCacheStats() {
-        return current.getCacheStats();
+        return current.stats();
     }
 
-    // --- strategies and the cluster switch ---
-
-    /**
-     * Registers the clustered strategy of a clustering plugin. Only one may be registered; the
-     * plugin clears it with {@link #clearClusteredStrategy} when it stops.
-     *
-     * @throws IllegalStateException if another clustered strategy is registered
-     */
-    public void setClusteredStrategy(CacheFactoryStrategy strategy) {
-        Objects.requireNonNull(strategy, "strategy");
-        synchronized (lifecycle) {
-            if (clusteredStrategy != null && clusteredStrategy != strategy) {
-                throw new IllegalStateException("a clustered strategy is registered already: " + clusteredStrategy.name());
-            }
-            clusteredStrategy = strategy;
-        }
-    }
-
-    /** Unregisters a clustered strategy; does nothing if another one (or none) is registered. */
-    public void clearClusteredStrategy(CacheFactoryStrategy strategy) {
-        synchronized (lifecycle) {
-            if (clusteredStrategy == strategy) {
-                if (current == strategy) {
-                    throw new IllegalStateException("the node is still in a cluster; stop clustering first");
-                }
-                clusteredStrategy = null;
-            }
-        }
-    }
-
-    public Optional<CacheFactoryStrategy> getClusteredStrategy() {
-        return Optional.ofNullable(clusteredStrategy);
-    }
-
-    /** The strategy in use: the local one, or the clustered one while in a cluster. */
-    public CacheFactoryStrategy getCurrentStrategy() {
-        return current;
-    }
-
-    /** Whether the caches are clustered now. */
+    /** Whether the clusterable caches are in a cluster's storage now. */
     public boolean isClustered() {
-        return current != localStrategy;
+        return current != localStorage;
     }
 
-    /**
-     * Asks the clustered strategy to join the cluster; see {@link CacheFactoryStrategy#startCluster()}.
-     *
-     * @throws ClusterException if no clustered strategy is registered
-     */
-    public boolean startClustering() {
-        CacheFactoryStrategy strategy = clusteredStrategy;
-        if (strategy == null) {
-            throw new ClusterException("no clustering plugin has registered a clustered cache strategy");
-        }
-        return strategy.startCluster();
-    }
-
-    /** Asks the clustered strategy to leave the cluster; does nothing if none is registered. */
-    public void stopClustering() {
-        CacheFactoryStrategy strategy = clusteredStrategy;
-        if (strategy != null) {
-            strategy.stopCluster();
-        }
-    }
-
-    /**
-     * Switches every clusterable cache to the clustered strategy and copies its local content in.
-     * Called by the cluster manager when this node joined, before the listeners run.
-     */
-    public void joinedCluster() {
-        synchronized (lifecycle) {
-            CacheFactoryStrategy strategy = clusteredStrategy;
-            if (strategy == null) {
-                throw new IllegalStateException("joined a cluster without a clustered strategy");
-            }
-            if (current == strategy) {
-                return;
-            }
-            current = strategy;
-            int moved = 0;
-            for (CacheWrapper<?, ?> wrapper : caches.values()) {
-                if (!wrapper.isLocalOnly()) {
-                    moveTo(wrapper, strategy, true);
-                    moved++;
-                }
-            }
-            LOG.info("Joined a cluster: {} caches are now on the {} strategy", moved, strategy.name());
-        }
-    }
-
-    /**
-     * Switches every clusterable cache back to fresh, empty local storage. Called by the cluster
-     * manager when this node left, before the listeners run (they restore the local content).
-     */
-    public void leftCluster() {
-        synchronized (lifecycle) {
-            if (current == localStrategy) {
-                return;
-            }
-            current = localStrategy;
-            for (CacheWrapper<?, ?> wrapper : caches.values()) {
-                if (!wrapper.isLocalOnly()) {
-                    moveTo(wrapper, localStrategy, false);
-                }
-            }
-            LOG.info("Left the cluster: caches are local again");
-        }
-    }
-
-    private static <K, V> void moveTo(CacheWrapper<K, V> wrapper, CacheFactoryStrategy target, boolean copyContent) {
-        CacheSettings cacheSettings = CacheSettings.of(wrapper.getDelegate());
-        Cache<K, V> old = wrapper.swap(target.createCache(wrapper.getName(), cacheSettings), copyContent);
-        if (old instanceof LocalCache) {
-            old.clear(); // let the local storage go; a clustered one is shared and stays
-        }
-    }
-
-    private CacheFactoryStrategy strategyOf(CacheWrapper<?, ?> wrapper) {
-        return wrapper.getDelegate() instanceof LocalCache ? localStrategy : current;
+    /** The storage clusterable caches are created in now: {@code local}, or the cluster's. */
+    public CacheStorage getCurrentStorage() {
+        return current;
     }
 
     public NodeID getLocalNode() {
         return localNode;
     }
 
+    // --- the switch ---
+
+    /**
+     * The handle that moves this factory's clusterable caches between local and clustered storage. It
+     * can be taken once: the node's cluster manager takes it when it is built, so nothing else (no
+     * plugin) can move the caches.
+     *
+     * @throws IllegalStateException if it was taken already
+     */
+    public Switch takeSwitch() {
+        if (!switchTaken.compareAndSet(false, true)) {
+            throw new IllegalStateException("the cache switch of node " + localNode + " belongs to its cluster manager");
+        }
+        return new Switch();
+    }
+
+    /**
+     * Moves the clusterable caches. Called by one thread at a time (the cluster manager's lifecycle
+     * thread). Each cache's new storage is made and filled outside any lock, then published in one
+     * swap; writers of that cache wait only for the last writes made meanwhile to be copied.
+     */
+    public final class Switch {
+
+        private Switch() {
+        }
+
+        /** Moves every clusterable cache to the cluster's storage and copies its local content in. */
+        public void toClustered(CacheStorage storage) {
+            Objects.requireNonNull(storage, "storage");
+            if (current == storage) {
+                return;
+            }
+            current = storage;
+            int moved = moveAll(storage, true);
+            LOG.info("Node {} joined a cluster: {} caches are now in the {} storage", localNode, moved, storage.name());
+        }
+
+        /** Moves every clusterable cache to fresh, empty local storage. */
+        public void toLocal() {
+            if (current == localStorage) {
+                return;
+            }
+            current = localStorage;
+            moveAll(localStorage, false);
+            LOG.info("Node {} left the cluster: its caches are local again", localNode);
+        }
+
+        private int moveAll(CacheStorage target, boolean copyContent) {
+            int moved = 0;
+            for (CacheWrapper<?, ?> wrapper : caches.values()) {
+                if (!wrapper.isLocalOnly()) {
+                    wrapper.moveTo(target, copyContent);
+                    moved++;
+                }
+            }
+            return moved;
+        }
+    }
+
     /** Forgets every cache. The node calls this when it stops, after clustering has stopped. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            for (CacheWrapper<?, ?> wrapper : caches.values()) {
-                if (wrapper.getDelegate() instanceof LocalCache) {
-                    wrapper.getDelegate().clear();
-                }
+        for (CacheWrapper<?, ?> wrapper : caches.values()) {
+            if (wrapper.storage() == localStorage) {
+                wrapper.getDelegate().clear();
             }
-            caches.clear();
         }
+        caches.clear();
     }
 
     private static String requireName(String name) {

@@ -10,17 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The cache every caller holds: a {@link Cache} whose storage (its delegate) is swapped when the node
+ * The cache every caller holds: a {@link Cache} whose storage (its delegate) is replaced when the node
  * joins or leaves a cluster, so that references stay valid.
  *
- * <p>The swap is atomic and loses no write: every write is counted in a {@link SwapGuard} for its
- * duration, and the swap waits until no write is in progress and keeps new ones out while it copies
- * the content (when asked to) and switches the delegate. Writers that arrive during a swap wait for
- * it and then write to the new delegate. Reads take no lock; during a swap they see the old content.
+ * <p>A move ({@link #moveTo}) loses no write and blocks writers only briefly. The new storage is made,
+ * and the content copied into it, while writers go on writing to the old one; the keys they write
+ * meanwhile are noted. Then the swap: every write is counted in a {@link SwapGuard} for its duration;
+ * the swap waits until no write is in progress, keeps new ones out while it copies the noted keys again
+ * and switches the delegate. Writers that arrive during the swap wait for it and then write to the new
+ * delegate. Reads take no lock; until the swap they see the old content.
  *
  * <p>The wrapper also rebuilds a local cache whose policies cannot take a new budget or lifetime
  * (an unlimited or eternal cache given a bound): the new cache gets the content through the same
@@ -39,12 +42,23 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     private final boolean localOnly;
     private final SwapGuard guard = new SwapGuard();
     private final Map<String, ListenerRegistration<K, V>> listeners = new ConcurrentHashMap<>();
+    /** Taken by a move for its whole length; no reader or writer ever takes it. */
+    private final ReentrantLock moveLock = new ReentrantLock();
     private volatile Cache<K, V> delegate;
+    private volatile CacheStorage storage;
+    /** While a move copies the content: the keys written meanwhile, copied again at the swap. */
+    private volatile Writes<K> writesDuringCopy;
 
-    CacheWrapper(Cache<K, V> delegate, boolean localOnly) {
+    CacheWrapper(Cache<K, V> delegate, CacheStorage storage, boolean localOnly) {
         this.name = delegate.getName();
         this.delegate = delegate;
+        this.storage = storage;
         this.localOnly = localOnly;
+    }
+
+    /** The storage the delegate came from. */
+    CacheStorage storage() {
+        return storage;
     }
 
     /** Whether this cache stays in this JVM when the node joins a cluster. */
@@ -58,25 +72,119 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     /**
-     * Switches to new storage. Waits for writes in progress, copies the current content into the new
-     * storage if {@code copyContent}, moves the entry listeners, and makes the new storage current.
-     *
-     * @return the storage that was in use until now
+     * Moves this cache to another storage (nothing if it is there already): a new delegate is made
+     * there with this cache's budget and lifetime, filled with the current content if
+     * {@code copyContent}, and swapped in. A local delegate that is left behind is cleared; a clustered
+     * one keeps its shared content for the other nodes.
      */
-    Cache<K, V> swap(Cache<K, V> newDelegate, boolean copyContent) {
+    void moveTo(CacheStorage target, boolean copyContent) {
+        moveLock.lock();
+        try {
+            if (storage == target) {
+                return;
+            }
+            Cache<K, V> old = delegate;
+            Cache<K, V> fresh = target.createCache(name, CacheSettings.of(old));
+            Map<K, V> copied = Map.of();
+            if (copyContent) {
+                // a brief barrier: every write that starts from here on notes its key
+                guard.beginSwap();
+                writesDuringCopy = new Writes<>();
+                guard.endSwap();
+                copied = Map.copyOf(old);
+                if (!copied.isEmpty()) {
+                    fresh.putAll(copied);
+                }
+            }
+            guard.beginSwap();
+            try {
+                Writes<K> writes = writesDuringCopy;
+                writesDuringCopy = null;
+                if (writes != null) {
+                    copyAgain(writes, copied, old, fresh);
+                }
+                moveListeners(old, fresh);
+                delegate = fresh;
+                storage = target;
+            } finally {
+                guard.endSwap();
+            }
+            if (old instanceof LocalCache) {
+                old.clear(); // let the local storage go; a clustered one is shared and stays
+            }
+        } finally {
+            writesDuringCopy = null;
+            moveLock.unlock();
+        }
+    }
+
+    /** Under the swap: the keys written while the content was copied get the value they have now. */
+    private void copyAgain(Writes<K> writes, Map<K, V> copied, Cache<K, V> old, Cache<K, V> fresh) {
+        if (writes.cleared) {
+            // conditional removes: a value another node wrote meanwhile stays
+            copied.forEach(fresh::remove);
+            for (K key : old.keySet()) {
+                V now = old.get(key);
+                if (now != null) {
+                    fresh.put(key, now);
+                }
+            }
+            return;
+        }
+        for (K key : writes.keys) {
+            V now = old.get(key);
+            V before = copied.get(key);
+            if (now != null) {
+                if (!now.equals(before)) {
+                    fresh.put(key, now);
+                }
+            } else if (before != null) {
+                fresh.remove(key, before);
+            }
+        }
+    }
+
+    private void moveListeners(Cache<K, V> old, Cache<K, V> fresh) {
+        for (ListenerRegistration<K, V> registration : listeners.values()) {
+            old.removeCacheEntryListener(registration.delegateId);
+            registration.delegateId = fresh.addCacheEntryListener(
+                    registration.listener, registration.includeValues, registration.includeLocal);
+        }
+    }
+
+    /** Notes a key written while a move copies the content. */
+    private void written(Object key) {
+        Writes<K> writes = writesDuringCopy;
+        if (writes != null) {
+            writes.add(key);
+        }
+    }
+
+    /** The keys written during a move's copy. */
+    private static final class Writes<K> {
+        final Set<K> keys = ConcurrentHashMap.newKeySet();
+        volatile boolean cleared;
+
+        @SuppressWarnings("unchecked")
+        void add(Object key) {
+            keys.add((K) key);
+        }
+    }
+
+    /**
+     * Replaces the local delegate with a rebuilt one (a new budget or lifetime its policies cannot take):
+     * waits for writes in progress, copies the content (in this JVM), moves the listeners.
+     */
+    private void rebuild(Cache<K, V> newDelegate) {
         guard.beginSwap();
         try {
             Cache<K, V> old = delegate;
-            if (copyContent && !old.isEmpty()) {
+            if (!old.isEmpty()) {
                 newDelegate.putAll(Map.copyOf(old));
             }
-            for (ListenerRegistration<K, V> registration : listeners.values()) {
-                old.removeCacheEntryListener(registration.delegateId);
-                registration.delegateId = newDelegate.addCacheEntryListener(
-                        registration.listener, registration.includeValues, registration.includeLocal);
-            }
+            moveListeners(old, newDelegate);
             delegate = newDelegate;
-            return old;
+            old.clear();
         } finally {
             guard.endSwap();
         }
@@ -97,7 +205,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
         Cache<K, V> current = delegate;
         CacheSettings wanted = new CacheSettings(maxSize, current.getMaxLifetime());
         if (current instanceof LocalCache && !((LocalCache<K, V>) current).canApply(wanted)) {
-            swap(((LocalCache<K, V>) current).rebuiltWith(wanted), true);
+            rebuild(((LocalCache<K, V>) current).rebuiltWith(wanted));
             return;
         }
         current.setMaxCacheSize(maxSize);
@@ -113,7 +221,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
         Cache<K, V> current = delegate;
         CacheSettings wanted = new CacheSettings(current.getMaxCacheSize(), maxLifetime);
         if (current instanceof LocalCache && !((LocalCache<K, V>) current).canApply(wanted)) {
-            swap(((LocalCache<K, V>) current).rebuiltWith(wanted), true);
+            rebuild(((LocalCache<K, V>) current).rebuiltWith(wanted));
             return;
         }
         current.setMaxLifetime(maxLifetime);
@@ -219,6 +327,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V put(K key, V value) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.put(key, value);
         } finally {
             guard.exit(stripe);
@@ -229,6 +338,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public void putAll(Map<? extends K, ? extends V> entries) {
         int stripe = guard.enter();
         try {
+            entries.keySet().forEach(this::written);
             delegate.putAll(entries);
         } finally {
             guard.exit(stripe);
@@ -239,6 +349,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V putIfAbsent(K key, V value) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.putIfAbsent(key, value);
         } finally {
             guard.exit(stripe);
@@ -249,6 +360,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V remove(Object key) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.remove(key);
         } finally {
             guard.exit(stripe);
@@ -259,6 +371,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public boolean remove(Object key, Object value) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.remove(key, value);
         } finally {
             guard.exit(stripe);
@@ -269,6 +382,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public boolean replace(K key, V oldValue, V newValue) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.replace(key, oldValue, newValue);
         } finally {
             guard.exit(stripe);
@@ -279,6 +393,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V replace(K key, V value) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.replace(key, value);
         } finally {
             guard.exit(stripe);
@@ -289,6 +404,10 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public void clear() {
         int stripe = guard.enter();
         try {
+            Writes<K> writes = writesDuringCopy;
+            if (writes != null) {
+                writes.cleared = true;
+            }
             delegate.clear();
         } finally {
             guard.exit(stripe);
@@ -299,6 +418,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.computeIfAbsent(key, mappingFunction);
         } finally {
             guard.exit(stripe);
@@ -309,6 +429,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.computeIfPresent(key, remappingFunction);
         } finally {
             guard.exit(stripe);
@@ -319,6 +440,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.compute(key, remappingFunction);
         } finally {
             guard.exit(stripe);
@@ -329,6 +451,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
         int stripe = guard.enter();
         try {
+            written(key);
             return delegate.merge(key, value, remappingFunction);
         } finally {
             guard.exit(stripe);

@@ -2,22 +2,27 @@ package org.skein.cluster;
 
 /**
  * Told when this node joins or leaves a cluster, when other nodes join or leave, and when this node
- * becomes the senior member. Register with {@link ClusterManager#addListener(ClusterEventListener, int)}.
+ * becomes the senior member. Register with the node's cluster manager
+ * ({@code clusterManager.addListener(listener, sequence)}), which returns a {@link Registration}: close
+ * it to unregister (a plugin does so in {@code destroyPlugin}).
  *
- * <p>All callbacks run on the cluster manager's single event dispatcher thread, one event at a time,
- * in the order the events happened, and for one event in the order of the listeners' sequence
- * numbers. A listener that throws is logged and the others are still called. Callbacks may block
- * briefly (for example to read a cache or run a cluster task), but a slow listener delays every
- * later event.
+ * <p>All callbacks run on the node's cluster lifecycle thread ({@code skein-cluster-<node>}), one event
+ * at a time, in the order the events happened, and for one event in the order of the listeners'
+ * sequence numbers. A listener that throws is logged and the others are still called. Callbacks may
+ * block briefly (for example to read a cache or run a cluster task), but a slow listener delays every
+ * later event and every join or leave. A callback may start or stop clustering
+ * ({@code clusterManager.startup()}, {@code shutdown()}): the command is queued behind the current
+ * event and not waited for, so it cannot deadlock.
  *
  * <p>Every method has an empty default so a listener implements only what it needs.
  */
 public interface ClusterEventListener {
 
     /**
-     * This node joined a cluster. The caches of the node's cache factory are clustered already and
-     * hold what they held locally before the join plus what the cluster had. Re-add local state that
-     * is not kept in caches. The other nodes learn of this node only after every listener returned.
+     * This node joined a cluster (or merged back into one after a split brain). The caches of the
+     * node's cache factory are clustered already and hold what they held locally before the join plus
+     * what the cluster had. Re-add local state that is not kept in caches. The other nodes learn of
+     * this node only after every listener returned.
      */
     default void joinedCluster() {
     }
@@ -39,8 +44,9 @@ public interface ClusterEventListener {
     }
 
     /**
-     * Another node left the cluster or crashed. Its data may still be in the clustered caches; the
-     * senior member is the one expected to remove it (see {@link ClusterManager#isSeniorClusterMember()}).
+     * Another node left the cluster or crashed (or is on the other side of a split brain). Its data may
+     * still be in the clustered caches; the senior member is the one expected to remove it (see
+     * {@code clusterManager.isSeniorClusterMember()}).
      *
      * @param nodeId the node that left
      */

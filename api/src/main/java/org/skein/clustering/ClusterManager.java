@@ -11,12 +11,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.skein.cache.CacheFactory;
-import org.skein.cache.CacheFactoryStrategy;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterNodeInfo;
@@ -25,33 +24,50 @@ import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.Registration;
 import org.skein.cluster.UnknownClusterNodeException;
+import org.skein.cluster.spi.ClusterMember;
+import org.skein.cluster.spi.ClusteringProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's clustering switch and its cluster event dispatcher. One per node.
+ * A node's clustering: the switch, the one join/leave/crash/merge protocol, the registry of cluster
+ * event listeners and of services for cluster tasks, and the door to cluster work (tasks, members,
+ * the senior member, cluster time). One per node, owned by the node object.
  *
  * <h2>Switching</h2>
- * Clustering is on when {@code clustering.enabled=true} in the node's configuration (per node, and
- * persisted by {@link #setClusteringEnabled}). {@link #startup()} joins the cluster through the
- * clustered strategy a plugin registered with the cache factory; without such a plugin it reports a
- * clear error and the node goes on alone. {@link #shutdown()} leaves the cluster.
+ * Clustering is on when the node's settings say so ({@code clustering.enabled=true}, per node,
+ * persisted by {@link #setClusteringEnabled}). {@link #startup()} joins through the
+ * {@link ClusteringProvider} a clustering plugin registered ({@link #registerProvider}); without one it
+ * reports a clear error and the node goes on alone. {@link #shutdown()} leaves.
  *
- * <h2>Events</h2>
- * The clustered strategy reports what happens by calling the {@code fire...} methods. Events go into
- * one queue and are delivered by one dispatcher thread, in order. For this node's own join the
- * dispatcher first switches the caches to the cluster ({@link CacheFactory#joinedCluster()}), for its
- * own leave it first switches them back ({@link CacheFactory#leftCluster()}); then it calls every
- * {@link ClusterEventListener}, by ascending sequence number and, for equal numbers, in the order they
- * were added. A listener that throws is logged and skipped.
- *
+ * <h2>The protocol</h2>
+ * Everything that changes the node's membership runs on one thread the node owns, the lifecycle
+ * thread ({@code skein-cluster-<node>}): commands (start, stop) and the facts the provider reports
+ * (a member left, a merge started or ended, the member was lost, and another node's "I joined") are
+ * queued to it and run one at a time, in order. Callers get a future; nobody holds a lock while the
+ * provider talks to other nodes.
  * <pre>
- *   strategy ──fire...()──▶ [ event queue ] ──▶ dispatcher thread
- *                                                  │ own join:  caches → clustered
- *                                                  │ own leave: caches → local
- *                                                  ▼
- *                                  listener(seq 0) → listener(seq 10) → ...
+ *   join:   provider.join ─▶ the node attaches its parts (packet router, session locator)
+ *           ─▶ caches move to the member's storage, local content copied in
+ *           ─▶ listeners: joinedCluster() ─▶ held-back facts ─▶ senior? ─▶ the others are told,
+ *              and each of them runs joinedCluster(thisNode)
+ *   leave:  the node detaches (the router drains) ─▶ caches move to fresh local storage
+ *           ─▶ listeners: leftCluster() ─▶ member.leave()
+ *   another node left or crashed: listeners: leftCluster(node) ─▶ senior? (the senior forgets its statistics)
+ *   merge (this node on the smaller side of a split brain): mergeStarted ─▶ caches local, leftCluster();
+ *           mergeEnded ─▶ as a join (caches move, joinedCluster(), held-back facts, senior?, the others told)
+ *   member lost (the library stopped on its own): detach ─▶ caches local ─▶ leftCluster(); an error for the console
  * </pre>
+ * Facts that arrive while the node joins or merges wait until that is over; a "left" for a node that is
+ * a member again by then is dropped.
+ *
+ * <h2>Listeners</h2>
+ * {@link ClusterEventListener}s run on the lifecycle thread, one event at a time, by ascending sequence
+ * number and, for equal numbers, in the order they were added. A listener that throws is logged and the
+ * others are still called. A listener may call {@link #startup()} or {@link #shutdown()}: the command
+ * is queued behind the current event, not waited for.
+ *
+ * <p>Thread-safe.
  */
 public final class ClusterManager implements AutoCloseable {
 
@@ -70,14 +86,11 @@ public final class ClusterManager implements AutoCloseable {
     private final LocalTasks localTasks;
     private final Clock clock;
     private final long startTime;
+    private final Protocol protocol;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong registrationOrder = new AtomicLong();
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final Object lifecycle = new Object();
     private final Object stateMonitor = new Object();
-    private final ExecutorService control;
-    private volatile Thread dispatcher;
-    private volatile boolean closed;
+    private volatile ClusteringProvider provider;
     private volatile State state = State.STOPPED;
     private volatile boolean joinProcessed;
     private volatile String lastError;
@@ -85,13 +98,14 @@ public final class ClusterManager implements AutoCloseable {
     /**
      * @param localNode this node's id
      * @param settings the clustering switch and the task timeout
-     * @param cacheFactory the node's caches, swapped to the cluster and back
-     * @param taskServices the services this node offers cluster tasks (the tasks' {@link org.skein.cluster.TaskContext})
+     * @param cacheFactory the node's caches; this manager takes their switch (see {@link CacheFactory#takeSwitch()})
+     * @param taskServices the services this node offers cluster tasks (what tasks that run here are handed)
      * @param taskExecutor the node's bounded executor for the cluster tasks it runs itself while alone
      * @param clock the node's clock (cluster time while alone)
+     * @param attachment what the node itself does when it becomes a member and stops being one
      */
     public ClusterManager(NodeID localNode, ClusterSettings settings, CacheFactory cacheFactory, TaskServices taskServices,
-                          ExecutorService taskExecutor, Clock clock) {
+                          ExecutorService taskExecutor, Clock clock, NodeAttachment attachment) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.cacheFactory = Objects.requireNonNull(cacheFactory, "cacheFactory");
@@ -102,24 +116,13 @@ public final class ClusterManager implements AutoCloseable {
         this.localTasks = new LocalTasks(taskServices, Objects.requireNonNull(taskExecutor, "taskExecutor"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.startTime = clock.millis();
-        this.control = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "skein-cluster-control-" + localNode);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.protocol = new Protocol(this, cacheFactory.takeSwitch(), Objects.requireNonNull(attachment, "attachment"));
+        taskServices.register(Announcements.class, protocol);
     }
 
-    /** Starts the event dispatcher thread. Called once by the node when it starts. */
+    /** Starts the lifecycle thread (it also starts by itself on the first command). Called by the node when it starts. */
     public void start() {
-        synchronized (lifecycle) {
-            if (dispatcher != null || closed) {
-                return;
-            }
-            Thread thread = new Thread(this::dispatchLoop, "skein-cluster-events-" + localNode);
-            thread.setDaemon(true);
-            dispatcher = thread;
-            thread.start();
-        }
+        protocol.start();
     }
 
     // --- listeners ---
@@ -160,6 +163,17 @@ public final class ClusterManager implements AutoCloseable {
         }
     }
 
+    /** Calls every listener, in order; one that throws is logged and skipped. On the lifecycle thread. */
+    void callListeners(String event, Consumer<ClusterEventListener> call) {
+        for (Listener registration : listeners) {
+            try {
+                call.accept(registration.listener);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("Cluster event listener {} failed on {}", registration.listener.getClass().getName(), event, e);
+            }
+        }
+    }
+
     // --- services for cluster tasks ---
 
     /**
@@ -174,12 +188,54 @@ public final class ClusterManager implements AutoCloseable {
         return taskServices.register(type, service);
     }
 
+    // --- the provider ---
+
     /**
-     * What cluster tasks that arrive at this node are handed. For the clustering provider that runs
-     * them; it goes away with the clustering SPI split (the provider will be given it).
+     * Registers the clustering provider of a clustering plugin. Only one may be registered at a time.
+     * Closing the registration leaves the cluster first if the node is in one (and waits for that,
+     * unless it is closed on the lifecycle thread).
+     *
+     * @throws IllegalStateException if another provider is registered
      */
-    public org.skein.cluster.TaskContext taskContext() {
-        return taskServices;
+    public Registration registerProvider(ClusteringProvider clusteringProvider) {
+        Objects.requireNonNull(clusteringProvider, "clusteringProvider");
+        synchronized (stateMonitor) {
+            if (provider != null && provider != clusteringProvider) {
+                throw new IllegalStateException("a clustering provider is registered already: " + provider.name());
+            }
+            provider = clusteringProvider;
+        }
+        return Registration.once(() -> {
+            protocol.cancelJoin(clusteringProvider);
+            CompletableFuture<Void> left = protocol.submit("unregister " + clusteringProvider.name(), () -> {
+                if (protocol.isMemberOf(clusteringProvider)) {
+                    protocol.leave();
+                }
+                synchronized (stateMonitor) {
+                    if (provider == clusteringProvider) {
+                        provider = null;
+                    }
+                }
+                return null;
+            });
+            awaitUnlessOnLifecycleThread(left);
+        });
+    }
+
+    /** The registered provider, if any. */
+    ClusteringProvider provider() {
+        return provider;
+    }
+
+    /** The name of the registered clustering provider ({@code hazelcast}), if one is registered. */
+    public Optional<String> getProviderName() {
+        ClusteringProvider current = provider;
+        return current == null ? Optional.empty() : Optional.of(current.name());
+    }
+
+    /** Whether a clustering plugin has registered its provider. */
+    public boolean isClusteringAvailable() {
+        return provider != null;
     }
 
     // --- the switch ---
@@ -188,99 +244,63 @@ public final class ClusterManager implements AutoCloseable {
         return settings.isClusteringEnabled();
     }
 
-    /** Whether a clustering plugin has registered its strategy. */
-    public boolean isClusteringAvailable() {
-        return cacheFactory.getClusteredStrategy().isPresent();
-    }
-
     /**
-     * Turns clustering on or off for this node: persists {@code clustering.enabled} and then starts or
-     * stops clustering on a background thread.
+     * Turns clustering on or off for this node: persists the setting, then starts or stops clustering
+     * on the lifecycle thread.
      *
      * @return completes when starting or stopping is over, with whether the node is now clustered
      */
     public CompletableFuture<Boolean> setClusteringEnabled(boolean enabled) {
         settings.setClusteringEnabled(enabled);
-        return CompletableFuture.supplyAsync(() -> {
-            if (enabled) {
-                return startup();
-            }
-            shutdown();
-            return false;
-        }, control);
+        return enabled ? startClustering() : stopClustering().thenApply(ignored -> false);
     }
 
     /**
-     * Joins the cluster if clustering is enabled and not started yet. Blocks while the clustered
-     * strategy joins.
+     * Joins the cluster if clustering is enabled and the node is not a member yet, on the lifecycle thread.
      *
-     * @return whether the node is in a cluster (or joining one) when this returns
+     * @return completes with whether the node is in a cluster when the join is over
      */
-    public boolean startup() {
-        synchronized (lifecycle) {
-            if (!isClusteringEnabled()) {
-                LOG.info("Clustering is disabled ({}={} in {})", ENABLED_KEY, false, settings.source());
-                return false;
-            }
-            if (state == State.STARTED || state == State.STARTING) {
-                return true;
-            }
-            Optional<CacheFactoryStrategy> strategy = cacheFactory.getClusteredStrategy();
-            if (strategy.isEmpty()) {
-                lastError = "Clustering is enabled (" + ENABLED_KEY + "=true in " + settings.source()
-                        + ") but no clustering plugin is loaded: put the Hazelcast plugin jar into the node's plugins folder";
-                LOG.warn(lastError);
-                return false;
-            }
-            start();
-            lastError = null;
-            setState(State.STARTING);
-            LOG.info("Starting clustering with the {} strategy", strategy.get().name());
-            boolean started;
-            try {
-                started = cacheFactory.startClustering();
-            } catch (RuntimeException e) {
-                LOG.error("The {} strategy could not start clustering", strategy.get().name(), e);
-                lastError = "The " + strategy.get().name() + " plugin could not start clustering: " + e.getMessage();
-                started = false;
-            }
-            if (!started) {
-                if (lastError == null) {
-                    lastError = "The " + strategy.get().name() + " plugin could not join a cluster; see its log for the reason";
-                }
-                if (cacheFactory.isClustered()) {
-                    fireLeftCluster(true);
-                }
-                setState(State.STOPPED);
-                return false;
-            }
-            return true;
-        }
+    public CompletableFuture<Boolean> startClustering() {
+        return protocol.submit("start", protocol::join);
     }
 
-    /** Leaves the cluster, if in one, and waits until this node's caches are local again. */
+    /** Leaves the cluster, if in one, on the lifecycle thread; completes when the caches are local again. */
+    public CompletableFuture<Void> stopClustering() {
+        return protocol.submit("stop", () -> {
+            protocol.leave();
+            return null;
+        });
+    }
+
+    /**
+     * Joins the cluster if clustering is enabled and not started yet, and waits until the join is over.
+     * Called from a cluster event listener (the lifecycle thread) it queues the join and returns
+     * {@code false} at once.
+     *
+     * @return whether the node is in a cluster when this returns
+     */
+    public boolean startup() {
+        CompletableFuture<Boolean> joined = startClustering();
+        return Boolean.TRUE.equals(awaitUnlessOnLifecycleThread(joined));
+    }
+
+    /**
+     * Leaves the cluster, if in one, and waits until this node's caches are local again. Called from a
+     * cluster event listener (the lifecycle thread) it queues the leave and returns at once.
+     */
     public void shutdown() {
-        synchronized (lifecycle) {
-            if (state == State.STOPPED && !cacheFactory.isClustered()) {
-                return;
-            }
-            setState(State.STOPPING);
-            try {
-                cacheFactory.stopClustering();
-            } catch (RuntimeException e) {
-                LOG.error("The clustered strategy failed while leaving the cluster", e);
-            }
-            if (cacheFactory.isClustered()) {
-                // the strategy did not report the leave itself
-                fireLeftCluster(true);
-            }
-            setState(State.STOPPED);
-            LOG.info("Clustering stopped");
+        awaitUnlessOnLifecycleThread(stopClustering());
+    }
+
+    private <T> T awaitUnlessOnLifecycleThread(CompletableFuture<T> future) {
+        if (protocol.isLifecycleThread()) {
+            return null;
         }
+        return future.join();
     }
 
     /** Records why clustering could not start or broke down, for the admin console. */
-    public void reportError(String message) {
+    void reportError(String message) {
         lastError = message;
     }
 
@@ -288,7 +308,7 @@ public final class ClusterManager implements AutoCloseable {
         return state;
     }
 
-    /** Why clustering last failed to start, if it did. */
+    /** Why clustering last failed to start or broke down, if it did. */
     public Optional<String> getLastError() {
         return Optional.ofNullable(lastError);
     }
@@ -302,27 +322,64 @@ public final class ClusterManager implements AutoCloseable {
         return state == State.STARTING;
     }
 
+    /** Waits until {@link #isClusteringStarted()}; returns whether it is. */
+    public boolean waitForClusteringStarted(Duration timeout) throws InterruptedException {
+        return awaitState(this::isClusteringStarted, timeout);
+    }
+
+    /** Waits until clustering is stopped and the caches are local; returns whether they are. */
+    public boolean waitForClusteringStopped(Duration timeout) throws InterruptedException {
+        return awaitState(() -> state == State.STOPPED && !cacheFactory.isClustered(), timeout);
+    }
+
+    private boolean awaitState(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stateMonitor) {
+            while (!condition.getAsBoolean()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(stateMonitor, remaining);
+            }
+            return true;
+        }
+    }
+
+    void setState(State newState, boolean processed) {
+        synchronized (stateMonitor) {
+            state = newState;
+            joinProcessed = processed;
+            stateMonitor.notifyAll();
+        }
+    }
+
+    // --- members ---
+
     /** Whether this node is the senior (oldest) member of its cluster, or not clustered at all. */
     public boolean isSeniorClusterMember() {
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null || clustered.isSeniorClusterMember();
+        return getSeniorClusterMember().equals(localNode);
     }
 
     /** The senior member, or this node when not clustered. */
     public NodeID getSeniorClusterMember() {
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null ? localNode : clustered.getSeniorClusterMember();
+        ClusterMember member = protocol.member();
+        if (member == null) {
+            return localNode;
+        }
+        List<ClusterNodeInfo> members = member.membership().members();
+        return members.isEmpty() ? localNode : members.get(0).nodeId();
     }
 
     public NodeID getLocalNode() {
         return localNode;
     }
 
-    /** The members of the cluster, this node included (only this node when not clustered). */
+    /** The members of the cluster, this node included, the senior first (only this node when not clustered). */
     public Collection<ClusterNodeInfo> getNodesInfo() {
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null ? List.of(new ClusterNodeInfo(localNode, "localhost", startTime, true))
-                : clustered.getClusterNodesInfo();
+        ClusterMember member = protocol.member();
+        return member == null ? List.of(new ClusterNodeInfo(localNode, "localhost", startTime, true))
+                : member.membership().members();
     }
 
     /** A member of the cluster, if the node is one (this node is always one). */
@@ -333,13 +390,8 @@ public final class ClusterManager implements AutoCloseable {
 
     /** Milliseconds since the epoch on the cluster's clock (this node's clock when alone). */
     public long getClusterTime() {
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null ? clock.millis() : clustered.getClusterTime();
-    }
-
-    /** The clustered strategy while the caches are clustered, else {@code null} (the node is alone). */
-    private CacheFactoryStrategy clustered() {
-        return cacheFactory.isClustered() ? cacheFactory.getCurrentStrategy() : null;
+        ClusterMember member = protocol.member();
+        return member == null ? clock.millis() : member.membership().clusterTime();
     }
 
     // --- cluster tasks ---
@@ -347,9 +399,9 @@ public final class ClusterManager implements AutoCloseable {
     /** Runs a task on every other node without waiting; does nothing when alone. */
     public void doClusterTask(ClusterTask<?> task) {
         Objects.requireNonNull(task, "task");
-        CacheFactoryStrategy clustered = clustered();
-        if (clustered != null) {
-            clustered.doClusterTask(task);
+        ClusterMember member = protocol.member();
+        if (member != null) {
+            member.tasks().toOthers(task);
         }
     }
 
@@ -361,11 +413,11 @@ public final class ClusterManager implements AutoCloseable {
     public void doClusterTask(ClusterTask<?> task, NodeID nodeId) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(nodeId, "nodeId");
-        CacheFactoryStrategy clustered = clustered();
-        if (clustered == null) {
+        ClusterMember member = protocol.member();
+        if (member == null) {
             localTasks.toNode(task, nodeId);
         } else {
-            clustered.doClusterTask(task, nodeId);
+            member.tasks().toNode(task, nodeId);
         }
     }
 
@@ -382,9 +434,9 @@ public final class ClusterManager implements AutoCloseable {
     public <V> ClusterTaskResults<V> doSynchronousClusterTask(ClusterTask<V> task, boolean includeLocal, Duration timeout) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(timeout, "timeout");
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null ? localTasks.everywhere(task, includeLocal, timeout)
-                : clustered.doSynchronousClusterTask(task, includeLocal, timeout);
+        ClusterMember member = protocol.member();
+        return member == null ? localTasks.everywhere(task, includeLocal, timeout)
+                : member.tasks().everywhere(task, includeLocal, timeout);
     }
 
     /** Runs a task on one node and waits for its result, with the default timeout. */
@@ -403,8 +455,8 @@ public final class ClusterManager implements AutoCloseable {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(timeout, "timeout");
-        CacheFactoryStrategy clustered = clustered();
-        return clustered == null ? localTasks.onNode(task, nodeId, timeout) : clustered.doSynchronousClusterTask(task, nodeId, timeout);
+        ClusterMember member = protocol.member();
+        return member == null ? localTasks.onNode(task, nodeId, timeout) : member.tasks().onNode(task, nodeId, timeout);
     }
 
     /** The default timeout of synchronous tasks: {@code cluster.task.timeout}, 10 seconds unless configured. */
@@ -412,202 +464,26 @@ public final class ClusterManager implements AutoCloseable {
         return settings.taskTimeout();
     }
 
-    /** Waits until {@link #isClusteringStarted()}; returns whether it is. */
-    public boolean waitForClusteringStarted(Duration timeout) throws InterruptedException {
-        return awaitState(this::isClusteringStarted, timeout);
-    }
-
-    /** Waits until clustering is stopped and the caches are local; returns whether they are. */
-    public boolean waitForClusteringStopped(Duration timeout) throws InterruptedException {
-        return awaitState(() -> state == State.STOPPED && !cacheFactory.isClustered(), timeout);
-    }
-
-    private boolean awaitState(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (stateMonitor) {
-            while (!condition.getAsBoolean()) {
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(stateMonitor, remaining);
-            }
-            return true;
-        }
-    }
-
-    private void setState(State newState) {
-        synchronized (stateMonitor) {
-            state = newState;
-            if (newState != State.STARTED) {
-                joinProcessed = false;
-            }
-            stateMonitor.notifyAll();
-        }
-    }
-
-    private void markJoinProcessed() {
-        synchronized (stateMonitor) {
-            joinProcessed = true;
-            stateMonitor.notifyAll();
-        }
-    }
-
-    // --- events, fired by the clustered strategy ---
-
     /**
-     * This node joined a cluster: switches the caches and calls the listeners.
-     *
-     * @param wait whether to block until every listener was called (ignored on the dispatcher thread)
+     * Leaves the cluster if in one and stops the lifecycle thread. Called by the node when it stops
+     * (not from a listener).
      */
-    public void fireJoinedCluster(boolean wait) {
-        enqueue(new Event(EventType.JOINED, null), wait);
-    }
-
-    /** Another node joined the cluster (after it restored its own state). */
-    public void fireJoinedCluster(NodeID nodeId, boolean wait) {
-        enqueue(new Event(EventType.NODE_JOINED, Objects.requireNonNull(nodeId, "nodeId")), wait);
-    }
-
-    /** This node left the cluster: switches the caches back and calls the listeners. */
-    public void fireLeftCluster(boolean wait) {
-        enqueue(new Event(EventType.LEFT, null), wait);
-    }
-
-    /** Another node left the cluster or crashed. */
-    public void fireLeftCluster(NodeID nodeId, boolean wait) {
-        enqueue(new Event(EventType.NODE_LEFT, Objects.requireNonNull(nodeId, "nodeId")), wait);
-    }
-
-    /** This node became the senior member. */
-    public void fireMarkedAsSeniorClusterMember() {
-        enqueue(new Event(EventType.SENIOR, null), false);
-    }
-
-    private void enqueue(Event event, boolean wait) {
-        if (closed) {
-            LOG.debug("Cluster event {} after close is ignored", event);
-            return;
-        }
-        Thread thread = dispatcher;
-        if (thread == null) {
-            throw new IllegalStateException("the cluster manager of node " + localNode + " is not started");
-        }
-        events.add(event);
-        if (wait && Thread.currentThread() != thread) {
-            event.done.join();
-        }
-    }
-
-    private void dispatchLoop() {
-        while (!closed) {
-            Event event;
-            try {
-                event = events.take();
-            } catch (InterruptedException e) {
-                if (closed) {
-                    break;
-                }
-                continue;
-            }
-            try {
-                dispatch(event);
-            } catch (RuntimeException | Error e) {
-                LOG.error("Cluster event {} failed", event, e);
-            } finally {
-                event.done.complete(null);
-            }
-        }
-        // release anyone still waiting
-        Event left;
-        while ((left = events.poll()) != null) {
-            left.done.complete(null);
-        }
-    }
-
-    private void dispatch(Event event) {
-        LOG.debug("Dispatching {}", event);
-        switch (event.type) {
-            case JOINED:
-                cacheFactory.joinedCluster();
-                setState(State.STARTED);
-                callListeners(event, ClusterEventListener::joinedCluster);
-                markJoinProcessed();
-                LOG.info("Joined the cluster as {} (senior: {})", localNode, isSeniorClusterMember());
-                break;
-            case LEFT:
-                if (state == State.STARTED || state == State.STARTING) {
-                    setState(State.STOPPING);
-                }
-                cacheFactory.leftCluster();
-                callListeners(event, ClusterEventListener::leftCluster);
-                setState(State.STOPPED);
-                LOG.info("Left the cluster");
-                break;
-            case NODE_JOINED:
-                callListeners(event, l -> l.joinedCluster(event.nodeId));
-                break;
-            case NODE_LEFT:
-                callListeners(event, l -> l.leftCluster(event.nodeId));
-                break;
-            case SENIOR:
-                callListeners(event, ClusterEventListener::markedAsSeniorClusterMember);
-                break;
-            default:
-                throw new IllegalStateException("unknown event " + event.type);
-        }
-    }
-
-    private void callListeners(Event event, java.util.function.Consumer<ClusterEventListener> call) {
-        for (Listener registration : listeners) {
-            try {
-                call.accept(registration.listener);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.error("Cluster event listener {} failed on {}", registration.listener.getClass().getName(), event, e);
-            }
-        }
-    }
-
-    /** Leaves the cluster if in one and stops the dispatcher. Called by the node when it stops. */
     @Override
     public void close() {
-        shutdown();
-        synchronized (lifecycle) {
-            closed = true;
-            Thread thread = dispatcher;
-            if (thread != null) {
-                thread.interrupt();
-                try {
-                    thread.join(TimeUnit.SECONDS.toMillis(10));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        control.shutdownNow();
-        try {
-            control.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        protocol.close();
     }
 
-    private enum EventType { JOINED, NODE_JOINED, LEFT, NODE_LEFT, SENIOR }
+    /** What cluster tasks that arrive at this node are handed. */
+    TaskServices taskContext() {
+        return taskServices;
+    }
 
-    private static final class Event {
-        final EventType type;
-        final NodeID nodeId;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
+    ClusterSettings settings() {
+        return settings;
+    }
 
-        Event(EventType type, NodeID nodeId) {
-            this.type = type;
-            this.nodeId = nodeId;
-        }
-
-        @Override
-        public String toString() {
-            return nodeId == null ? type.toString() : type + "(" + nodeId + ")";
-        }
+    NodeID localNode() {
+        return localNode;
     }
 
     private record Listener(ClusterEventListener listener, int sequence, long order) {

@@ -98,6 +98,6 @@ class CacheFactoryTest {
     @Test
     void aloneTheCachesAreLocal() {
         assertThat(factory.isClustered()).isFalse();
-        assertThat(factory.getCurrentStrategy().name()).isEqualTo("local");
+        assertThat(factory.getCurrentStorage().name()).isEqualTo("local");
     }
 }

@@ -26,6 +26,7 @@ import org.skein.cluster.NodeID;
 import org.skein.cluster.Registration;
 import org.skein.cluster.TaskContext;
 import org.skein.cluster.UnknownClusterNodeException;
+import org.skein.cluster.testing.TestClusterSettings;
 
 /** A node alone is a cluster of one: its tasks run here, it is its own senior member. No node object needed. */
 class AloneTest {
@@ -35,9 +36,9 @@ class AloneTest {
 
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private final TaskServices services = new TaskServices(NODE);
-    private final ClusterManager manager = new ClusterManager(NODE, new TestSettings(false),
+    private final ClusterManager manager = new ClusterManager(NODE, new TestClusterSettings(false),
             new CacheFactory(NODE, name -> CacheSettings.UNLIMITED, Ticker.systemTicker()), services, executor,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            Clock.fixed(NOW, ZoneOffset.UTC), NodeAttachment.NONE);
 
     @AfterEach
     void stop() throws InterruptedException {

@@ -1,6 +1,6 @@
 package org.skein.hazelcast;
 
-import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
+import org.skein.hazelcast.cluster.HazelcastProvider;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterFigures;
 
@@ -11,20 +11,20 @@ import org.skein.hazelcast.routing.RouterFigures;
  */
 final class NodeFigures {
 
-    private final HazelcastClusterStrategy strategy;
+    private final HazelcastProvider provider;
 
-    NodeFigures(HazelcastClusterStrategy strategy) {
-        this.strategy = strategy;
+    NodeFigures(HazelcastProvider provider) {
+        this.provider = provider;
     }
 
     /** How many objects from the cluster the deserialization allowlist refused on this node. */
     long refusedObjects() {
-        return strategy.rejectedObjects();
+        return provider.rejectedObjects();
     }
 
     /** This node's packet router counters, or "not running" when the node is not a member. */
     RouterFigures routerFigures() {
-        HazelcastPacketRouter router = strategy.packetRouter();
+        HazelcastPacketRouter router = provider.packetRouter();
         return router == null ? RouterFigures.notRunning() : router.figures();
     }
 }

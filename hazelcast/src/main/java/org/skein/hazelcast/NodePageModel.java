@@ -60,7 +60,7 @@ final class NodePageModel {
         model.put("senior", info.get().senior());
         model.put("local", nodeId.equals(server.nodeId()));
         model.put("clustered", caches.isClustered());
-        model.put("strategy", caches.getCurrentStrategy().name());
+        model.put("strategy", caches.getCurrentStorage().name());
         model.put("nodes", nodes(server.clusterManager()));
         memory(server.clusterManager(), nodeId, locale, model);
         model.put("caches", cacheRows(statsOf(caches, nodeId), locale));

@@ -53,7 +53,7 @@ final class ClusteringPage implements AdminPage {
         model.put("started", cluster.isClusteringStarted());
         model.put("senior", cluster.isSeniorClusterMember());
         model.put("lastError", cluster.getLastError().orElse(null));
-        model.put("strategy", node.cacheFactory().getClusteredStrategy().map(s -> s.name()).orElse(null));
+        model.put("strategy", cluster.getProviderName().orElse(null));
         return model;
     }
 

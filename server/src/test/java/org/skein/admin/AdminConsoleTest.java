@@ -33,7 +33,7 @@ import org.skein.config.ConfigException;
 import org.skein.plugin.PluginJarBuilder;
 import org.skein.session.SessionInfo;
 import org.skein.session.SessionManager;
-import org.skein.testing.InMemoryCluster;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
 /** The console over real HTTP against a node started in the test. */
@@ -367,7 +367,7 @@ class AdminConsoleTest {
         XmppServer one = nodes.start("one", withId(config, "one"));
         XmppServer two = nodes.start("two", withId(config, "two"));
         for (XmppServer node : List.of(one, two)) {
-            node.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(node)));
+            node.clusterManager().registerProvider(cluster.provider());
             node.clusterManager().startup();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> one.cacheFactory().isClustered() && two.cacheFactory().isClustered());

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheWrapper;
-import org.skein.testing.InMemoryCluster;
-import org.skein.testing.InMemoryClusterStrategy;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
 /**
@@ -42,7 +41,7 @@ class InMemoryClusteringTest {
         nodes = new TestNodes(dir);
         for (String name : List.of("one", "two", "three")) {
             XmppServer server = nodes.start(name, Map.of("node.id", name, "clustering.enabled", "true"));
-            server.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(server)));
+            server.clusterManager().registerProvider(cluster.provider());
             List<String> log = Collections.synchronizedList(new ArrayList<>());
             events.put(name, log);
             server.clusterManager().addListener(new ClusterEventListener() {
@@ -84,10 +83,14 @@ class InMemoryClusteringTest {
         return servers.get(i);
     }
 
+    /** Starts clustering on every node, in order, and waits until the earlier ones heard of the later ones. */
     private void startAll() {
         for (XmppServer server : servers) {
             assertThat(server.clusterManager().startup()).isTrue();
         }
+        // a node that joined announces itself to the others with a cluster task: they hear of it a moment later
+        await().atMost(Duration.ofSeconds(30)).until(() -> events.get("one").containsAll(List.of("joined(two)", "joined(three)"))
+                && events.get("two").contains("joined(three)"));
     }
 
     @Test
@@ -166,8 +169,7 @@ class InMemoryClusteringTest {
     @Test
     void aCrashedNodeIsReportedAsLeftToTheOthers() {
         startAll();
-        InMemoryClusterStrategy three = cluster.members().get(2);
-        three.crash();
+        cluster.crash(node(2).nodeId());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(events.get("one")).endsWith("left(three)");
             assertThat(events.get("two")).endsWith("left(three)");

@@ -1,13 +1,14 @@
-package org.skein.testing;
+package org.skein.cluster.testing;
 
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -20,52 +21,47 @@ import org.skein.cache.CacheSettings;
 import org.skein.cluster.NodeID;
 
 /**
- * One member's view of a shared cache of an {@link InMemoryCluster}. Values are copied by
- * serialization on the way in, like a distributed map; the budget and lifetime are recorded but not
- * enforced. Entry events reach the listeners of every member synchronously.
+ * One member's view of a shared cache of an {@link InMemoryCluster}: the map of the member's side of
+ * the cluster (which changes at a split and a merge). Values are copied by serialization on the way
+ * in, like a distributed map; the budget and lifetime are recorded but not enforced. Entry events reach
+ * the listeners of every member of the side synchronously.
  */
 final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
-    private final InMemoryCluster cluster;
+    private final InMemoryMember member;
     private final String name;
     private final NodeID node;
-    private final ConcurrentHashMap<K, V> map;
+    private final Set<String> listenerIds = ConcurrentHashMap.newKeySet();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private volatile long maxSize;
     private volatile long maxLifetime;
-    private volatile long hits;
-    private volatile long misses;
 
-    @SuppressWarnings("unchecked")
-    InMemoryClusteredCache(InMemoryCluster cluster, String name, NodeID node, CacheSettings settings) {
-        this.cluster = cluster;
+    InMemoryClusteredCache(InMemoryMember member, String name, CacheSettings settings) {
+        this.member = member;
         this.name = name;
-        this.node = node;
-        this.map = (ConcurrentHashMap<K, V>) cluster.maps.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        this.node = member.nodeId();
         this.maxSize = settings.maxSize();
         this.maxLifetime = settings.maxLifetime();
+    }
+
+    @SuppressWarnings("unchecked")
+    private ConcurrentHashMap<K, V> map() {
+        return (ConcurrentHashMap<K, V>) (ConcurrentHashMap<?, ?>) member.side().map(name);
+    }
+
+    void removeAllListeners() {
+        for (String id : List.copyOf(listenerIds)) {
+            removeCacheEntryListener(id);
+        }
     }
 
     private V copy(V value) {
         return InMemoryCluster.travel(value, getClass().getClassLoader());
     }
 
-    @SuppressWarnings("unchecked")
     private void fire(K key, V oldValue, V newValue) {
-        for (InMemoryCluster.SharedListener l : cluster.listeners.getOrDefault(name, List.of())) {
-            if (!l.includeLocal() && l.node().equals(node)) {
-                continue;
-            }
-            CacheEntryListener<Object, Object> listener = l.listener();
-            Object o = l.includeValues() ? oldValue : null;
-            Object n = l.includeValues() ? newValue : null;
-            if (oldValue == null && newValue != null) {
-                listener.entryAdded(key, n, node);
-            } else if (oldValue != null && newValue == null) {
-                listener.entryRemoved(key, o, node);
-            } else if (oldValue != null) {
-                listener.entryUpdated(key, o, n, node);
-            }
-        }
+        member.side().fire(name, node, key, oldValue, newValue);
     }
 
     @Override
@@ -95,23 +91,22 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public long getLongCacheSize() {
-        return map.size() * 100L;
+        return map().size() * 100L;
     }
 
     @Override
     public long getCacheHits() {
-        return hits;
+        return hits.sum();
     }
 
     @Override
     public long getCacheMisses() {
-        return misses;
+        return misses.sum();
     }
 
     @Override
     public Lock getLock(K key) {
-        ReentrantLock lock = cluster.locks.computeIfAbsent(name, n -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key, k -> new ReentrantLock());
+        ReentrantLock lock = member.side().lock(name, key);
         return new Lock() {
             @Override public void lock() { lock.lock(); }
             @Override public void lockInterruptibly() throws InterruptedException { lock.lockInterruptibly(); }
@@ -126,65 +121,67 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
     @SuppressWarnings("unchecked")
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
         String id = UUID.randomUUID().toString();
-        cluster.listeners.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
+        member.side().listeners(name)
                 .add(new InMemoryCluster.SharedListener(id, node, (CacheEntryListener<Object, Object>) listener, includeValues, includeLocal));
+        listenerIds.add(id);
         return id;
     }
 
     @Override
     public void removeCacheEntryListener(String listenerId) {
-        cluster.listeners.getOrDefault(name, List.of()).removeIf(l -> l.id().equals(listenerId));
+        listenerIds.remove(listenerId);
+        member.side().listeners(name).removeIf(l -> l.id().equals(listenerId));
     }
 
     @Override
-    public synchronized V get(Object key) {
-        V value = map.get(key);
+    public V get(Object key) {
+        V value = map().get(Objects.requireNonNull(key, "a cache key must not be null"));
         if (value == null) {
-            misses++;
+            misses.increment();
         } else {
-            hits++;
+            hits.increment();
         }
         return value;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return map.containsKey(key);
+        return map().containsKey(key);
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return map.containsValue(value);
+        return map().containsValue(value);
     }
 
     @Override
     public int size() {
-        return map.size();
+        return map().size();
     }
 
     @Override
     public boolean isEmpty() {
-        return map.isEmpty();
+        return map().isEmpty();
     }
 
     @Override
     public Set<K> keySet() {
-        return Set.copyOf(map.keySet());
+        return Set.copyOf(map().keySet());
     }
 
     @Override
     public Collection<V> values() {
-        return List.copyOf(map.values());
+        return List.copyOf(map().values());
     }
 
     @Override
     public Set<Entry<K, V>> entrySet() {
-        return Collections.unmodifiableSet(Set.copyOf(Map.copyOf(map).entrySet()));
+        return Collections.unmodifiableSet(Set.copyOf(Map.copyOf(map()).entrySet()));
     }
 
     @Override
     public V put(K key, V value) {
-        V old = map.put(key, copy(value));
+        V old = map().put(key, copy(value));
         fire(key, old, value);
         return old;
     }
@@ -196,7 +193,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public V putIfAbsent(K key, V value) {
-        V old = map.putIfAbsent(key, copy(value));
+        V old = map().putIfAbsent(key, copy(value));
         if (old == null) {
             fire(key, null, value);
         }
@@ -206,7 +203,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public V remove(Object key) {
-        V old = map.remove(key);
+        V old = map().remove(key);
         if (old != null) {
             fire((K) key, old, null);
         }
@@ -216,7 +213,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public boolean remove(Object key, Object value) {
-        boolean removed = map.remove(key, value);
+        boolean removed = map().remove(key, value);
         if (removed) {
             fire((K) key, (V) value, null);
         }
@@ -225,7 +222,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        boolean replaced = map.replace(key, oldValue, copy(newValue));
+        boolean replaced = map().replace(key, oldValue, copy(newValue));
         if (replaced) {
             fire(key, oldValue, newValue);
         }
@@ -234,7 +231,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public V replace(K key, V value) {
-        V old = map.replace(key, copy(value));
+        V old = map().replace(key, copy(value));
         if (old != null) {
             fire(key, old, value);
         }
@@ -243,17 +240,13 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public void clear() {
-        map.clear();
-        for (InMemoryCluster.SharedListener l : cluster.listeners.getOrDefault(name, List.of())) {
-            if (l.includeLocal() || !l.node().equals(node)) {
-                l.listener().mapCleared(node);
-            }
-        }
+        map().clear();
+        member.side().fireCleared(name, node);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        V existing = map.get(key);
+        V existing = map().get(key);
         if (existing != null) {
             return existing;
         }
@@ -268,7 +261,7 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         V[] change = newChange();
-        V result = map.compute(key, (k, old) -> {
+        V result = map().compute(key, (k, old) -> {
             change[0] = old;
             V value = remappingFunction.apply(k, old);
             change[1] = value;
@@ -295,6 +288,6 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     @Override
     public String toString() {
-        return "InMemoryClusteredCache{" + name + " on " + node + ", entries=" + map.size() + "}";
+        return "InMemoryClusteredCache{" + name + " on " + node + ", entries=" + map().size() + "}";
     }
 }

@@ -1,14 +1,15 @@
-package org.skein.clustering;
+package org.skein.cluster.testing;
 
 import java.time.Duration;
+import org.skein.clustering.ClusterSettings;
 
-/** Cluster settings held in memory, for tests. */
-final class TestSettings implements ClusterSettings {
+/** Cluster settings held in memory, for tests: the switch and the task timeout. */
+public final class TestClusterSettings implements ClusterSettings {
 
     private volatile boolean enabled;
     private volatile Duration taskTimeout = Duration.ofSeconds(10);
 
-    TestSettings(boolean enabled) {
+    public TestClusterSettings(boolean enabled) {
         this.enabled = enabled;
     }
 
@@ -27,7 +28,7 @@ final class TestSettings implements ClusterSettings {
         return taskTimeout;
     }
 
-    void taskTimeout(Duration timeout) {
+    public void setTaskTimeout(Duration timeout) {
         this.taskTimeout = timeout;
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.skein.cluster.NodeID;
-import org.skein.testing.FakeTicker;
+import org.skein.cache.testing.FakeTicker;
 
 class LocalCacheTest {
 
@@ -127,7 +127,7 @@ class LocalCacheTest {
         assertThat(unbounded.canApply(new CacheSettings(-1, 1000))).isFalse();
         assertThatThrownBy(() -> unbounded.setMaxCacheSize(10 * KIB)).isInstanceOf(UnsupportedOperationException.class);
 
-        CacheWrapper<String, String> cache = new CacheWrapper<>(unbounded, false);
+        CacheWrapper<String, String> cache = new CacheWrapper<>(unbounded, new LocalCacheStorage(NODE, ticker), false);
         for (int i = 0; i < 100; i++) {
             cache.put("key-" + i, kilobyte(i));
         }

@@ -1,4 +1,4 @@
-package org.skein.testing;
+package org.skein.cache.testing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;

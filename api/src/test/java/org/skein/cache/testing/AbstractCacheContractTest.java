@@ -1,4 +1,4 @@
-package org.skein.testing;
+package org.skein.cache.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.skein.hazelcast.cluster;
+package org.skein.hazelcast.cache;
 
 import com.hazelcast.map.IMap;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.skein.cache.CacheStats;
 import org.skein.cluster.NodeID;
 
@@ -33,11 +34,11 @@ final class CacheStatsStore {
     }
 
     /** The figures of the nodes that are members now. */
-    Map<NodeID, List<CacheStats>> read(Members members) {
+    Map<NodeID, List<CacheStats>> read(Predicate<NodeID> isMember) {
         Map<NodeID, List<CacheStats>> result = new TreeMap<>();
         for (Map.Entry<String, ArrayList<CacheStats>> entry : map.entrySet()) {
             NodeID node = NodeID.of(entry.getKey());
-            if (members.isMember(node)) {
+            if (isMember.test(node)) {
                 result.put(node, List.copyOf(entry.getValue()));
             }
         }

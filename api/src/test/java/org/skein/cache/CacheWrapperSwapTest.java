@@ -12,28 +12,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.skein.cache.testing.FakeTicker;
 import org.skein.cluster.NodeID;
-import org.skein.testing.FakeTicker;
 
+/**
+ * A cache moved between storages while it is in use: the content is copied while writers go on, the
+ * keys they write meanwhile are copied again under the swap, so no write is lost; listeners and locks
+ * follow.
+ */
 class CacheWrapperSwapTest {
 
     private static final NodeID NODE = NodeID.of("node-1");
     private static final int WRITES_PER_THREAD = 50_000;
 
     private final ExecutorService writers = Executors.newFixedThreadPool(2);
+    private final CacheStorage first = new LocalCacheStorage(NODE, new FakeTicker());
+    private final CacheStorage second = new LocalCacheStorage(NODE, new FakeTicker());
 
     @AfterEach
     void stop() {
         writers.shutdownNow();
     }
 
-    private static <K, V> LocalCache<K, V> local() {
-        return new LocalCache<>("swapped", CacheSettings.UNLIMITED, NODE, new FakeTicker());
+    private <K, V> CacheWrapper<K, V> wrapper() {
+        return new CacheWrapper<>(first.createCache("moved", CacheSettings.UNLIMITED), first, false);
     }
 
     @Test
-    void noWriteIsLostWhileTheStorageIsSwappedUnderConcurrentWriters() throws Exception {
-        CacheWrapper<String, Integer> cache = new CacheWrapper<>(local(), false);
+    void noWriteIsLostWhileTheCacheMovesUnderConcurrentWriters() throws Exception {
+        CacheWrapper<String, Integer> cache = wrapper();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
@@ -47,25 +54,31 @@ class CacheWrapperSwapTest {
                         cache.remove("t" + thread + "-" + (i / 2));
                         cache.put("t" + thread + "-" + (i / 2), i / 2);
                     }
+                    if (i % 1000 == 0) {
+                        cache.put("gone-" + thread, i);
+                        cache.remove("gone-" + thread);
+                    }
                 }
                 return null;
             }));
         }
         go.countDown();
-        int swaps = 0;
-        while (swaps < 20 || !done.stream().allMatch(Future::isDone)) {
-            LocalCache<String, Integer> next = local();
-            Cache<String, Integer> old = cache.swap(next, true);
-            assertThat(old).isNotSameAs(next);
-            swaps++;
+        int moves = 0;
+        while (moves < 20 || !done.stream().allMatch(Future::isDone)) {
+            Cache<String, Integer> before = cache.getDelegate();
+            cache.moveTo(moves % 2 == 0 ? second : first, true);
+            assertThat(cache.getDelegate()).isNotSameAs(before);
+            assertThat(before).as("the storage left behind is cleared").isEmpty();
+            moves++;
         }
         for (Future<?> f : done) {
             f.get(1, TimeUnit.MINUTES);
         }
 
-        assertThat(swaps).isGreaterThanOrEqualTo(20);
+        assertThat(moves).isGreaterThanOrEqualTo(20);
         assertThat(cache.get("counter")).isEqualTo(2 * WRITES_PER_THREAD);
         assertThat(cache.size()).isEqualTo(2 * WRITES_PER_THREAD + 1);
+        assertThat(cache.containsKey("gone-0")).isFalse();
         for (int t = 0; t < 2; t++) {
             for (int i = 0; i < WRITES_PER_THREAD; i++) {
                 assertThat(cache.get("t" + t + "-" + i)).as("t%d-%d", t, i).isEqualTo(i);
@@ -74,8 +87,19 @@ class CacheWrapperSwapTest {
     }
 
     @Test
-    void listenersFollowTheSwap() {
-        CacheWrapper<String, String> cache = new CacheWrapper<>(local(), false);
+    void aMoveWithoutContentGivesFreshEmptyStorage() {
+        CacheWrapper<String, String> cache = wrapper();
+        cache.put("a", "1");
+        cache.moveTo(second, false);
+        assertThat(cache).isEmpty();
+        assertThat(cache.storage()).isSameAs(second);
+        cache.moveTo(second, true); // there already: nothing happens
+        assertThat(cache.storage()).isSameAs(second);
+    }
+
+    @Test
+    void listenersFollowTheMove() {
+        CacheWrapper<String, String> cache = wrapper();
         List<String> added = new ArrayList<>();
         cache.addCacheEntryListener(new CacheEntryListener<>() {
             @Override
@@ -84,7 +108,8 @@ class CacheWrapperSwapTest {
             }
         }, false, true);
         cache.put("before", "1");
-        Cache<String, String> old = cache.swap(local(), true);
+        Cache<String, String> old = cache.getDelegate();
+        cache.moveTo(second, true);
         cache.put("after", "2");
         old.put("on-the-old-storage", "3");
 
@@ -92,14 +117,14 @@ class CacheWrapperSwapTest {
     }
 
     @Test
-    void aLockTakenBeforeASwapIsReleasedOnTheStorageItWasTakenOn() throws Exception {
-        CacheWrapper<String, String> cache = new CacheWrapper<>(local(), false);
-        LocalCache<String, String> first = (LocalCache<String, String>) cache.getDelegate();
+    void aLockTakenBeforeAMoveIsReleasedOnTheStorageItWasTakenOn() throws Exception {
+        CacheWrapper<String, String> cache = wrapper();
+        LocalCache<String, String> firstDelegate = (LocalCache<String, String>) cache.getDelegate();
         Lock lock = cache.getLock("k");
         lock.lock();
-        cache.swap(local(), true);
+        cache.moveTo(second, true);
         lock.unlock();
-        assertThat(first.activeLockCount()).isZero();
+        assertThat(firstDelegate.activeLockCount()).isZero();
         Future<Boolean> other = writers.submit(() -> {
             Lock l = cache.getLock("k");
             boolean locked = l.tryLock();
