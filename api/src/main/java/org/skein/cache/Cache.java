@@ -13,12 +13,14 @@ import java.util.concurrent.locks.Lock;
  * <h2>Map semantics</h2>
  * <ul>
  *   <li>Keys and values must not be {@code null} ({@link NullPointerException}).</li>
- *   <li>Single-key operations, including {@code putIfAbsent}, {@code replace} and the
- *       {@code compute} family, are atomic on a local cache. On a clustered cache {@code putIfAbsent},
- *       {@code replace} and {@code remove(key, value)} are atomic across the cluster; the
- *       {@code compute} family is not: guard read-modify-write with {@link #getLock(Object)}.</li>
+ *   <li>Single-key operations are atomic, on a local cache and across a cluster alike:
+ *       {@code putIfAbsent}, {@code replace}, {@code remove(key, value)}, and the {@code compute} family
+ *       ({@code compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge}). A clustered
+ *       cache builds the compute family on the conditional writes and retries when another writer came
+ *       first, so its function may run more than once: it must be free of side effects and must not
+ *       write to the same cache. Guard longer read-modify-write sequences with {@link #getLock(Object)}.</li>
  *   <li>{@link #keySet()}, {@link #values()} and {@link #entrySet()} are read-only. A local cache
- *       returns live views; a clustered cache may return snapshots.</li>
+ *       returns live views; a clustered cache may return snapshots ({@link #policy()}).</li>
  *   <li>Clustered caches store serialized copies: keys and values must be {@link java.io.Serializable},
  *       and changing a value after {@code put} does not change the cache.</li>
  * </ul>
@@ -27,7 +29,9 @@ import java.util.concurrent.locks.Lock;
  * {@link #getMaxCacheSize()} is a budget in bytes (sizes estimated by {@link CacheSizes} or
  * {@link Cacheable}); when it is exceeded the least valuable entries are evicted. Entries are removed
  * {@link #getMaxLifetime()} milliseconds after they were written. -1 means unlimited / forever. Both
- * may be changed while the cache is in use and take effect at once for the entries it holds.
+ * may be changed while the cache is in use. A local cache applies both at once to the entries it holds;
+ * a clustered cache applies a new lifetime at once and may record a new budget and apply it when the
+ * cluster next starts its storage: {@link #policy()} says which.
  *
  * <h2>Thread safety</h2>
  * Every method may be called from any thread.
@@ -40,11 +44,15 @@ public interface Cache<K, V> extends ConcurrentMap<K, V> {
     /** The cache's name, unique within a node (and within a cluster for clustered caches). */
     String getName();
 
+    /** What this cache does where caches differ: see {@link CachePolicy}. */
+    CachePolicy policy();
+
     /** The byte budget, -1 for unlimited. */
     long getMaxCacheSize();
 
     /**
-     * Changes the byte budget; entries are evicted at once if the cache is over the new budget.
+     * Changes the byte budget; entries are evicted at once if the cache is over the new budget (where
+     * {@link CachePolicy#budgetChangesApplyAtOnce()}; else it is recorded and applies later).
      *
      * @param maxSize bytes, positive, or -1 for unlimited
      */

@@ -41,10 +41,13 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     private final String name;
     private final boolean localOnly;
     private final SwapGuard guard = new SwapGuard();
+    /** Guarded by itself; registering may talk to other nodes, so no read or write ever takes this monitor. */
     private final Map<String, ListenerRegistration<K, V>> listeners = new ConcurrentHashMap<>();
     /** Taken by a move for its whole length; no reader or writer ever takes it. */
     private final ReentrantLock moveLock = new ReentrantLock();
     private volatile Cache<K, V> delegate;
+    /** The storage the entry listeners are registered on: the delegate, or the next one during a move. */
+    private Cache<K, V> listenerTarget;
     private volatile CacheStorage storage;
     /** While a move copies the content: the keys written meanwhile, copied again at the swap. */
     private volatile Writes<K> writesDuringCopy;
@@ -52,6 +55,7 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     CacheWrapper(Cache<K, V> delegate, CacheStorage storage, boolean localOnly) {
         this.name = delegate.getName();
         this.delegate = delegate;
+        this.listenerTarget = delegate;
         this.storage = storage;
         this.localOnly = localOnly;
     }
@@ -96,6 +100,9 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
                     fresh.putAll(copied);
                 }
             }
+            // the listeners move first: from here on they hear the new storage (other nodes' writes, and
+            // this node's writes of the last moments once they are copied again), and nothing twice
+            moveListeners(old, fresh);
             guard.beginSwap();
             try {
                 Writes<K> writes = writesDuringCopy;
@@ -103,7 +110,6 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
                 if (writes != null) {
                     copyAgain(writes, copied, old, fresh);
                 }
-                moveListeners(old, fresh);
                 delegate = fresh;
                 storage = target;
             } finally {
@@ -144,11 +150,19 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
         }
     }
 
+    /**
+     * Moves the entry listeners to the new storage. Registration happens outside the swap (it may talk
+     * to other nodes), so it is serialized with {@link #addCacheEntryListener} and
+     * {@link #removeCacheEntryListener} by the listeners' own monitor, never taken by a read or write.
+     */
     private void moveListeners(Cache<K, V> old, Cache<K, V> fresh) {
-        for (ListenerRegistration<K, V> registration : listeners.values()) {
-            old.removeCacheEntryListener(registration.delegateId);
-            registration.delegateId = fresh.addCacheEntryListener(
-                    registration.listener, registration.includeValues, registration.includeLocal);
+        synchronized (listeners) {
+            for (ListenerRegistration<K, V> registration : listeners.values()) {
+                old.removeCacheEntryListener(registration.delegateId);
+                registration.delegateId = fresh.addCacheEntryListener(
+                        registration.listener, registration.includeValues, registration.includeLocal);
+            }
+            listenerTarget = fresh;
         }
     }
 
@@ -193,6 +207,12 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     @Override
     public String getName() {
         return name;
+    }
+
+    /** The policy of the storage in use now (it changes when the node joins or leaves a cluster). */
+    @Override
+    public CachePolicy policy() {
+        return delegate.policy();
     }
 
     @Override
@@ -249,28 +269,22 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
 
     @Override
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
-        int stripe = guard.enter();
-        try {
+        synchronized (listeners) {
             ListenerRegistration<K, V> registration = new ListenerRegistration<>(listener, includeValues, includeLocal);
-            registration.delegateId = delegate.addCacheEntryListener(listener, includeValues, includeLocal);
+            registration.delegateId = listenerTarget.addCacheEntryListener(listener, includeValues, includeLocal);
             String id = UUID.randomUUID().toString();
             listeners.put(id, registration);
             return id;
-        } finally {
-            guard.exit(stripe);
         }
     }
 
     @Override
     public void removeCacheEntryListener(String listenerId) {
-        int stripe = guard.enter();
-        try {
+        synchronized (listeners) {
             ListenerRegistration<K, V> registration = listeners.remove(listenerId);
             if (registration != null) {
-                delegate.removeCacheEntryListener(registration.delegateId);
+                listenerTarget.removeCacheEntryListener(registration.delegateId);
             }
-        } finally {
-            guard.exit(stripe);
         }
     }
 

@@ -82,6 +82,11 @@ final class LocalCache<K, V> implements Cache<K, V> {
     }
 
     @Override
+    public CachePolicy policy() {
+        return CachePolicy.LOCAL;
+    }
+
+    @Override
     public String getName() {
         return name;
     }

@@ -10,9 +10,12 @@ import org.xmpp.packet.Packet;
  * {@link RoutingTable} when it joins a cluster, and removes and stops it when it leaves; a node alone
  * has none.
  *
- * <p>Called on the sending session's processing thread for every packet to a remote route, so an
- * implementation must not wait for the other node: queue the packet and return. Packets for one node
- * must arrive in the order they were handed over.
+ * <p>Called on the sending session's processing thread for every packet to a remote route. An
+ * implementation queues the packet and returns; it never waits for the other node to answer. When its
+ * queue for that node is full it may make the sender wait for room (backpressure that reaches the
+ * sending client through TCP), for a bounded time it documents, and then hands the packet back as
+ * undeliverable; it never waits longer. Packets for one node must arrive in the order they were handed
+ * over.
  *
  * <p>A packet that was accepted ({@code true}) but then cannot be delivered (the node died, left, or
  * stopped answering) must be handed back with {@link RoutingTable#remoteDeliveryFailed}, never dropped

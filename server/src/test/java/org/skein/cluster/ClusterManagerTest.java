@@ -112,6 +112,7 @@ class ClusterManagerTest {
         manager.addListener(recording("after"), 2);
 
         XmppServer other = clusterWithAnother(new InMemoryCluster());
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("after:joined(other)"));
         other.clusterManager().shutdown();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("after:left(other)"));

@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheEntryListener;
+import org.skein.cache.CachePolicy;
 import org.skein.cache.CacheSettings;
 import org.skein.cluster.NodeID;
 
@@ -62,6 +63,12 @@ final class InMemoryClusteredCache<K, V> implements Cache<K, V> {
 
     private void fire(K key, V oldValue, V newValue) {
         member.side().fire(name, node, key, oldValue, newValue);
+    }
+
+    /** A test fake: budget and lifetime are recorded, never enforced; views are snapshots. */
+    @Override
+    public CachePolicy policy() {
+        return new CachePolicy(false, false, false);
     }
 
     @Override

@@ -58,6 +58,11 @@ public final class TestCore implements AutoCloseable {
         return cluster;
     }
 
+    /** The registration of the core's provider: closing it leaves the cluster and unregisters the provider. */
+    public Registration providerRegistration() {
+        return provider;
+    }
+
     /** The cluster events this node heard so far, in order: {@code joined}, {@code joined(b)}, {@code left(c)}, {@code senior}. */
     public List<String> events() {
         synchronized (events) {
