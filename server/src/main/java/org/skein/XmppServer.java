@@ -19,7 +19,6 @@ import org.skein.cluster.NodeID;
 import org.skein.cluster.spi.ClusterMember;
 import org.skein.clustering.ClusterManager;
 import org.skein.clustering.NodeAttachment;
-import org.skein.clustering.TaskServices;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
@@ -95,6 +94,17 @@ public final class XmppServer implements ServerContext, AutoCloseable {
      * @throws org.skein.config.ConfigException if the configuration is unusable
      */
     public XmppServer(Path home, ServerConfig config, Clock clock) {
+        this(home, config, clock, Ticker.systemTicker());
+    }
+
+    /**
+     * A node in {@code home} with the given configuration, clock and the time source of its caches'
+     * lifetimes (tests hand a ticker they advance).
+     *
+     * @throws org.skein.config.ConfigException if the configuration is unusable
+     */
+    public XmppServer(Path home, ServerConfig config, Clock clock, Ticker ticker) {
+        Objects.requireNonNull(ticker, "ticker");
         this.home = Objects.requireNonNull(home, "home").toAbsolutePath();
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,21 +117,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.taskExecutor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
-        TaskServices taskServices = new TaskServices(nodeId);
-        this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, Ticker.systemTicker());
-        this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskServices,
-                taskExecutor, clock, new NodeAttachment() {
-                    // the XMPP services are made below, and the cluster manager attaches only once the node runs
-                    @Override
-                    public void attach(ClusterMember member) {
-                        xmpp.nodeClustering().attach(member);
-                    }
-
-                    @Override
-                    public void detach(boolean clean) {
-                        xmpp.nodeClustering().detach(clean);
-                    }
-                });
+        this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, ticker);
+        this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskExecutor, clock,
+                new XmppAttachment());
         this.database = new Database(config, this.home.resolve("data"), name);
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
@@ -331,6 +329,22 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     /** The node's scheduler for periodic housekeeping (one thread; keep tasks short). */
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /**
+     * What the node installs while it is a member of a cluster (see {@link NodeClustering}); the XMPP
+     * services are made after the cluster manager, and it attaches only once the node runs.
+     */
+    private final class XmppAttachment implements NodeAttachment {
+        @Override
+        public void attach(ClusterMember member) {
+            xmpp.nodeClustering().attach(member);
+        }
+
+        @Override
+        public void detach(boolean clean) {
+            xmpp.nodeClustering().detach(clean);
+        }
     }
 
     private interface Step {

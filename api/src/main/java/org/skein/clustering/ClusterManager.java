@@ -99,20 +99,16 @@ public final class ClusterManager implements AutoCloseable {
      * @param localNode this node's id
      * @param settings the clustering switch and the task timeout
      * @param cacheFactory the node's caches; this manager takes their switch (see {@link CacheFactory#takeSwitch()})
-     * @param taskServices the services this node offers cluster tasks (what tasks that run here are handed)
      * @param taskExecutor the node's bounded executor for the cluster tasks it runs itself while alone
      * @param clock the node's clock (cluster time while alone)
      * @param attachment what the node itself does when it becomes a member and stops being one
      */
-    public ClusterManager(NodeID localNode, ClusterSettings settings, CacheFactory cacheFactory, TaskServices taskServices,
-                          ExecutorService taskExecutor, Clock clock, NodeAttachment attachment) {
+    public ClusterManager(NodeID localNode, ClusterSettings settings, CacheFactory cacheFactory, ExecutorService taskExecutor,
+                          Clock clock, NodeAttachment attachment) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.cacheFactory = Objects.requireNonNull(cacheFactory, "cacheFactory");
-        this.taskServices = Objects.requireNonNull(taskServices, "taskServices");
-        if (!taskServices.nodeId().equals(localNode)) {
-            throw new IllegalArgumentException("the task services are node " + taskServices.nodeId() + "'s, not " + localNode + "'s");
-        }
+        this.taskServices = new TaskServices(localNode);
         this.localTasks = new LocalTasks(taskServices, Objects.requireNonNull(taskExecutor, "taskExecutor"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.startTime = clock.millis();

@@ -10,15 +10,15 @@ import org.skein.cluster.TaskContext;
 
 /**
  * The services one node offers its cluster tasks, by type: the {@link TaskContext} every task that runs
- * on the node is handed. One per node; services are registered through
+ * on the node is handed. One per node, owned by its cluster manager; services are registered through
  * {@link ClusterManager#registerTaskService}. Thread-safe.
  */
-public final class TaskServices implements TaskContext {
+final class TaskServices implements TaskContext {
 
     private final NodeID nodeId;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
-    public TaskServices(NodeID nodeId) {
+    TaskServices(NodeID nodeId) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
     }
 

@@ -35,9 +35,8 @@ class AloneTest {
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
 
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
-    private final TaskServices services = new TaskServices(NODE);
     private final ClusterManager manager = new ClusterManager(NODE, new TestClusterSettings(false),
-            new CacheFactory(NODE, name -> CacheSettings.UNLIMITED, Ticker.systemTicker()), services, executor,
+            new CacheFactory(NODE, name -> CacheSettings.UNLIMITED, Ticker.systemTicker()), executor,
             Clock.fixed(NOW, ZoneOffset.UTC), NodeAttachment.NONE);
 
     @AfterEach

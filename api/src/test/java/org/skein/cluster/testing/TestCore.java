@@ -16,7 +16,6 @@ import org.skein.cluster.Registration;
 import org.skein.cluster.spi.ClusteringProvider;
 import org.skein.clustering.ClusterManager;
 import org.skein.clustering.NodeAttachment;
-import org.skein.clustering.TaskServices;
 
 /**
  * The clustering core of one node without the rest of the node: its cache factory, its cluster
@@ -40,8 +39,8 @@ public final class TestCore implements AutoCloseable {
             return thread;
         });
         this.caches = new CacheFactory(nodeId, cacheName -> CacheSettings.UNLIMITED, Ticker.systemTicker());
-        this.cluster = new ClusterManager(nodeId, new TestClusterSettings(true), caches, new TaskServices(nodeId), tasks,
-                Clock.systemUTC(), NodeAttachment.NONE);
+        this.cluster = new ClusterManager(nodeId, new TestClusterSettings(true), caches, tasks, Clock.systemUTC(),
+                NodeAttachment.NONE);
         cluster.addListener(new Recorder(), Integer.MIN_VALUE);
         this.provider = cluster.registerProvider(clusteringProvider);
     }
