@@ -36,7 +36,7 @@ import java.util.function.Function;
  * @param <K> key type
  * @param <V> value type
  */
-public final class CacheWrapper<K, V> implements Cache<K, V> {
+final class CacheWrapper<K, V> implements Cache<K, V> {
 
     private final String name;
     private final boolean localOnly;
@@ -66,12 +66,12 @@ public final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     /** Whether this cache stays in this JVM when the node joins a cluster. */
-    public boolean isLocalOnly() {
+    boolean isLocalOnly() {
         return localOnly;
     }
 
     /** The storage in use now; for the cache factory, statistics and tests. */
-    public Cache<K, V> getDelegate() {
+    Cache<K, V> getDelegate() {
         return delegate;
     }
 

@@ -35,8 +35,8 @@ class AloneTest {
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
 
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
-    private final ClusterManager manager = new ClusterManager(NODE, new TestClusterSettings(false),
-            new CacheFactory(NODE, name -> CacheSettings.UNLIMITED, Ticker.systemTicker()), executor,
+    private final CacheFactory caches = new CacheFactory(NODE, name -> CacheSettings.UNLIMITED, Ticker.systemTicker());
+    private final ClusterManager manager = new ClusterManager(NODE, new TestClusterSettings(false), caches, executor,
             Clock.fixed(NOW, ZoneOffset.UTC), NodeAttachment.NONE);
 
     @AfterEach
@@ -57,6 +57,28 @@ class AloneTest {
         assertThat(manager.getNodeInfo(NODE)).isPresent();
         assertThat(manager.getNodeInfo(NodeID.of("other"))).isEmpty();
         assertThat(manager.getClusterTime()).isEqualTo(NOW.toEpochMilli());
+    }
+
+    @Test
+    void onlyTheClusterManagerMovesTheCaches() {
+        assertThatThrownBy(caches::takeSwitch).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("belongs to its cluster manager");
+    }
+
+    @Test
+    void withoutAProviderClusteringDoesNotStartAndSaysWhy() {
+        TestClusterSettings enabled = new TestClusterSettings(true);
+        ClusterManager alone = new ClusterManager(NodeID.of("other"), enabled,
+                new CacheFactory(NodeID.of("other"), name -> CacheSettings.UNLIMITED, Ticker.systemTicker()), executor,
+                Clock.systemUTC(), NodeAttachment.NONE);
+        try {
+            assertThat(alone.startup()).isFalse();
+            assertThat(alone.getLastError()).hasValueSatisfying(e -> assertThat(e).contains("clustering.enabled=true")
+                    .contains("no clustering plugin is loaded"));
+            assertThat(alone.getState()).isEqualTo(ClusterManager.State.STOPPED);
+        } finally {
+            alone.close();
+        }
     }
 
     @Test

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
 import org.skein.cache.Cache;
-import org.skein.cache.CacheWrapper;
 import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
@@ -79,6 +78,11 @@ class InMemoryClusteringTest {
         nodes.close();
     }
 
+    /** The storage a cache of a node is in now, as its statistics say. */
+    private static String storageOf(XmppServer node, String cache) {
+        return node.cacheFactory().getLocalCacheStats().stream().filter(s -> s.name().equals(cache)).findFirst().orElseThrow().strategy();
+    }
+
     private XmppServer node(int i) {
         return servers.get(i);
     }
@@ -112,7 +116,8 @@ class InMemoryClusteringTest {
         assertThat(sharedOnOne.get("written-in-cluster")).isEqualTo("by three");
 
         assertThat(privateOnOne).containsOnlyKeys("mine");
-        assertThat(((CacheWrapper<?, ?>) privateOnOne).getDelegate().getClass().getSimpleName()).isEqualTo("LocalCache");
+        assertThat(storageOf(node(0), "private")).isEqualTo("local");
+        assertThat(storageOf(node(0), "shared")).isEqualTo("in-memory");
         assertThat(cluster.content("private")).isEmpty();
 
         node(0).clusterManager().shutdown();

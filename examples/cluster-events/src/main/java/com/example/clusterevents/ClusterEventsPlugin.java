@@ -2,7 +2,9 @@ package com.example.clusterevents;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,16 +12,25 @@ import org.skein.ServerContext;
 import org.skein.cache.Cache;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.Registration;
+import org.skein.clustering.ClusterManager;
 import org.skein.plugin.AdminPageModel;
 import org.skein.plugin.Plugin;
 import org.skein.plugin.PluginContext;
 
 /**
- * The plugin's main class, named in its {@code plugin.xml}. On start it puts this node's
- * {@link Visit} into the clustered cache {@value #CACHE} and registers an {@link EventLog} for
- * cluster events; its admin page ({@code cluster-events}) shows the events, every node's visit and a
- * {@link Greeting} from every other node, fetched with a {@link GreetingTask}. It works the same with
- * or without clustering: alone, the cache is local and there is no one to greet.
+ * The plugin's main class, named in its {@code plugin.xml}. It shows the three things a plugin does in
+ * a cluster, through the server's API only:
+ * <ol>
+ *   <li><b>Cluster events</b>: an {@link EventLog} registered with the node's cluster manager; it logs
+ *       every event and puts this node's {@link Visit} back into the cache after a join or a leave.</li>
+ *   <li><b>A clustered cache</b> ({@value #CACHE}) whose values are the plugin's own class.</li>
+ *   <li><b>A cluster task of its own</b>, {@link GreetingTask}, which reaches this plugin's
+ *       {@link Greeter} on the node it runs on through the node's services for tasks.</li>
+ * </ol>
+ * Every registration returns a {@link Registration}; {@link #destroyPlugin} closes them all. The admin
+ * page ({@code cluster-events}) shows the events, every node's visit and a greeting from every other
+ * node. It works the same with or without clustering: alone, the cache is local and there is no one to
+ * greet.
  */
 public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
 
@@ -27,14 +38,18 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     static final String ID = "cluster-events";
     /** The plugin's clustered cache. */
     static final String CACHE = "cluster-events.visits";
+    /**
+     * The listener's sequence: after the node's own listener (10), which restores the node's routes
+     * and sessions, as a plugin that relies on them would.
+     */
+    static final int SEQUENCE = 100;
     private static final Duration GREETING_TIMEOUT = Duration.ofSeconds(5);
 
+    private final List<Registration> registrations = new ArrayList<>();
     private ServerContext node;
     private Cache<String, Visit> visits;
     private EventLog events;
     private Instant loadedAt;
-    private Registration eventRegistration;
-    private Registration greetingService;
 
     @Override
     public void initializePlugin(PluginContext context) {
@@ -42,9 +57,9 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         loadedAt = node.clock().instant();
         visits = context.cacheFactory().createCache(CACHE);
         events = new EventLog(this::putOwnVisit);
-        eventRegistration = context.clusterManager().addListener(events);
-        // this plugin's GreetingTask, wherever it runs, reaches this plugin through the node's task services
-        greetingService = context.clusterManager().registerTaskService(ClusterEventsPlugin.class, this);
+        ClusterManager cluster = context.clusterManager();
+        registrations.add(cluster.addListener(events, SEQUENCE));
+        registrations.add(cluster.registerTaskService(Greeter.class, new Greeter(node.nodeId().value(), this::pluginLoadedAt)));
         putOwnVisit();
     }
 
@@ -52,10 +67,17 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         visits.put(node.nodeId().value(), new Visit(node.nodeId().value(), loadedAt));
     }
 
+    /** When the node's plugin manager loaded this plugin. */
+    private Instant pluginLoadedAt() {
+        return node.pluginManager().getPlugin(ID).map(plugin -> plugin.loadedAt()).orElse(loadedAt);
+    }
+
     @Override
     public void destroyPlugin() {
-        greetingService.close();
-        eventRegistration.close();
+        for (int i = registrations.size() - 1; i >= 0; i--) {
+            registrations.get(i).close();
+        }
+        registrations.clear();
         // forget this node's handle on the cache; in a cluster the shared content stays for the others
         node.cacheFactory().destroyCache(CACHE);
     }
@@ -67,12 +89,6 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         results.results().forEach((other, greeting) -> greetings.put(other.value(), greeting.toString()));
         results.failures().forEach((other, error) -> greetings.put(other.value(), "no answer: " + error));
         return greetings;
-    }
-
-    /** What a {@link GreetingTask} from another node answers on this one: when the node loaded this plugin. */
-    Greeting greeting() {
-        Instant pluginLoadedAt = node.pluginManager().getPlugin(ID).map(plugin -> plugin.loadedAt()).orElse(loadedAt);
-        return new Greeting(node.nodeId().value(), pluginLoadedAt);
     }
 
     @Override

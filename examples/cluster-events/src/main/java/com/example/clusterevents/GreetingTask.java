@@ -5,9 +5,9 @@ import org.skein.cluster.TaskContext;
 
 /**
  * A cluster task of the plugin's own: runs on another node and answers with a {@link Greeting}. It
- * reaches the plugin on that node through the node's services for tasks, where the plugin registered
- * itself: no cast, no global state. The plugin must be loaded on that node too (else the caller gets
- * an error naming the missing service).
+ * names only what it uses: the plugin's {@link Greeter} on the node it runs on, found in the node's
+ * services for tasks. The plugin must be loaded on that node too; if it is not, the caller's result
+ * for that node is an error naming the missing service.
  */
 final class GreetingTask implements ClusterTask<Greeting> {
 
@@ -15,6 +15,6 @@ final class GreetingTask implements ClusterTask<Greeting> {
 
     @Override
     public Greeting execute(TaskContext context) {
-        return context.service(ClusterEventsPlugin.class).greeting();
+        return context.service(Greeter.class).greet();
     }
 }
