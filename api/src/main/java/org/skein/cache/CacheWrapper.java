@@ -3,6 +3,7 @@ package org.skein.cache;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -95,7 +96,8 @@ final class CacheWrapper<K, V> implements Cache<K, V> {
                 guard.beginSwap();
                 writesDuringCopy = new Writes<>();
                 guard.endSwap();
-                copied = Map.copyOf(old);
+                // a weakly consistent read while writers go on (a key may show up twice): the last one wins
+                copied = new HashMap<>(old);
                 if (!copied.isEmpty()) {
                     fresh.putAll(copied);
                 }
