@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  *           mergeEnded ─▶ as a join (caches move, joinedCluster(), held-back facts, senior?, the others told)
  *   member lost (the library stopped on its own): detach ─▶ caches local ─▶ leftCluster(); an error for the console
  * </pre>
- * Facts that arrive while the node joins or merges wait until that is over; a "left" for a node that is
- * a member again by then is dropped.
+ * Facts that arrive while the node joins or merges wait until that is over; a "left" held back during a
+ * merge is dropped if the node is a member again by then. A "left" is judged with the members the
+ * provider saw when it reported it (who is senior after that departure), not with a later view.
  *
  * <h2>Listeners</h2>
  * {@link ClusterEventListener}s run on the lifecycle thread, one event at a time, by ascending sequence

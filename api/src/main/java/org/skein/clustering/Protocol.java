@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.ClusterException;
+import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.TaskContext;
 import org.skein.cluster.spi.ClusterMember;
@@ -301,21 +302,40 @@ final class Protocol implements Announcements {
         return now != null && now.generation() == generation;
     }
 
-    private void memberLeft(long generation, NodeID node) {
+    /**
+     * Another node left.
+     *
+     * @param view the members as the provider saw them when it reported the fact ({@code null} if it
+     *        reported it before this node's join was over): who is senior after this departure
+     */
+    private void memberLeft(long generation, NodeID node, List<ClusterNodeInfo> view) {
         if (!isCurrent(generation) || node.equals(localNode)) {
             return;
         }
         if (merging) {
-            heldBack.add(() -> memberLeft(generation, node));
+            heldBack.add(() -> afterMerge(generation, node));
             return;
         }
+        left(node, view);
+    }
+
+    /** A departure held back during a merge: dropped if the node is a member again by now. */
+    private void afterMerge(long generation, NodeID node) {
+        if (!isCurrent(generation)) {
+            return;
+        }
+        if (current.member().membership().isMember(node)) {
+            LOG.debug("Node {} left during a merge and is a member again; its departure is not reported", node);
+            return;
+        }
+        left(node, null);
+    }
+
+    private void left(NodeID node, List<ClusterNodeInfo> view) {
         Membership now = current;
-        if (now.member().membership().isMember(node)) {
-            LOG.debug("Node {} left and is a member again; its departure is not reported", node);
-            return;
-        }
         manager.callListeners("leftCluster(" + node + ")", l -> l.leftCluster(node));
-        if (!senior && localNode.equals(now.member().membership().senior())) {
+        List<ClusterNodeInfo> members = view == null ? now.member().membership().members() : view;
+        if (!senior && !members.isEmpty() && localNode.equals(members.get(0).nodeId())) {
             senior = true;
             manager.callListeners("markedAsSeniorClusterMember()", ClusterEventListener::markedAsSeniorClusterMember);
         }
@@ -418,7 +438,24 @@ final class Protocol implements Announcements {
 
         @Override
         public void memberLeft(NodeID node) {
-            fact("leftCluster(" + node + ")", () -> Protocol.this.memberLeft(generation, node));
+            List<ClusterNodeInfo> view = viewNow();
+            fact("leftCluster(" + node + ")", () -> Protocol.this.memberLeft(generation, node, view));
+        }
+
+        /**
+         * The members now, read on the provider's thread as it reports a fact (a local read): the fact is
+         * judged by the membership it came with, not by a later one (after a merge, say).
+         */
+        private List<ClusterNodeInfo> viewNow() {
+            Membership now = current;
+            if (now == null || now.generation() != generation) {
+                return null;
+            }
+            try {
+                return List.copyOf(now.member().membership().members());
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         @Override

@@ -8,7 +8,9 @@ import org.skein.cluster.NodeID;
  * (which listeners run, which caches move, who becomes senior) and when, on its own lifecycle thread.
  *
  * <p>Every method may be called from any thread (a library's event thread) and returns at once: it only
- * queues the fact. Facts that arrive while the node is joining or merging are held back and delivered
+ * queues the fact. When a fact is reported the cluster manager reads the member's
+ * {@link Membership#members()} on the reporting thread (a local read, no round trip) and judges the
+ * fact by that view, so report a departure once the library's member list no longer has the node. Facts that arrive while the node is joining or merging are held back and delivered
  * after that, so a provider never has to order them itself. The node's own join is not reported here
  * (the cluster manager sees it when {@link ClusteringProvider#join} returns), nor are other nodes'
  * joins (the cluster manager of a node that joined tells the others itself, once its state is in the

@@ -319,8 +319,8 @@ class PacketRouterIT {
 
     private static Object router(XmppServer node) throws Exception {
         Object plugin = HazelcastNodes.plugin(node).plugin();
-        Object strategy = plugin.getClass().getMethod("strategy").invoke(plugin);
-        return strategy.getClass().getMethod("packetRouter").invoke(strategy);
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        return provider.getClass().getMethod("packetRouter").invoke(provider);
     }
 
     private static void receiveHook(XmppServer node, Runnable hook) throws Exception {
@@ -333,8 +333,8 @@ class PacketRouterIT {
     /** Stops a node's Hazelcast member at once, without a clean leave: to the others the node crashed. */
     private static void terminateMember(XmppServer node) throws Exception {
         Object plugin = HazelcastNodes.plugin(node).plugin();
-        Object strategy = plugin.getClass().getMethod("strategy").invoke(plugin);
-        Object member = strategy.getClass().getMethod("hazelcastInstance").invoke(strategy);
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        Object member = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
         ClassLoader loader = member.getClass().getClassLoader();
         Method lifecycle = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader).getMethod("getLifecycleService");
         Object service = lifecycle.invoke(member);
