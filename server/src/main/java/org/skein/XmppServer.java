@@ -109,7 +109,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore);
+                offlineMessageStore, database, version);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);

@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.skein.blocking.BlockListManager;
+import org.skein.blocking.BlockingHandler;
+import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
@@ -14,6 +17,9 @@ import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
+import org.skein.lastactivity.JdbcLastActivityStore;
+import org.skein.lastactivity.LastActivityHandler;
+import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
@@ -22,6 +28,8 @@ import org.skein.offline.OfflineMessageStore;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
+import org.skein.privatedata.JdbcPrivateXmlStore;
+import org.skein.privatedata.PrivateXmlHandler;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
 import org.skein.roster.RosterManager;
@@ -31,13 +39,21 @@ import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
+import org.skein.session.LocalClientSession;
 import org.skein.session.StreamSettings;
+import org.skein.storage.Database;
+import org.skein.user.AccountListener;
 import org.skein.user.UserManager;
+import org.skein.vcard.JdbcVCardStore;
+import org.skein.vcard.VCardHandler;
+import org.skein.vcard.VCardManager;
+import org.skein.version.SoftwareVersionHandler;
 import org.skein.xmpp.Namespaces;
 import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.tls.TlsContext;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.Presence;
 
 /**
  * The XMPP side of a node, wired together: routing table, sessions, rosters, presence, messages, IQ
@@ -70,12 +86,15 @@ final class XmppServices {
     private final SaslMechanisms mechanisms;
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
+    private final VCardManager vcards;
+    private final BlockListManager blockLists;
+    private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, Database database, String version) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -98,23 +117,56 @@ final class XmppServices {
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
+        this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
+                BlockListManager.maxItems(config));
         RosterPusher pusher = new RosterPusher(routingTable);
-        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
+        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users,
+                blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
-                offlineMessageManager, caches);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager);
-        this.iqRouter = new IqRouter(domain, routingTable, users);
+                offlineMessageManager, caches, blockLists);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, blockLists);
+        this.iqRouter = new IqRouter(domain, routingTable, users, blockLists);
+        this.vcards = new VCardManager(new JdbcVCardStore(database, clock), caches, VCardManager.maxSize(config));
+        this.lastActivity = new LastActivityManager(new JdbcLastActivityStore(database), clock);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
-        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
+        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures, this::accountFeatures));
         iqRouter.addHandler(new DiscoItemsHandler(serverJid));
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
+        iqRouter.addHandler(new VCardHandler(serverJid, vcards));
+        iqRouter.addHandler(new PrivateXmlHandler(serverJid, new JdbcPrivateXmlStore(database), PrivateXmlHandler.maxSize(config)));
+        iqRouter.addHandler(new BlockingHandler(serverJid, blockLists, routingTable, sessionManager, rosterManager));
+        iqRouter.addHandler(new SoftwareVersionHandler(serverJid, "Skein", version,
+                config.getBoolean(SoftwareVersionHandler.SHOW_OS_KEY, false) ? SoftwareVersionHandler.operatingSystem() : null));
+        iqRouter.addHandler(new LastActivityHandler(serverJid, lastActivity, rosterManager, routingTable, clock, clock.instant()));
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
-        this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
+        users.addAccountListener(new AccountListener() {
+            @Override
+            public void accountCreated(String username) {
+                forget(username); // a reused name must not find the deleted account's cached data
+            }
+
+            @Override
+            public void accountDeleted(String username) {
+                forget(username);
+            }
+        });
+        this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager, new SessionEvents() {
+            @Override
+            public void unavailable(LocalClientSession session, Presence presence) {
+                lastActivity.wentUnavailable(session, presence);
+            }
+
+            @Override
+            public void ended(LocalClientSession session) {
+                blockLists.sessionEnded(session);
+                lastActivity.sessionEnded(session);
+            }
+        });
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
@@ -140,6 +192,13 @@ final class XmppServices {
         }
     }
 
+    /** Forgets what the caches hold for an account (its rows are removed with it by the database). */
+    private void forget(String username) {
+        rosterManager.evict(username);
+        vcards.evict(username);
+        blockLists.evict(username);
+    }
+
     private static Duration nonNull(ServerConfig config, String key, Duration defaultValue) {
         Duration value = config.getDuration(key, defaultValue);
         if (value == null) {
@@ -156,10 +215,20 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
+        features.add(VCardHandler.NAMESPACE);
+        features.add(PrivateXmlHandler.NAMESPACE);
+        features.add(BlockListManager.NAMESPACE);
+        features.add(SoftwareVersionHandler.NAMESPACE);
+        features.add(LastActivityHandler.NAMESPACE);
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
         return features;
+    }
+
+    /** What a user's account answers besides disco (XEP-0054 and XEP-0012 ask accounts to list them). */
+    private List<String> accountFeatures() {
+        return List.of(VCardHandler.NAMESPACE, LastActivityHandler.NAMESPACE);
     }
 
     /** Loads the certificate and starts listening for clients. */

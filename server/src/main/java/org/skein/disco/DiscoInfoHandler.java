@@ -14,22 +14,34 @@ import org.xmpp.packet.PacketError;
 
 /**
  * {@code disco#info} (XEP-0030): the server is a {@code server/im} with the features the node
- * serves; a user's bare JID is an {@code account/registered}. Nodes ({@code node} attribute) are not
- * supported ({@code item-not-found}).
+ * serves; a user's bare JID is an {@code account/registered} with the features the server answers for
+ * accounts (disco itself, and what extensions add, such as vcard-temp and last activity). Nodes
+ * ({@code node} attribute) are not supported ({@code item-not-found}).
  */
 public final class DiscoInfoHandler implements IqHandler {
 
     private final JID serverJid;
     private final String serverName;
     private final Supplier<List<String>> serverFeatures;
+    private final Supplier<List<String>> accountFeatures;
 
     /**
      * @param serverFeatures the features of the server, asked at every request (handlers may come and go)
      */
     public DiscoInfoHandler(JID serverJid, String serverName, Supplier<List<String>> serverFeatures) {
+        this(serverJid, serverName, serverFeatures, List::of);
+    }
+
+    /**
+     * @param serverFeatures the features of the server, asked at every request (handlers may come and go)
+     * @param accountFeatures the features of a user's account besides disco#info and disco#items, asked at every request
+     */
+    public DiscoInfoHandler(JID serverJid, String serverName, Supplier<List<String>> serverFeatures,
+                            Supplier<List<String>> accountFeatures) {
         this.serverJid = Objects.requireNonNull(serverJid, "serverJid");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverFeatures = Objects.requireNonNull(serverFeatures, "serverFeatures");
+        this.accountFeatures = Objects.requireNonNull(accountFeatures, "accountFeatures");
     }
 
     @Override
@@ -63,6 +75,9 @@ public final class DiscoInfoHandler implements IqHandler {
             query.addElement("identity").addAttribute("category", "account").addAttribute("type", "registered");
             query.addElement("feature").addAttribute("var", Namespaces.DISCO_INFO);
             query.addElement("feature").addAttribute("var", Namespaces.DISCO_ITEMS);
+            for (String feature : accountFeatures.get()) {
+                query.addElement("feature").addAttribute("var", feature);
+            }
         }
         return reply;
     }

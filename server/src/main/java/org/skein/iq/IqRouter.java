@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.user.UserManager;
@@ -23,6 +24,10 @@ import org.xmpp.packet.PacketError;
  *       (also for unknown users);</li>
  *   <li>to a full JID: delivered to that session, else {@code service-unavailable};</li>
  *   <li>to another domain: {@code remote-server-not-found}.</li>
+ *   <li>between users, the {@link BlockingPolicy} first (XEP-0191): a request to a JID the sender
+ *       blocked gets {@code not-acceptable} with {@code <blocked/>}, a request from a JID the
+ *       recipient blocked {@code service-unavailable} (nothing is answered on the user's behalf
+ *       either); results and errors are dropped.</li>
  * </ul>
  * A request must carry an id and exactly one child element ({@code bad-request} otherwise). Results
  * and errors are only ever delivered, never answered. Thread-safe.
@@ -35,13 +40,15 @@ public final class IqRouter {
     private final JID serverJid;
     private final RoutingTable routingTable;
     private final UserManager users;
+    private final BlockingPolicy blocking;
     private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
 
-    public IqRouter(String domain, RoutingTable routingTable, UserManager users) {
+    public IqRouter(String domain, RoutingTable routingTable, UserManager users, BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /**
@@ -87,6 +94,15 @@ public final class IqRouter {
         if (!domain.equals(to.getDomain())) {
             if (request) {
                 reply(session, IqErrors.error(iq, PacketError.Condition.remote_server_not_found, serverJid));
+            }
+            return;
+        }
+        BlockingPolicy.Verdict verdict = to.getNode() == null ? BlockingPolicy.Verdict.ALLOWED : blocking.check(iq.getFrom(), to);
+        if (verdict != BlockingPolicy.Verdict.ALLOWED) {
+            if (request) {
+                reply(session, verdict == BlockingPolicy.Verdict.BLOCKED_BY_SENDER
+                        ? IqErrors.error(iq, BlockingPolicy.blockedError(), serverJid)
+                        : IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
             }
             return;
         }

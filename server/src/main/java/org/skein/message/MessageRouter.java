@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
@@ -27,6 +28,9 @@ import org.xmpp.packet.PacketError;
  *       {@code service-unavailable}); {@code headline} and {@code error} are dropped.</li>
  *   <li>An unknown user or the server itself: {@code service-unavailable}; another domain:
  *       {@code remote-server-not-found} (there are no server-to-server links yet).</li>
+ *   <li>Blocking (XEP-0191, asked of the {@link BlockingPolicy} before anything else): to a JID the
+ *       sender blocked: {@code not-acceptable} with {@code <blocked/>}; from a JID the recipient
+ *       blocked: {@code service-unavailable}, as for an unknown user.</li>
  * </ul>
  * An error is never answered with an error. Thread-safe; may block on the user and offline stores
  * (only when the recipient has no session).
@@ -38,13 +42,16 @@ public final class MessageRouter {
     private final RoutingTable routingTable;
     private final UserManager users;
     private final OfflineMessageManager offline;
+    private final BlockingPolicy blocking;
 
-    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline) {
+    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
+                         BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
         this.offline = Objects.requireNonNull(offline, "offline");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /** Routes a message whose {@code from} is set (a client's full JID, or the server). */
@@ -60,6 +67,17 @@ public final class MessageRouter {
         if (!domain.equals(to.getDomain())) {
             bounce(message, PacketError.Condition.remote_server_not_found);
             return;
+        }
+        switch (blocking.check(message.getFrom(), to)) {
+            case BLOCKED_BY_SENDER -> {
+                bounce(message, BlockingPolicy.blockedError());
+                return;
+            }
+            case BLOCKED_BY_RECIPIENT -> {
+                bounce(message, PacketError.Condition.service_unavailable);
+                return;
+            }
+            default -> { }
         }
         if (to.getResource() != null) {
             if (routingTable.routeToFullJid(to, message)) {
@@ -126,13 +144,17 @@ public final class MessageRouter {
 
     /** Sends an error back to the message's sender (never for an error). */
     private void bounce(Message message, PacketError.Condition condition) {
+        bounce(message, new PacketError(condition));
+    }
+
+    private void bounce(Message message, PacketError packetError) {
         if (message.getType() == Message.Type.error || message.getFrom() == null) {
             return;
         }
         Message error = message.createCopy();
         error.setTo(message.getFrom());
         error.setFrom(message.getTo() == null ? serverJid : message.getTo());
-        error.setError(condition);
+        error.setError(packetError);
         JID sender = message.getFrom();
         if (sender.getResource() != null) {
             routingTable.routeToFullJid(sender, error);

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Predicate;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.offline.OfflineMessageManager;
@@ -38,6 +39,11 @@ import org.xmpp.packet.Presence;
  *       that this node leaves are taken out ({@link #forgetDirectedRecipients}); a sender's node that
  *       crashes tells nobody, so the recipients' nodes do it (see {@link ClusterPresence}).</li>
  *   <li>Subscription stanzas go to the {@link SubscriptionService}.</li>
+ *   <li>Blocking (XEP-0191, asked of the {@link BlockingPolicy}): broadcasts and probes leave out
+ *       contacts blocked either way; directed presence and subscription stanzas to a JID the user
+ *       blocked get {@code not-acceptable} with {@code <blocked/>}; directed presence to a user who
+ *       blocked the sender is dropped in silence (the contact's side of a subscription is dropped by
+ *       the {@link SubscriptionService}).</li>
  * </ul>
  * Thread-safe; blocks on the roster store.
  */
@@ -53,9 +59,11 @@ public final class PresenceManager {
     private final SubscriptionService subscriptions;
     private final OfflineMessageManager offline;
     private final Cache<String, HashSet<String>> directed;
+    private final BlockingPolicy blocking;
 
     public PresenceManager(String domain, RoutingTable routingTable, SessionManager sessions, RosterManager rosters,
-                           SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches) {
+                           SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches,
+                           BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -63,6 +71,7 @@ public final class PresenceManager {
         this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
         this.offline = Objects.requireNonNull(offline, "offline");
         this.directed = caches.createLocalCache(DIRECTED_CACHE);
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /**
@@ -112,6 +121,10 @@ public final class PresenceManager {
             if (presence.getTo() == null || presence.getTo().getNode() == null) {
                 return; // a subscription needs a contact
             }
+            if (blocking.check(session.address(), presence.getTo()) == BlockingPolicy.Verdict.BLOCKED_BY_SENDER) {
+                bounce(presence, session, BlockingPolicy.blockedError());
+                return;
+            }
             subscriptions.outbound(presence, session);
             return;
         }
@@ -141,8 +154,12 @@ public final class PresenceManager {
         String userBare = session.address().toBareJID();
         for (RosterItem item : rosters.getRoster(session.username()).items()) {
             if (item.subscription() == Subscription.FROM || item.subscription() == Subscription.BOTH) {
+                JID contact = new JID(item.jid(), true);
+                if (blocking.check(session.address(), contact) != BlockingPolicy.Verdict.ALLOWED) {
+                    continue;
+                }
                 Presence copy = presence.createCopy();
-                copy.setTo(new JID(item.jid(), true));
+                copy.setTo(contact);
                 routeToContact(item.jid(), copy);
             }
         }
@@ -171,6 +188,16 @@ public final class PresenceManager {
         if (!domain.equals(to.getDomain())) {
             bounce(presence, session, PacketError.Condition.remote_server_not_found);
             return;
+        }
+        switch (blocking.check(session.address(), to)) {
+            case BLOCKED_BY_SENDER -> {
+                bounce(presence, session, BlockingPolicy.blockedError());
+                return;
+            }
+            case BLOCKED_BY_RECIPIENT -> {
+                return; // dropped in silence: the sender must not learn of the block
+            }
+            default -> { }
         }
         if (to.getResource() == null) {
             routingTable.routeToAvailable(to.toBareJID(), presence);
@@ -214,7 +241,8 @@ public final class PresenceManager {
             if (item.subscription() != Subscription.TO && item.subscription() != Subscription.BOTH) {
                 continue;
             }
-            if (!isLocal(item.jid())) {
+            if (!isLocal(item.jid())
+                    || blocking.check(session.address(), new JID(item.jid(), true)) != BlockingPolicy.Verdict.ALLOWED) {
                 continue;
             }
             List<Presence> presences = sessions.availablePresences(item.jid());
@@ -244,6 +272,9 @@ public final class PresenceManager {
         }
         for (String recipient : recipients) {
             JID to = new JID(recipient, true);
+            if (blocking.check(session.address(), to) != BlockingPolicy.Verdict.ALLOWED) {
+                continue; // told unavailable when the block began
+            }
             Presence unavailable = new Presence(Presence.Type.unavailable);
             unavailable.setFrom(session.address());
             unavailable.setTo(to);
@@ -265,13 +296,17 @@ public final class PresenceManager {
     }
 
     private void bounce(Presence presence, LocalClientSession session, PacketError.Condition condition) {
+        bounce(presence, session, new PacketError(condition));
+    }
+
+    private void bounce(Presence presence, LocalClientSession session, PacketError packetError) {
         if (type(presence) == Presence.Type.error) {
             return;
         }
         Presence error = presence.createCopy();
         error.setTo(session.address());
         error.setFrom(presence.getTo());
-        error.setError(condition);
+        error.setError(packetError);
         session.deliver(error);
     }
 

@@ -19,7 +19,7 @@ import org.skein.config.ServerConfig;
  * {@code .ci/postgres-setup.sh} starts (127.0.0.1:5432, database skein_test, user skein); another
  * server can be named with {@code SKEIN_TEST_POSTGRES_URL}. Each test gets a schema of its own.
  */
-class PostgresStorageTest extends AbstractStorageTest {
+class PostgresStorageTest extends AbstractStorageTest implements ImStoresContract {
 
     static final String URL = System.getenv().getOrDefault("SKEIN_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/skein_test");
 
@@ -57,7 +57,7 @@ class PostgresStorageTest extends AbstractStorageTest {
     }
 
     @Override
-    Database database() {
+    public Database database() {
         return database;
     }
 }
