@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jivesoftware.smack.SmackException;
 import org.jivesoftware.smack.XMPPException.XMPPErrorException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.IQ;
@@ -22,15 +24,21 @@ import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.iqlast.LastActivityManager;
 import org.jivesoftware.smackx.iqlast.packet.LastActivity;
 import org.jivesoftware.smackx.iqprivate.PrivateDataManager;
+import org.jivesoftware.smackx.iqregister.AccountManager;
 import org.jivesoftware.smackx.iqprivate.packet.DefaultPrivateData;
 import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.jivesoftware.smackx.vcardtemp.packet.VCard;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.skein.XmppServer;
+import org.skein.blocking.BlockList;
+import org.skein.blocking.BlockListManager;
 import org.skein.blocking.JdbcBlockListStore;
 import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.privatedata.JdbcPrivateXmlStore;
+import org.skein.roster.Roster;
+import org.skein.roster.RosterManager;
+import org.skein.storage.JdbcUserStore;
 import org.skein.vcard.JdbcVCardStore;
 
 /**
@@ -62,7 +70,7 @@ public final class ImScenarios implements AutoCloseable {
     }
 
     /** A client of {@code user/resource} on {@code node}, with {@code beforeLogin} run on it first; logged in, initial presence sent. */
-    private XMPPTCPConnection login(XmppServer node, String user, String resource, java.util.function.Consumer<XMPPTCPConnection> beforeLogin)
+    private XMPPTCPConnection login(XmppServer node, String user, String resource, Consumer<XMPPTCPConnection> beforeLogin)
             throws Exception {
         XMPPTCPConnection connection = clients.computeIfAbsent(node, SmackClients::new).unconnected(user, "secret", resource);
         beforeLogin.accept(connection);
@@ -355,45 +363,77 @@ public final class ImScenarios implements AutoCloseable {
     }
 
     /**
-     * Alice (node a) fills everything a login-time feature keeps, bob reads her vCard from node b, then
-     * alice removes her account in band. Nothing of it is left, in the database or in any node's
-     * caches: an account created again with her name starts empty.
+     * Alice (node a) fills everything the login-time features keep, bob reads her vCard from node b
+     * (so that b's near cache holds it), then alice removes her account in band on node a. Nothing of
+     * it is left, in the database or in the caches, and bob is answered as for nobody; an account
+     * created again with her name starts empty.
      */
     public void removingAnAccountRemovesEverythingKeptForIt(XmppServer a, XmppServer b) throws Exception {
         String alice = newUser(a);
         String bob = newUser(a);
-        ClusterFixtures.befriend(a, alice, bob);
-        XMPPTCPConnection aliceClient = login(a, alice, "phone");
-        VCard card = new VCard();
-        card.setNickName("soon gone");
-        VCardManager.getInstanceFor(aliceClient).saveVCard(card);
-        DefaultPrivateData prefs = new DefaultPrivateData("prefs", "test:prefs");
-        prefs.setValue("theme", "dark");
-        PrivateDataManager.getInstanceFor(aliceClient).setPrivateData(prefs);
-        BlockingCommandManager.getInstanceFor(aliceClient).blockContacts(List.of(JidCreate.from("spam@example.org")));
-        XMPPTCPConnection second = login(b, alice, "desk");
-        second.disconnect();
-        await().atMost(WAIT).until(() -> new JdbcLastActivityStore(a.database()).find(alice).isPresent());
+        keepEverythingFor(a, alice);
         VCardManager bobCards = VCardManager.getInstanceFor(login(b, bob, "desk"));
-        assertThat(bobCards.loadVCard(JidCreate.entityBareFrom(jid(a, alice))).getNickName()).isEqualTo("soon gone");
+        var aliceJid = JidCreate.entityBareFrom(jid(a, alice));
+        assertThat(bobCards.loadVCard(aliceJid).getNickName()).isEqualTo("kept");
 
+        XMPPTCPConnection aliceClient = login(a, alice, "phone");
         try {
-            org.jivesoftware.smackx.iqregister.AccountManager.getInstance(aliceClient).deleteAccount();
-        } catch (org.jivesoftware.smack.SmackException.NotConnectedException e) {
+            AccountManager.getInstance(aliceClient).deleteAccount();
+        } catch (SmackException.NotConnectedException e) {
             // the server answers and then closes the account's stream: Smack may see the close first
         }
         await().atMost(WAIT).until(() -> !aliceClient.isConnected());
 
-        assertThat(new JdbcVCardStore(a.database(), a.clock()).find(alice)).isEmpty();
-        assertThat(new JdbcPrivateXmlStore(a.database()).size(alice)).isZero();
-        assertThat(new JdbcBlockListStore(a.database()).items(alice)).isEmpty();
-        assertThat(new JdbcLastActivityStore(a.database()).find(alice)).isEmpty();
-        assertError(() -> bobCards.loadVCard(JidCreate.entityBareFrom(jid(a, alice))), StanzaError.Condition.service_unavailable);
+        assertError(() -> bobCards.loadVCard(aliceJid), StanzaError.Condition.service_unavailable);
+        assertNothingKeptFor(a, alice, true);
+        assertError(() -> bobCards.loadVCard(aliceJid), StanzaError.Condition.service_unavailable);
+    }
 
-        b.userManager().createUser(alice, "secret", "", "");
-        XMPPTCPConnection reborn = login(b, alice, "phone");
+    /**
+     * Logs the user in on {@code node}, saves a vCard, private XML and a block list, reads them back (so
+     * that the caches hold them) and logs out (last activity); returns when all of it is stored.
+     */
+    public void keepEverythingFor(XmppServer node, String user) throws Exception {
+        XMPPTCPConnection client = login(node, user, "phone");
+        VCard card = new VCard();
+        card.setNickName("kept");
+        VCardManager.getInstanceFor(client).saveVCard(card);
+        assertThat(VCardManager.getInstanceFor(client).loadVCard().getNickName()).isEqualTo("kept");
+        DefaultPrivateData prefs = new DefaultPrivateData("prefs", "test:prefs");
+        prefs.setValue("theme", "dark");
+        PrivateDataManager.getInstanceFor(client).setPrivateData(prefs);
+        BlockingCommandManager.getInstanceFor(client).blockContacts(List.of(JidCreate.from("spam@example.org")));
+        assertThat(BlockingCommandManager.getInstanceFor(client).getBlockList()).hasSize(1);
+        client.disconnect();
+        await().atMost(WAIT).until(() -> new JdbcLastActivityStore(node.database()).find(user).isPresent());
+        assertThat(new JdbcVCardStore(node.database(), node.clock()).find(user)).isPresent();
+        assertThat(new JdbcPrivateXmlStore(node.database()).size(user)).isPositive();
+        assertThat(new JdbcBlockListStore(node.database()).items(user)).isNotEmpty();
+    }
+
+    /**
+     * After the user's account was removed: nothing of what {@link #keepEverythingFor} kept is in the
+     * database and, with {@code cachesToo}, in the node's caches; an account created again with the
+     * name (through the node) starts empty.
+     */
+    public void assertNothingKeptFor(XmppServer node, String user, boolean cachesToo) throws Exception {
+        assertThat(new JdbcUserStore(node.database(), node.clock()).find(user)).isEmpty();
+        assertThat(new JdbcVCardStore(node.database(), node.clock()).find(user)).isEmpty();
+        assertThat(new JdbcPrivateXmlStore(node.database()).size(user)).isZero();
+        assertThat(new JdbcBlockListStore(node.database()).items(user)).isEmpty();
+        assertThat(new JdbcLastActivityStore(node.database()).find(user)).isEmpty();
+        if (cachesToo) {
+            // the caches may hold the empty state again (the account's sessions ended after it was gone), never the old one
+            Object vcard = node.cacheFactory().getCache(org.skein.vcard.VCardManager.CACHE_NAME).orElseThrow().get(user);
+            assertThat(vcard == null || "".equals(vcard)).as("cached vCard %s", vcard).isTrue();
+            Object blocks = node.cacheFactory().getCache(BlockListManager.CACHE_NAME).orElseThrow().get(user);
+            assertThat(blocks == null || ((BlockList) blocks).isEmpty()).as("cached block list %s", blocks).isTrue();
+            Object roster = node.cacheFactory().getCache(RosterManager.CACHE_NAME).orElseThrow().get(user);
+            assertThat(roster == null || ((Roster) roster).items().isEmpty()).as("cached roster").isTrue();
+        }
+        node.userManager().createUser(user, "secret", "", "");
+        XMPPTCPConnection reborn = login(node, user, "phone");
         assertThat(VCardManager.getInstanceFor(reborn).loadVCard().getNickName()).isNull();
-        assertError(() -> bobCards.loadVCard(JidCreate.entityBareFrom(jid(a, alice))), StanzaError.Condition.service_unavailable);
         assertThat(((DefaultPrivateData) PrivateDataManager.getInstanceFor(reborn).getPrivateData("prefs", "test:prefs")).getNames())
                 .isEmpty();
         assertThat(BlockingCommandManager.getInstanceFor(reborn).getBlockList()).isEmpty();
