@@ -2,9 +2,11 @@ package org.skein;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -85,6 +87,16 @@ public interface ServerContext {
 
     /** Offline message storage and delivery. */
     OfflineMessageManager offlineMessageManager();
+
+    /** Services on domains of their own ({@code conference.<domain>}, ...); plugins may add theirs. */
+    ComponentRegistry components();
+
+    /**
+     * The users' block lists (XEP-0191), as the routing code asks them: a component or plugin that
+     * delivers stanzas to users, or takes stanzas from them, asks it too, so that a block holds for its
+     * stanzas as well.
+     */
+    BlockingPolicy blockingPolicy();
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();

@@ -14,9 +14,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -228,6 +230,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public OfflineMessageManager offlineMessageManager() {
         return xmpp.offlineMessageManager();
+    }
+
+    @Override
+    public ComponentRegistry components() {
+        return xmpp.components();
+    }
+
+    @Override
+    public BlockingPolicy blockingPolicy() {
+        return xmpp.blockingPolicy();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */

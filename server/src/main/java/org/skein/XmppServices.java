@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.skein.blocking.BlockListManager;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.blocking.BlockingHandler;
 import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 import org.skein.disco.DiscoInfoHandler;
@@ -80,6 +82,7 @@ final class XmppServices {
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
     private final OfflineMessageManager offlineMessageManager;
+    private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
     private final StreamSettings streamSettings;
@@ -114,6 +117,7 @@ final class XmppServices {
         this.mechanisms = new SaslMechanisms(users, domain, config.getBoolean(PLAIN_WITHOUT_TLS_KEY, false),
                 config.getInt(UserManager.ITERATIONS_KEY, 4096));
 
+        this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
@@ -124,15 +128,15 @@ final class XmppServices {
                 blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
-                offlineMessageManager, caches, blockLists);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, blockLists);
-        this.iqRouter = new IqRouter(domain, routingTable, users, blockLists);
+                offlineMessageManager, caches, components, blockLists);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
+        this.iqRouter = new IqRouter(domain, routingTable, users, components, blockLists);
         this.vcards = new VCardManager(new JdbcVCardStore(database, clock), caches, VCardManager.maxSize(config));
         this.lastActivity = new LastActivityManager(new JdbcLastActivityStore(database), clock);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
         iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures, this::accountFeatures));
-        iqRouter.addHandler(new DiscoItemsHandler(serverJid));
+        iqRouter.addHandler(new DiscoItemsHandler(serverJid, components));
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         iqRouter.addHandler(new VCardHandler(serverJid, vcards));
@@ -278,6 +282,14 @@ final class XmppServices {
 
     OfflineMessageManager offlineMessageManager() {
         return offlineMessageManager;
+    }
+
+    ComponentRegistry components() {
+        return components;
+    }
+
+    BlockingPolicy blockingPolicy() {
+        return blockLists;
     }
 
     XmppPacketRouter packetRouter() {

@@ -2,9 +2,12 @@ package org.skein.iq;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
 import org.skein.blocking.BlockingPolicy;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.user.UserManager;
@@ -23,6 +26,8 @@ import org.xmpp.packet.PacketError;
  *       {@linkplain IqHandler#answersForUsers() answers for users}, else {@code service-unavailable}
  *       (also for unknown users);</li>
  *   <li>to a full JID: delivered to that session, else {@code service-unavailable};</li>
+ *   <li>to the domain of a {@linkplain ComponentRegistry component} or a JID under it: handed to the
+ *       component (requests, results and errors);</li>
  *   <li>to another domain: {@code remote-server-not-found}.</li>
  *   <li>between users, the {@link BlockingPolicy} first (XEP-0191): a request to a JID the sender
  *       blocked gets {@code not-acceptable} with {@code <blocked/>}, a request from a JID the
@@ -40,14 +45,17 @@ public final class IqRouter {
     private final JID serverJid;
     private final RoutingTable routingTable;
     private final UserManager users;
+    private final ComponentRegistry components;
     private final BlockingPolicy blocking;
     private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
 
-    public IqRouter(String domain, RoutingTable routingTable, UserManager users, BlockingPolicy blocking) {
+    public IqRouter(String domain, RoutingTable routingTable, UserManager users, ComponentRegistry components,
+                    BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
+        this.components = Objects.requireNonNull(components, "components");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
@@ -91,18 +99,21 @@ public final class IqRouter {
             }
             return;
         }
-        if (!domain.equals(to.getDomain())) {
-            if (request) {
-                reply(session, IqErrors.error(iq, PacketError.Condition.remote_server_not_found, serverJid));
-            }
-            return;
-        }
-        BlockingPolicy.Verdict verdict = to.getNode() == null ? BlockingPolicy.Verdict.ALLOWED : blocking.check(iq.getFrom(), to);
+        BlockingPolicy.Verdict verdict = blocking.check(iq.getFrom(), to);
         if (verdict != BlockingPolicy.Verdict.ALLOWED) {
             if (request) {
                 reply(session, verdict == BlockingPolicy.Verdict.BLOCKED_BY_SENDER
                         ? IqErrors.error(iq, BlockingPolicy.blockedError(), serverJid)
                         : IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
+            }
+            return;
+        }
+        if (!domain.equals(to.getDomain())) {
+            Optional<LocalComponent> component = components.forDomain(to.getDomain());
+            if (component.isPresent()) {
+                toComponent(component.get(), iq, session, request);
+            } else if (request) {
+                reply(session, IqErrors.error(iq, PacketError.Condition.remote_server_not_found, serverJid));
             }
             return;
         }
@@ -138,6 +149,17 @@ public final class IqRouter {
         }
         if (reply != null) {
             reply(session, reply);
+        }
+    }
+
+    private void toComponent(LocalComponent component, IQ iq, LocalClientSession session, boolean request) {
+        try {
+            component.process(iq);
+        } catch (RuntimeException e) {
+            LOG.warn("Component {} failed on {}", component.domain(), iq.toXML(), e);
+            if (request) {
+                reply(session, IqErrors.error(iq, PacketError.Condition.internal_server_error, iq.getTo()));
+            }
         }
     }
 
