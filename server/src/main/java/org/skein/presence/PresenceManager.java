@@ -278,8 +278,8 @@ public final class PresenceManager {
         }
         for (String recipient : recipients) {
             JID to = new JID(recipient, true);
-            if (blocking.check(session.address(), to) != BlockingPolicy.Verdict.ALLOWED) {
-                continue; // told unavailable when the block began
+            if (blocking.check(session.address(), to) == BlockingPolicy.Verdict.BLOCKED_BY_RECIPIENT) {
+                continue; // the recipient takes nothing from the sender; a JID the sender blocked is told it is gone
             }
             Presence unavailable = new Presence(Presence.Type.unavailable);
             unavailable.setFrom(session.address());
