@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
@@ -13,6 +14,9 @@ import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
+import org.skein.caps.EntityCapabilities;
+import org.skein.iq.IqRequests;
+import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
 import org.skein.message.MessageRouter;
@@ -20,9 +24,17 @@ import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
+import org.skein.pep.Pep;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
+import org.skein.pubsub.AccessControl;
+import org.skein.pubsub.Fanout;
+import org.skein.pubsub.NodeDirectory;
+import org.skein.pubsub.Notifier;
+import org.skein.pubsub.PubSubEngine;
+import org.skein.pubsub.PubSubNamespaces;
+import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
 import org.skein.roster.RosterManager;
@@ -64,6 +76,9 @@ final class XmppServices {
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
+    private final EntityCapabilities caps;
+    private final PubSubEngine pubSubEngine;
+    private final Fanout fanout;
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
@@ -76,8 +91,12 @@ final class XmppServices {
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
+    /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
+    static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
+
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
+                 ScheduledExecutorService scheduler) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -107,16 +126,39 @@ final class XmppServices {
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components);
         this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components);
-        this.iqRouter = new IqRouter(domain, routingTable, users, components);
+        IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
+        requests.setForwarder((node, response) -> {
+            if (!caches.isClustered() || caches.getClusterNodeInfo(node).isEmpty()) {
+                return false;
+            }
+            caches.doClusterTask(new IqResponseTask(response.toXML()), node);
+            return true;
+        });
+        this.iqRouter = new IqRouter(domain, routingTable, users, components, requests);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
-        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
-        iqRouter.addHandler(new DiscoItemsHandler(serverJid, components));
+        DiscoInfoHandler discoInfo = new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures);
+        DiscoItemsHandler discoItems = new DiscoItemsHandler(serverJid, components);
+        iqRouter.addHandler(discoInfo);
+        iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
+        this.caps = new EntityCapabilities(caches, requests, Duration.ofSeconds(30));
+        presenceManager.addListener(caps);
+        int maxItems = config.getInt(PUBSUB_MAX_ITEMS_KEY, 1000);
+        if (maxItems < 1) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_MAX_ITEMS_KEY + "' is '" + maxItems
+                    + "', expected a positive number");
+        }
+        this.fanout = new Fanout(nodeId, routingTable, domain);
+        routingTable.addLocalEndpoint(fanout.endpoint(), fanout::receive);
+        AccessControl access = new AccessControl(rosterManager, domain);
+        Notifier notifier = new Notifier(fanout, routingTable, rosterManager, access, domain);
+        this.pubSubEngine = new PubSubEngine(new NodeDirectory(pubSubStore, caches), notifier, access, clock, nodeId, maxItems);
+        new Pep(pubSubEngine, notifier, fanout, caps, rosterManager, iqRouter, presenceManager, discoInfo, discoItems, domain);
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
@@ -159,6 +201,7 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
+        features.add(PubSubNamespaces.PUBSUB); // PEP on every account (OMEMO clients look for it here)
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -216,6 +259,18 @@ final class XmppServices {
 
     ComponentRegistry components() {
         return components;
+    }
+
+    EntityCapabilities caps() {
+        return caps;
+    }
+
+    PubSubEngine pubSubEngine() {
+        return pubSubEngine;
+    }
+
+    Fanout fanout() {
+        return fanout;
     }
 
     XmppPacketRouter packetRouter() {
