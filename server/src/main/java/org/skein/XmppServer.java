@@ -119,6 +119,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
+        this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -238,6 +239,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
+        return xmpp.pubSub().topics();
     }
 
     /** The entity capabilities of this node's sessions (XEP-0115). */

@@ -28,11 +28,7 @@ import org.skein.pep.Pep;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
-import org.skein.pubsub.AccessControl;
-import org.skein.pubsub.Fanout;
-import org.skein.pubsub.NodeDirectory;
-import org.skein.pubsub.Notifier;
-import org.skein.pubsub.PubSubEngine;
+import org.skein.pubsub.PubSub;
 import org.skein.pubsub.PubSubNamespaces;
 import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
@@ -77,8 +73,7 @@ final class XmppServices {
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
     private final EntityCapabilities caps;
-    private final PubSubEngine pubSubEngine;
-    private final Fanout fanout;
+    private final PubSub pubSub;
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
@@ -93,6 +88,10 @@ final class XmppServices {
 
     /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
     static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
+    /** Key of whether the publish-subscribe service runs (PEP always does). */
+    static final String PUBSUB_ENABLED_KEY = "pubsub.enabled";
+    /** Key of the publish-subscribe service's domain. */
+    static final String PUBSUB_DOMAIN_KEY = "pubsub.domain";
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
                  UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
@@ -148,18 +147,18 @@ final class XmppServices {
         }
         this.caps = new EntityCapabilities(caches, requests, Duration.ofSeconds(30));
         presenceManager.addListener(caps);
-        int maxItems = config.getInt(PUBSUB_MAX_ITEMS_KEY, 1000);
-        if (maxItems < 1) {
-            throw new ConfigException(config.source() + ": key '" + PUBSUB_MAX_ITEMS_KEY + "' is '" + maxItems
-                    + "', expected a positive number");
-        }
-        this.fanout = new Fanout(nodeId, routingTable, domain);
-        routingTable.addLocalEndpoint(fanout.endpoint(), fanout::receive);
-        AccessControl access = new AccessControl(rosterManager, domain);
-        Notifier notifier = new Notifier(fanout, routingTable, rosterManager, access, domain);
-        this.pubSubEngine = new PubSubEngine(new NodeDirectory(pubSubStore, caches), notifier, access, clock, nodeId, maxItems);
-        new Pep(pubSubEngine, notifier, fanout, caps, rosterManager, iqRouter, presenceManager, discoInfo, discoItems, domain);
+        this.pubSub = new PubSub(domain, pubSubDomain(config, domain), nodeId, pubSubStore, caches, routingTable,
+                rosterManager, clock, pubSubMaxItems(config));
+        pubSub.component().ifPresent(components::add);
+        new Pep(pubSub.engine(), pubSub.notifier(), pubSub.fanout(), caps, rosterManager, iqRouter, presenceManager,
+                discoInfo, discoItems, domain);
+        presenceManager.addListener((session, presence, becameAvailable) -> {
+            if (!presence.isAvailable()) {
+                pubSub.sessionEnded(session.address());
+            }
+        });
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
+        packetRouter.addSessionClosedListener(session -> pubSub.sessionEnded(session.address()));
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
@@ -169,6 +168,30 @@ final class XmppServices {
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
     ClusterEventListener clusterListener() {
         return clusterListener;
+    }
+
+    /**
+     * Keeps publish-subscribe right across cluster changes (registered after {@link #clusterListener()}):
+     * cached copies dropped and this node's temporary subscriptions re-asserted after a join or merge,
+     * a dead node's temporary subscriptions ended by the senior member.
+     */
+    ClusterEventListener pubSubClusterListener(CacheFactory caches) {
+        return new ClusterEventListener() {
+            @Override
+            public void joinedCluster() {
+                pubSub.joinedCluster();
+            }
+
+            @Override
+            public void leftCluster() {
+                pubSub.leftCluster();
+            }
+
+            @Override
+            public void leftCluster(NodeID nodeId) {
+                pubSub.nodeLost(nodeId, caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty());
+            }
+        };
     }
 
     private static String domain(ServerConfig config) {
@@ -182,6 +205,33 @@ final class XmppServices {
         } catch (RuntimeException e) {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
+        }
+    }
+
+    private static int pubSubMaxItems(ServerConfig config) {
+        int maxItems = config.getInt(PUBSUB_MAX_ITEMS_KEY, 1000);
+        if (maxItems < 1) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_MAX_ITEMS_KEY + "' is '" + maxItems
+                    + "', expected a positive number such as 1000");
+        }
+        return maxItems;
+    }
+
+    /** The publish-subscribe service's domain, or {@code null} when it is off. */
+    private static String pubSubDomain(ServerConfig config, String domain) {
+        if (!config.getBoolean(PUBSUB_ENABLED_KEY, true)) {
+            return null;
+        }
+        String value = config.get(PUBSUB_DOMAIN_KEY, "pubsub." + domain).trim();
+        try {
+            String prepped = JID.domainprep(value);
+            if (prepped == null || prepped.isEmpty() || prepped.contains("@") || prepped.contains("/") || prepped.equals(domain)) {
+                throw new IllegalArgumentException("not a domain of its own");
+            }
+            return prepped;
+        } catch (RuntimeException e) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_DOMAIN_KEY + "' is '" + value
+                    + "', expected a domain other than " + domain + " such as pubsub." + domain);
         }
     }
 
@@ -210,6 +260,7 @@ final class XmppServices {
 
     /** Loads the certificate and starts listening for clients. */
     void start() {
+        pubSub.start();
         tls = TlsContext.load(config, home, domain);
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
@@ -265,12 +316,8 @@ final class XmppServices {
         return caps;
     }
 
-    PubSubEngine pubSubEngine() {
-        return pubSubEngine;
-    }
-
-    Fanout fanout() {
-        return fanout;
+    PubSub pubSub() {
+        return pubSub;
     }
 
     XmppPacketRouter packetRouter() {

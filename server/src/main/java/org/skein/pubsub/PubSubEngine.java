@@ -920,7 +920,8 @@ public final class PubSubEngine {
 
     private static Element firstChild(Element pubsub) {
         for (Element child : pubsub.elements()) {
-            if (!"configure".equals(child.getName()) && !"publish-options".equals(child.getName())
+            if (!("configure".equals(child.getName()) && pubsub.element("create") != null)
+                    && !"publish-options".equals(child.getName())
                     && !("options".equals(child.getName()) && pubsub.element("subscribe") != null)
                     && !("set".equals(child.getName()) && RSM.equals(child.getNamespaceURI()))) {
                 return child;
