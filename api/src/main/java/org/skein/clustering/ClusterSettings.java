@@ -20,4 +20,34 @@ public interface ClusterSettings {
 
     /** Where the settings come from, for messages to operators (a file name). */
     String source();
+
+    /**
+     * Settings held in memory, for a clustering core used without a node's configuration file
+     * (benchmarks, tools): the switch starts as given and is remembered while the object lives.
+     */
+    static ClusterSettings inMemory(boolean enabled, Duration taskTimeout) {
+        java.util.Objects.requireNonNull(taskTimeout, "taskTimeout");
+        java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(enabled);
+        return new ClusterSettings() {
+            @Override
+            public boolean isClusteringEnabled() {
+                return on.get();
+            }
+
+            @Override
+            public void setClusteringEnabled(boolean value) {
+                on.set(value);
+            }
+
+            @Override
+            public Duration taskTimeout() {
+                return taskTimeout;
+            }
+
+            @Override
+            public String source() {
+                return "settings held in memory";
+            }
+        };
+    }
 }
