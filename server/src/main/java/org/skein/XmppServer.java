@@ -235,6 +235,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.c2sPort();
     }
 
+    /** How many client connections are open on this node (logged in or not). */
+    public int c2sConnectionCount() {
+        return xmpp.c2sConnectionCount();
+    }
+
+    /** How many client connections of this node have not logged in yet. */
+    public int c2sPendingLoginCount() {
+        return xmpp.c2sPendingLoginCount();
+    }
+
     /** The certificate clients see on STARTTLS (available once the node has started). */
     public java.security.cert.X509Certificate tlsCertificate() {
         return xmpp.tls() == null ? null : xmpp.tls().certificate();

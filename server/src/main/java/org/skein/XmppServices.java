@@ -221,6 +221,16 @@ final class XmppServices {
         return current == null ? -1 : current.port();
     }
 
+    int c2sConnectionCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.connectionCount();
+    }
+
+    int c2sPendingLoginCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.pendingLoginCount();
+    }
+
     /** The TLS context (after start). */
     TlsContext tls() {
         return tls;

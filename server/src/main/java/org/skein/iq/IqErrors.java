@@ -1,5 +1,6 @@
 package org.skein.iq;
 
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
@@ -28,7 +29,7 @@ public final class IqErrors {
         if (request.getChildElement() != null) {
             reply.setChildElement(request.getChildElement().createCopy());
         }
-        reply.setError(condition);
+        StanzaErrors.setError(reply, condition);
         return reply;
     }
 }

@@ -17,6 +17,7 @@ import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.session.SessionManager;
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
 import org.xmpp.packet.Presence;
@@ -271,7 +272,7 @@ public final class PresenceManager {
         Presence error = presence.createCopy();
         error.setTo(session.address());
         error.setFrom(presence.getTo());
-        error.setError(condition);
+        StanzaErrors.setError(error, condition);
         session.deliver(error);
     }
 

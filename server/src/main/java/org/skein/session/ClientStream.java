@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.dom4j.Element;
 import org.skein.routing.PacketRouter;
 import org.skein.xmpp.Namespaces;
+import org.skein.xmpp.StanzaErrors;
 import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslFailure;
 import org.skein.xmpp.sasl.SaslMechanism;
@@ -401,7 +402,7 @@ public final class ClientStream implements StreamHandler {
             IQ error = IQ.createResultIQ(request);
             error.setTo((JID) null);
             error.setChildElement(request.getChildElement().createCopy());
-            error.setError(PacketError.Condition.bad_request);
+            StanzaErrors.setError(error, PacketError.Condition.bad_request);
             connection.send(error.toXML());
             return;
         }
@@ -410,6 +411,7 @@ public final class ClientStream implements StreamHandler {
         result.setFrom((JID) null);
         result.setChildElement("bind", Namespaces.BIND).addElement("jid").setText(session.address().toString());
         connection.send(result.toXML());
+        connection.loggedIn();
         LOG.debug("Bound {} from {}", session.address(), connection.remoteAddress());
     }
 
@@ -423,7 +425,7 @@ public final class ClientStream implements StreamHandler {
         Packet error = wrap(copy);
         PacketError packetError = new PacketError(PacketError.Condition.jid_malformed, PacketError.Condition.jid_malformed.getDefaultType(),
                 "'" + badTo + "' is not a valid JID");
-        error.setError(packetError);
+        StanzaErrors.setError(error, packetError);
         connection.send(error.toXML());
     }
 
@@ -435,7 +437,7 @@ public final class ClientStream implements StreamHandler {
         copy.addAttribute("to", session.address().toString());
         copy.addAttribute("from", settings.domain());
         Packet error = wrap(copy);
-        error.setError(new PacketError(PacketError.Condition.bad_request, PacketError.Type.modify, text));
+        StanzaErrors.setError(error, PacketError.Condition.bad_request, PacketError.Type.modify, text);
         connection.send(error.toXML());
     }
 
