@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
+import org.skein.auth.ServerSecrets;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -32,6 +33,7 @@ import org.skein.plugin.PluginManager;
 import org.skein.roster.RosterStore;
 import org.skein.storage.Database;
 import org.skein.storage.JdbcOfflineMessageStore;
+import org.skein.storage.JdbcServerSecrets;
 import org.skein.storage.JdbcRosterStore;
 import org.skein.storage.JdbcUserStore;
 import org.skein.user.UserManager;
@@ -74,6 +76,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final ServerSecrets secrets;
     private final XmppServices xmpp;
     private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
@@ -109,11 +112,12 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.secrets = new JdbcServerSecrets(database, clock);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore);
+                offlineMessageStore, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
-        this.adminConsole = new AdminConsole(this, clock);
+        this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
     }
 

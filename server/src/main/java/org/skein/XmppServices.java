@@ -1,10 +1,12 @@
 package org.skein;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.skein.auth.LoginThrottle;
+import org.skein.auth.ServerSecrets;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
@@ -35,7 +37,6 @@ import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
 import org.skein.user.UserManager;
 import org.skein.xmpp.Namespaces;
-import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.tls.TlsContext;
 import org.xmpp.packet.JID;
@@ -51,8 +52,6 @@ final class XmppServices {
     static final String TLS_REQUIRED_KEY = "xmpp.tls.required";
     static final String PLAIN_WITHOUT_TLS_KEY = "xmpp.sasl.plain.allowUnencrypted";
     static final String MAX_AUTH_FAILURES_KEY = "xmpp.sasl.maxFailures";
-    static final String FAILURE_DELAY_KEY = "xmpp.sasl.failureDelay";
-    static final String FAILURE_DELAY_MAX_KEY = "xmpp.sasl.failureDelayMax";
 
     private final ServerConfig config;
     private final Path home;
@@ -70,14 +69,14 @@ final class XmppServices {
     private final C2sSettings c2sSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
-    private final AuthFailureThrottle throttle;
+    private final LoginThrottle throttle;
     private final RegistrationHandler registration;
     private final XmppClusterListener clusterListener;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, ServerSecrets secrets) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -91,11 +90,9 @@ final class XmppServices {
                     + "', expected a positive number");
         }
         this.streamSettings = new StreamSettings(domain, true, config.getBoolean(TLS_REQUIRED_KEY, false), registrationEnabled, maxFailures);
-        Duration delay = nonNull(config, FAILURE_DELAY_KEY, Duration.ofSeconds(1));
-        Duration maxDelay = nonNull(config, FAILURE_DELAY_MAX_KEY, Duration.ofSeconds(30));
-        this.throttle = new AuthFailureThrottle(caches, delay, maxDelay);
+        this.throttle = new LoginThrottle(LoginThrottle.Settings.from(config), Ticker.systemTicker());
         this.mechanisms = new SaslMechanisms(users, domain, config.getBoolean(PLAIN_WITHOUT_TLS_KEY, false),
-                config.getInt(UserManager.ITERATIONS_KEY, 4096));
+                config.getInt(UserManager.ITERATIONS_KEY, 4096), () -> secrets.secret(SaslMechanisms.UNKNOWN_USERS_SECRET));
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
@@ -141,14 +138,6 @@ final class XmppServices {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
         }
-    }
-
-    private static Duration nonNull(ServerConfig config, String key, Duration defaultValue) {
-        Duration value = config.getDuration(key, defaultValue);
-        if (value == null) {
-            throw new ConfigException(config.source() + ": key '" + key + "' is '-1', expected a duration such as 1s");
-        }
-        return value;
     }
 
     private List<String> serverFeatures() {
@@ -236,6 +225,11 @@ final class XmppServices {
     int c2sPendingLoginCount() {
         C2sListener current = listener;
         return current == null ? 0 : current.pendingLoginCount();
+    }
+
+    /** The node's login throttle, which the admin console shares. */
+    LoginThrottle loginThrottle() {
+        return throttle;
     }
 
     /** The TLS context (after start). */

@@ -1,6 +1,5 @@
 package org.skein.net;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -8,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.skein.auth.LoginThrottle;
 
 /**
  * Decides, for each connection a listener accepts, whether it may stay: the node-wide cap, the
@@ -245,17 +245,6 @@ final class ConnectionGate {
             return "";
         }
         InetAddress address = remote.getAddress();
-        if (address == null) {
-            return remote.getHostString();
-        }
-        if (address instanceof Inet6Address) {
-            byte[] bytes = address.getAddress();
-            StringBuilder sb = new StringBuilder(20);
-            for (int i = 0; i < 8; i += 2) {
-                sb.append(Integer.toHexString(((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF))).append(':');
-            }
-            return sb.append(":/64").toString();
-        }
-        return address.getHostAddress();
+        return address == null ? remote.getHostString() : LoginThrottle.clientKey(address);
     }
 }
