@@ -97,7 +97,7 @@ final class XmppServices {
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
-        this.rosterManager = new RosterManager(rosterStore, caches);
+        this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
         RosterPusher pusher = new RosterPusher(routingTable);
         SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
@@ -138,6 +138,15 @@ final class XmppServices {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
         }
+    }
+
+    private static int rosterLimit(ServerConfig config) {
+        int max = config.getInt(RosterManager.MAX_ITEMS_KEY, RosterManager.DEFAULT_MAX_ITEMS);
+        if (max < 1 && max != -1) {
+            throw new ConfigException(config.source() + ": key '" + RosterManager.MAX_ITEMS_KEY + "' is '" + max
+                    + "', expected a positive number of roster items, or -1 for no limit");
+        }
+        return max;
     }
 
     private List<String> serverFeatures() {

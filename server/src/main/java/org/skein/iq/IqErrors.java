@@ -20,6 +20,13 @@ public final class IqErrors {
         return reply;
     }
 
+    /** An error reply that carries the request's child element and an explanation for the user. */
+    public static IQ error(IQ request, PacketError.Condition condition, String text, JID serverJid) {
+        IQ reply = error(request, condition, serverJid);
+        StanzaErrors.setError(reply, condition, condition.getDefaultType(), text);
+        return reply;
+    }
+
     /** An error reply that carries the request's child element, as RFC 6120 allows. */
     public static IQ error(IQ request, PacketError.Condition condition, JID serverJid) {
         IQ reply = IQ.createResultIQ(request);
