@@ -25,6 +25,8 @@ import org.skein.message.MessageRouter;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.presence.PresenceManager;
+import org.skein.pubsub.JdbcPubSubStore;
+import org.skein.pubsub.PubSubStore;
 import org.skein.roster.RosterManager;
 import org.skein.routing.PacketRouter;
 import org.skein.routing.RoutingTable;
@@ -77,6 +79,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
     private final ServerSecrets secrets;
+    private final PubSubStore pubSubStore;
     private final XmppServices xmpp;
     private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
@@ -113,12 +116,14 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.secrets = new JdbcServerSecrets(database, clock);
+        this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, secrets);
+                offlineMessageStore, pubSubStore, scheduler, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
+        this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -238,6 +243,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
+        return xmpp.pubSub().topics();
+    }
+
+    /** The entity capabilities of this node's sessions (XEP-0115). */
+    public org.skein.caps.EntityCapabilities entityCapabilities() {
+        return xmpp.caps();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
