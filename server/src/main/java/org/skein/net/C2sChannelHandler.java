@@ -25,8 +25,8 @@ import org.xmpp.packet.StreamError;
 /**
  * The last inbound handler of a client pipeline, on the event loop: it hands each stream event to the
  * connection's {@link StreamHandler} through the connection's {@link SerialExecutor}, and stops
- * reading from a client whose events pile up faster than they are processed (reading resumes when
- * the backlog is worked off). One per connection.
+ * reading from a client whose events pile up faster than they are processed, counted in events and in
+ * bytes of parsed stanzas (reading resumes when the backlog is worked off). One per connection.
  *
  * <p>It also enforces the {@link ConnectionLimits}: a connection the {@link ConnectionGate} refuses, one
  * pushed out to make room for a newer login, and one that has not logged in by the login deadline
@@ -40,6 +40,12 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     static final int HIGH_WATER = 256;
     /** Events waiting at which reading resumes. */
     static final int LOW_WATER = 32;
+    /**
+     * Bytes of parsed stanzas waiting for processing at which reading stops (besides the count: 256
+     * stanzas of 256 KiB each would hold 64 MiB of one client's trees); reading resumes below a quarter.
+     * One stanza always fits, whatever its size.
+     */
+    static final long HIGH_WATER_BYTES = 1024 * 1024;
     /** How long a stream error that ends a connection for a limit may take before the socket is closed anyway. */
     static final Duration GOODBYE_GRACE = Duration.ofSeconds(5);
 
@@ -55,6 +61,8 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> loginDeadline;
     private boolean loggedIn;
     private volatile boolean ending;
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private XmlStreamDecoder decoder;
 
     C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
@@ -77,7 +85,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        XmlStreamDecoder decoder = ctx.pipeline().get(XmlStreamDecoder.class);
+        decoder = ctx.pipeline().get(XmlStreamDecoder.class);
         connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls);
         connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
         handler = handlers.apply(connection);
@@ -151,7 +159,15 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         }
         StreamHandler target = handler;
         if (msg instanceof Element) {
-            dispatch(ctx.channel(), () -> target.onElement((Element) msg));
+            long bytes = decoder == null ? 0 : decoder.lastElementBytes();
+            pendingBytes.addAndGet(bytes);
+            dispatch(ctx.channel(), () -> {
+                try {
+                    target.onElement((Element) msg);
+                } finally {
+                    pendingBytes.addAndGet(-bytes);
+                }
+            });
         } else if (msg instanceof StreamHeader) {
             dispatch(ctx.channel(), () -> target.onHeader((StreamHeader) msg));
         } else if (msg instanceof StreamFault) {
@@ -205,11 +221,12 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(Channel channel, Runnable task) {
         executor.execute(() -> {
             task.run();
-            if (!ending && !channel.config().isAutoRead() && executor.pending() <= LOW_WATER) {
+            if (!ending && !channel.config().isAutoRead() && executor.pending() <= LOW_WATER
+                    && pendingBytes.get() <= HIGH_WATER_BYTES / 4) {
                 channel.config().setAutoRead(true);
             }
         });
-        if (executor.pending() >= HIGH_WATER && channel.config().isAutoRead()) {
+        if ((executor.pending() >= HIGH_WATER || pendingBytes.get() >= HIGH_WATER_BYTES) && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
         }
     }

@@ -59,6 +59,7 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     private Element current;
     private long fed;
     private long boundary;
+    private int lastElementBytes;
     private boolean failed;
     private boolean paused;
     private ByteBuf feeding;
@@ -339,11 +340,20 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
             fault(StreamError.Condition.policy_violation, "the stanza is larger than " + maxElementSize + " bytes");
             return;
         }
+        lastElementBytes = (int) (end - boundary);
         boundary = end;
         if (pausesAfter(stanza)) {
             paused = true;
         }
         ctx.fireChannelRead(stanza);
+    }
+
+    /**
+     * The size in bytes of the top-level element last passed on: for the next handler, while it handles
+     * that element (on the event loop), to weigh what it keeps.
+     */
+    public int lastElementBytes() {
+        return lastElementBytes;
     }
 
     private void text(int event) throws XMLStreamException {
