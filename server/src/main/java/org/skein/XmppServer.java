@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
 import org.skein.auth.ServerSecrets;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -118,7 +119,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, pubSubStore, scheduler, secrets);
+                offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
@@ -243,6 +244,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public BlockingPolicy blockingPolicy() {
+        return xmpp.blockingPolicy();
     }
 
     @Override
