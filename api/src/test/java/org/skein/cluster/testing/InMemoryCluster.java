@@ -76,27 +76,25 @@ public final class InMemoryCluster {
      * told anything; its caches no longer reach the cluster.
      */
     public synchronized void crash(NodeID node) {
-        InMemoryMember member = require(node);
-        Side side = member.side();
-        side.remove(member);
-        member.detachToItsOwn(new Side());
-        member.stopTasks();
-        for (InMemoryMember other : List.copyOf(side.members)) {
-            other.events().memberLeft(node);
-        }
+        cutOff(require(node));
     }
 
     /** The library stops a member on its own: its node is told it lost its membership, the others that it left. */
     public synchronized void lose(NodeID node, String reason) {
         InMemoryMember member = require(node);
+        cutOff(member);
+        member.events().memberLost(reason);
+    }
+
+    /** Takes a member off its side without a word to it; the others on that side are told it left. */
+    private void cutOff(InMemoryMember member) {
         Side side = member.side();
         side.remove(member);
         member.detachToItsOwn(new Side());
         member.stopTasks();
         for (InMemoryMember other : List.copyOf(side.members)) {
-            other.events().memberLeft(node);
+            other.events().memberLeft(member.nodeId());
         }
-        member.events().memberLost(reason);
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.spi.ClusteringProvider;
@@ -52,7 +51,7 @@ class HazelcastClusteringContractTest extends AbstractClusteringContractTest {
         Path home = dir.resolve(node);
         try {
             Files.createDirectories(home.resolve("conf"));
-            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(node));
+            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), LocalMemberConfig.xml(clusterName, ports.get(node), ports.values()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,27 +70,6 @@ class HazelcastClusteringContractTest extends AbstractClusteringContractTest {
         return provider;
     }
 
-    private String localConfig(String name) {
-        String members = NAMES.stream().map(n -> "<member>127.0.0.1:" + ports.get(n) + "</member>").collect(Collectors.joining());
-        return """
-                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-                    <cluster-name>%s</cluster-name>
-                    <properties>
-                        <property name="hazelcast.wait.seconds.before.join">1</property>
-                        <property name="hazelcast.max.wait.seconds.before.join">3</property>
-                    </properties>
-                    <network>
-                        <port auto-increment="false">%d</port>
-                        <join>
-                            <auto-detection enabled="false"/>
-                            <multicast enabled="false"/>
-                            <tcp-ip enabled="true" connection-timeout-seconds="2"><member-list>%s</member-list></tcp-ip>
-                        </join>
-                        <interfaces enabled="true"><interface>127.0.0.1</interface></interfaces>
-                    </network>
-                </hazelcast>
-                """.formatted(clusterName, ports.get(name), members);
-    }
 
     private HazelcastInstance instance(TestCore core) {
         HazelcastInstance instance = providers.get(core.nodeId().value()).hazelcastInstance();

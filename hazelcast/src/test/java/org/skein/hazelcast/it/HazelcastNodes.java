@@ -15,8 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.skein.XmppServer;
+import org.skein.hazelcast.cluster.LocalMemberConfig;
 import org.skein.plugin.LoadedPlugin;
 import org.skein.testing.TestNodes;
 
@@ -102,41 +102,10 @@ final class HazelcastNodes implements AutoCloseable {
             Files.createDirectories(home.resolve("plugins"));
             Files.createDirectories(home.resolve("conf"));
             Files.copy(PLUGIN_JAR, home.resolve("plugins").resolve("hazelcast.jar"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(name));
+            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), LocalMemberConfig.xml(clusterName, ports.get(name), ports.values()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The local Hazelcast file of a node of this fixture. */
-    String localConfig(String name) {
-        String members = names.stream().map(n -> "<member>127.0.0.1:" + ports.get(n) + "</member>")
-                .collect(Collectors.joining("\n                    "));
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-                    <cluster-name>%s</cluster-name>
-                    <properties>
-                        <property name="hazelcast.wait.seconds.before.join">1</property>
-                        <property name="hazelcast.max.wait.seconds.before.join">3</property>
-                    </properties>
-                    <network>
-                        <port auto-increment="false">%d</port>
-                        <join>
-                            <auto-detection enabled="false"/>
-                            <multicast enabled="false"/>
-                            <tcp-ip enabled="true" connection-timeout-seconds="2">
-                                <member-list>
-                                    %s
-                                </member-list>
-                            </tcp-ip>
-                        </join>
-                        <interfaces enabled="true">
-                            <interface>127.0.0.1</interface>
-                        </interfaces>
-                    </network>
-                </hazelcast>
-                """.formatted(clusterName, ports.get(name), members);
     }
 
     XmppServer node(String name) {
