@@ -117,6 +117,7 @@ public abstract class AbstractClusteringContractTest {
         a.join();
         b.join();
         awaitMembers(2, a, b);
+        await().atMost(SETTLE).until(() -> a.events().contains("joined(b)")); // b's announcement, not dropped by its leave
         Cache<String, String> sharedOnB = b.caches().createCache("shared");
         sharedOnB.put("k", "v");
 

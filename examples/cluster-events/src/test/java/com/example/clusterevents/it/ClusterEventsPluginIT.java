@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +51,15 @@ class ClusterEventsPluginIT {
         for (String name : NAMES) {
             ports.put(name, freePort());
         }
+        List<String> earlier = new ArrayList<>();
         for (String name : NAMES) {
             XmppServer node = start(name);
             // a start bound, not a product figure: members start slowly on a machine shared by many builds
             await().atMost(Duration.ofMinutes(3)).until(() -> node.clusterManager().isClusteringStarted());
+            // the node announces itself with a cluster task; the next one starts once the others heard it, so
+            // that they hear of the nodes in the order they joined
+            await().atMost(Duration.ofMinutes(1)).until(() -> earlier.stream().allMatch(other -> events(other).contains("joined(" + name + ")")));
+            earlier.add(name);
         }
     }
 
