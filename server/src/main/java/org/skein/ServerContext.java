@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -85,6 +86,9 @@ public interface ServerContext {
 
     /** Offline message storage and delivery. */
     OfflineMessageManager offlineMessageManager();
+
+    /** Services on domains of their own ({@code conference.<domain>}, ...); plugins may add theirs. */
+    ComponentRegistry components();
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();

@@ -17,6 +17,7 @@ import org.skein.admin.AdminConsole;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -228,6 +229,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public OfflineMessageManager offlineMessageManager() {
         return xmpp.offlineMessageManager();
+    }
+
+    @Override
+    public ComponentRegistry components() {
+        return xmpp.components();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */

@@ -8,6 +8,7 @@ import java.util.List;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 import org.skein.disco.DiscoInfoHandler;
@@ -64,6 +65,7 @@ final class XmppServices {
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
     private final OfflineMessageManager offlineMessageManager;
+    private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
     private final StreamSettings streamSettings;
@@ -95,6 +97,7 @@ final class XmppServices {
         this.mechanisms = new SaslMechanisms(users, domain, config.getBoolean(PLAIN_WITHOUT_TLS_KEY, false),
                 config.getInt(UserManager.ITERATIONS_KEY, 4096));
 
+        this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
@@ -102,13 +105,13 @@ final class XmppServices {
         SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
-                offlineMessageManager, caches);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager);
-        this.iqRouter = new IqRouter(domain, routingTable, users);
+                offlineMessageManager, caches, components);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components);
+        this.iqRouter = new IqRouter(domain, routingTable, users, components);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
         iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
-        iqRouter.addHandler(new DiscoItemsHandler(serverJid));
+        iqRouter.addHandler(new DiscoItemsHandler(serverJid, components));
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         if (registrationEnabled) {
@@ -209,6 +212,10 @@ final class XmppServices {
 
     OfflineMessageManager offlineMessageManager() {
         return offlineMessageManager;
+    }
+
+    ComponentRegistry components() {
+        return components;
     }
 
     XmppPacketRouter packetRouter() {

@@ -1,6 +1,9 @@
 package org.skein.disco;
 
 import java.util.Objects;
+import org.dom4j.Element;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.iq.IqErrors;
 import org.skein.iq.IqHandler;
 import org.skein.session.LocalClientSession;
@@ -9,13 +12,18 @@ import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
 
-/** {@code disco#items} (XEP-0030): the server and users have no items yet (no components, no PEP). */
+/**
+ * {@code disco#items} (XEP-0030): the server lists its {@linkplain ComponentRegistry components}
+ * (group chat, publish-subscribe, ...); users have no items yet.
+ */
 public final class DiscoItemsHandler implements IqHandler {
 
     private final JID serverJid;
+    private final ComponentRegistry components;
 
-    public DiscoItemsHandler(JID serverJid) {
+    public DiscoItemsHandler(JID serverJid, ComponentRegistry components) {
         this.serverJid = Objects.requireNonNull(serverJid, "serverJid");
+        this.components = Objects.requireNonNull(components, "components");
     }
 
     @Override
@@ -37,7 +45,13 @@ public final class DiscoItemsHandler implements IqHandler {
             return IqErrors.error(request, PacketError.Condition.item_not_found, serverJid);
         }
         IQ reply = IqErrors.result(request, serverJid);
-        reply.setChildElement("query", Namespaces.DISCO_ITEMS);
+        Element query = reply.setChildElement("query", Namespaces.DISCO_ITEMS);
+        JID to = request.getTo();
+        if (to == null || to.getNode() == null) {
+            for (LocalComponent component : components.all()) {
+                query.addElement("item").addAttribute("jid", component.domain()).addAttribute("name", component.name());
+            }
+        }
         return reply;
     }
 }

@@ -2,8 +2,11 @@ package org.skein.iq;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.user.UserManager;
@@ -22,6 +25,8 @@ import org.xmpp.packet.PacketError;
  *       {@linkplain IqHandler#answersForUsers() answers for users}, else {@code service-unavailable}
  *       (also for unknown users);</li>
  *   <li>to a full JID: delivered to that session, else {@code service-unavailable};</li>
+ *   <li>to the domain of a {@linkplain ComponentRegistry component} or a JID under it: handed to the
+ *       component (requests, results and errors);</li>
  *   <li>to another domain: {@code remote-server-not-found}.</li>
  * </ul>
  * A request must carry an id and exactly one child element ({@code bad-request} otherwise). Results
@@ -35,13 +40,15 @@ public final class IqRouter {
     private final JID serverJid;
     private final RoutingTable routingTable;
     private final UserManager users;
+    private final ComponentRegistry components;
     private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
 
-    public IqRouter(String domain, RoutingTable routingTable, UserManager users) {
+    public IqRouter(String domain, RoutingTable routingTable, UserManager users, ComponentRegistry components) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
+        this.components = Objects.requireNonNull(components, "components");
     }
 
     /**
@@ -85,7 +92,10 @@ public final class IqRouter {
             return;
         }
         if (!domain.equals(to.getDomain())) {
-            if (request) {
+            Optional<LocalComponent> component = components.forDomain(to.getDomain());
+            if (component.isPresent()) {
+                toComponent(component.get(), iq, session, request);
+            } else if (request) {
                 reply(session, IqErrors.error(iq, PacketError.Condition.remote_server_not_found, serverJid));
             }
             return;
@@ -122,6 +132,17 @@ public final class IqRouter {
         }
         if (reply != null) {
             reply(session, reply);
+        }
+    }
+
+    private void toComponent(LocalComponent component, IQ iq, LocalClientSession session, boolean request) {
+        try {
+            component.process(iq);
+        } catch (RuntimeException e) {
+            LOG.warn("Component {} failed on {}", component.domain(), iq.toXML(), e);
+            if (request) {
+                reply(session, IqErrors.error(iq, PacketError.Condition.internal_server_error, iq.getTo()));
+            }
         }
     }
 

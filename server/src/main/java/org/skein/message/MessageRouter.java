@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
@@ -11,6 +14,8 @@ import org.skein.user.UserManager;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.PacketError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers messages by the rules of RFC 6121 section 8.5:
@@ -25,7 +30,8 @@ import org.xmpp.packet.PacketError;
  *       {@code groupchat} bounces; {@code error} is dropped.</li>
  *   <li>No candidate: {@code chat} and {@code normal} are kept offline (a full store bounces with
  *       {@code service-unavailable}); {@code headline} and {@code error} are dropped.</li>
- *   <li>An unknown user or the server itself: {@code service-unavailable}; another domain:
+ *   <li>An unknown user or the server itself: {@code service-unavailable}; the domain of a
+ *       {@linkplain ComponentRegistry component}: handed to it; another domain:
  *       {@code remote-server-not-found} (there are no server-to-server links yet).</li>
  * </ul>
  * An error is never answered with an error. Thread-safe; may block on the user and offline stores
@@ -33,18 +39,23 @@ import org.xmpp.packet.PacketError;
  */
 public final class MessageRouter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MessageRouter.class);
+
     private final String domain;
     private final JID serverJid;
     private final RoutingTable routingTable;
     private final UserManager users;
     private final OfflineMessageManager offline;
+    private final ComponentRegistry components;
 
-    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline) {
+    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
+                         ComponentRegistry components) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
         this.offline = Objects.requireNonNull(offline, "offline");
+        this.components = Objects.requireNonNull(components, "components");
     }
 
     /** Routes a message whose {@code from} is set (a client's full JID, or the server). */
@@ -58,7 +69,12 @@ public final class MessageRouter {
             return;
         }
         if (!domain.equals(to.getDomain())) {
-            bounce(message, PacketError.Condition.remote_server_not_found);
+            Optional<LocalComponent> component = components.forDomain(to.getDomain());
+            if (component.isPresent()) {
+                toComponent(component.get(), message);
+            } else {
+                bounce(message, PacketError.Condition.remote_server_not_found);
+            }
             return;
         }
         if (to.getResource() != null) {
@@ -121,6 +137,14 @@ public final class MessageRouter {
         }
         if (!offline.store(username, message)) {
             bounce(message, PacketError.Condition.service_unavailable);
+        }
+    }
+
+    private static void toComponent(LocalComponent component, Message message) {
+        try {
+            component.process(message);
+        } catch (RuntimeException e) {
+            LOG.warn("Component {} failed on a message from {}", component.domain(), message.getFrom(), e);
         }
     }
 

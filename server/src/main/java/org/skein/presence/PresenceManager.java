@@ -9,6 +9,8 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.Predicate;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.roster.RosterItem;
 import org.skein.roster.RosterManager;
@@ -20,6 +22,8 @@ import org.skein.session.SessionManager;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
 import org.xmpp.packet.Presence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Handles the presence stanzas clients send, and the presence side of sessions ending.
@@ -37,11 +41,15 @@ import org.xmpp.packet.Presence;
  *       cache is node-local: only the sender's node reads it. Recipients on a node that crashes or
  *       that this node leaves are taken out ({@link #forgetDirectedRecipients}); a sender's node that
  *       crashes tells nobody, so the recipients' nodes do it (see {@link ClusterPresence}).</li>
+ *   <li>Presence to the domain of a {@linkplain ComponentRegistry component} (joining a group chat
+ *       room, for example) is handed to it, and remembered like other directed presence.</li>
  *   <li>Subscription stanzas go to the {@link SubscriptionService}.</li>
  * </ul>
  * Thread-safe; blocks on the roster store.
  */
 public final class PresenceManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceManager.class);
 
     /** Full JID of a sender → the JIDs that got its available directed presence. */
     public static final String DIRECTED_CACHE = "presence.directed";
@@ -53,9 +61,11 @@ public final class PresenceManager {
     private final SubscriptionService subscriptions;
     private final OfflineMessageManager offline;
     private final Cache<String, HashSet<String>> directed;
+    private final ComponentRegistry components;
 
     public PresenceManager(String domain, RoutingTable routingTable, SessionManager sessions, RosterManager rosters,
-                           SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches) {
+                           SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches,
+                           ComponentRegistry components) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -63,6 +73,7 @@ public final class PresenceManager {
         this.subscriptions = Objects.requireNonNull(subscriptions, "subscriptions");
         this.offline = Objects.requireNonNull(offline, "offline");
         this.directed = caches.createLocalCache(DIRECTED_CACHE);
+        this.components = Objects.requireNonNull(components, "components");
     }
 
     /**
@@ -168,15 +179,11 @@ public final class PresenceManager {
         if (to.getNode() == null && domain.equals(to.getDomain())) {
             return; // presence to the server itself: nothing to do
         }
-        if (!domain.equals(to.getDomain())) {
+        if (!domain.equals(to.getDomain()) && components.forDomain(to.getDomain()).isEmpty()) {
             bounce(presence, session, PacketError.Condition.remote_server_not_found);
             return;
         }
-        if (to.getResource() == null) {
-            routingTable.routeToAvailable(to.toBareJID(), presence);
-        } else {
-            routingTable.routeToFullJid(to, presence);
-        }
+        routeDirected(to, presence);
         String key = session.address().toString();
         String recipient = to.toString();
         Lock lock = directed.getLock(key);
@@ -250,11 +257,26 @@ public final class PresenceManager {
             if (presence.getStatus() != null) {
                 unavailable.setStatus(presence.getStatus());
             }
-            if (to.getResource() == null) {
-                routingTable.routeToAvailable(to.toBareJID(), unavailable);
-            } else {
-                routingTable.routeToFullJid(to, unavailable);
-            }
+            routeDirected(to, unavailable);
+        }
+    }
+
+    /** Directed presence to a user (bare: every available resource) or to a component. */
+    private void routeDirected(JID to, Presence presence) {
+        if (!domain.equals(to.getDomain())) {
+            components.forDomain(to.getDomain()).ifPresent(component -> toComponent(component, presence));
+        } else if (to.getResource() == null) {
+            routingTable.routeToAvailable(to.toBareJID(), presence);
+        } else {
+            routingTable.routeToFullJid(to, presence);
+        }
+    }
+
+    private static void toComponent(LocalComponent component, Presence presence) {
+        try {
+            component.process(presence);
+        } catch (RuntimeException e) {
+            LOG.warn("Component {} failed on a presence from {}", component.domain(), presence.getFrom(), e);
         }
     }
 

@@ -22,6 +22,8 @@ import org.skein.config.ServerConfig;
  */
 public final class FakeServerContext implements ServerContext {
 
+    private final org.skein.component.ComponentRegistry components = new org.skein.component.ComponentRegistry("localhost");
+
     private final String version;
     private final Path homeDirectory;
     private final Clock clock;
@@ -133,6 +135,11 @@ public final class FakeServerContext implements ServerContext {
     @Override
     public org.skein.offline.OfflineMessageManager offlineMessageManager() {
         return null;
+    }
+
+    @Override
+    public org.skein.component.ComponentRegistry components() {
+        return components;
     }
 
     @Override
