@@ -16,7 +16,7 @@ class ExpectedFailuresTest {
     @TempDir
     Path dir;
 
-    private static final SintSelection ALL = new SintSelection(null, null, null, null, Duration.ofSeconds(20));
+    private static final SintSelection ALL = new SintSelection(null, null, null, null, Duration.ofSeconds(20), null);
 
     private ExpectedFailures file(String content) throws Exception {
         Path file = dir.resolve("expected.properties");

@@ -32,6 +32,8 @@ import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnectionConfigurati
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.jivesoftware.smack.websocket.XmppWebSocketTransportModuleDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs Smack's integration test suite in this JVM against one address, as SINT's command line would:
@@ -52,6 +54,8 @@ import org.jivesoftware.smack.websocket.XmppWebSocketTransportModuleDescriptor;
  * refused ("PKIX path building failed").
  */
 final class SintRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SintRun.class);
 
     /** The nickname of the connection descriptor that points SINT at the address under test. */
     static final String CONNECTION = "skein";
@@ -122,7 +126,8 @@ final class SintRun {
         builder.setEnabledTests(selection.enabledTests())
                 .setDisabledTests(selection.disabledTests())
                 .setEnabledSpecifications(selection.enabledSpecifications())
-                .setDisabledSpecifications(selection.disabledSpecifications());
+                .setDisabledSpecifications(selection.disabledSpecifications())
+                .setDebugger(selection.debugger());
         PlacementRecordingFramework framework = new PlacementRecordingFramework(builder.build(), nodeOfSession);
 
         Instant start = Instant.now();
@@ -131,7 +136,8 @@ final class SintRun {
         try {
             result = framework.run();
         } catch (Exception | AssertionError e) {
-            abort = e.toString();
+            LOG.error("SINT ({}) stopped before the end", name, e);
+            abort = message(e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e);
             result = framework.partialResult();
         }
         Duration duration = Duration.between(start, Instant.now());

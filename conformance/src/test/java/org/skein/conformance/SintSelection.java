@@ -13,6 +13,8 @@ import java.util.Properties;
  *       note that SINT disables the whole class for a method named in {@code disabledTests}</li>
  *   <li>{@code sint.enabledSpecifications}, {@code sint.disabledSpecifications}: e.g. {@code XEP-0045,RFC6121}</li>
  *   <li>{@code sint.replyTimeout}: how long SINT waits for a reply, in ms (default 20000)</li>
+ *   <li>{@code sint.debugger}: {@code console} prints every stanza of every connection to the test's
+ *       output (SINT's {@code debugger}; default none)</li>
  * </ul>
  *
  * @param enabledTests         SINT's {@code enabledTests}, or null for all
@@ -20,9 +22,10 @@ import java.util.Properties;
  * @param enabledSpecifications SINT's {@code enabledSpecifications}, or null for all
  * @param disabledSpecifications SINT's {@code disabledSpecifications}, or null for none
  * @param replyTimeout         SINT's {@code replyTimeout}
+ * @param debugger             SINT's {@code debugger}, or null for none
  */
 record SintSelection(String enabledTests, String disabledTests, String enabledSpecifications,
-                     String disabledSpecifications, Duration replyTimeout) {
+                     String disabledSpecifications, Duration replyTimeout, String debugger) {
 
     static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(20);
 
@@ -47,7 +50,8 @@ record SintSelection(String enabledTests, String disabledTests, String enabledSp
                 blankToNull(properties.getProperty("sint.disabledTests")),
                 blankToNull(properties.getProperty("sint.enabledSpecifications")),
                 blankToNull(properties.getProperty("sint.disabledSpecifications")),
-                replyTimeout);
+                replyTimeout,
+                blankToNull(properties.getProperty("sint.debugger")));
     }
 
     /** Whether this is the whole suite (nothing enabled or disabled by name). */

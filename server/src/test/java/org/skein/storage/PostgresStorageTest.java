@@ -1,7 +1,5 @@
 package org.skein.storage;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,8 +14,10 @@ import org.skein.config.ServerConfig;
 
 /**
  * The stores on PostgreSQL, the database of a real cluster. Needs the server that
- * {@code .ci/postgres-setup.sh} starts (127.0.0.1:5432, database skein_test, user skein); another
- * server can be named with {@code SKEIN_TEST_POSTGRES_URL}. Each test gets a schema of its own.
+ * {@code .ci/postgres-setup.sh} starts (127.0.0.1:5432, database skein_test, user skein; the README's
+ * test command {@code ./skein-test.sh} installs and starts it); another server can be named with
+ * {@code SKEIN_TEST_POSTGRES_URL}. Without it the tests fail and say how to get it: they are never
+ * skipped. Each test gets a schema of its own.
  */
 class PostgresStorageTest extends AbstractStorageTest {
 
@@ -35,7 +35,10 @@ class PostgresStorageTest extends AbstractStorageTest {
         try (Connection c = DriverManager.getConnection(URL, "skein", "skein"); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
-            assumeTrue(false, "PostgreSQL is not reachable at " + URL + " (run .ci/postgres-setup.sh): " + e.getMessage());
+            throw new IllegalStateException("The PostgreSQL tests need a PostgreSQL server at " + URL
+                    + " with database skein_test owned by user skein (password skein): run ./skein-test.sh, which installs"
+                    + " and starts it on Debian, or sudo bash .ci/postgres-setup.sh, or name another server in"
+                    + " SKEIN_TEST_POSTGRES_URL. It said: " + e.getMessage(), e);
         }
         database = new Database(ServerConfig.inMemory(Map.of(
                 "db.url", URL + "?currentSchema=" + schema, "db.user", "skein", "db.password", "skein")), data, "pg-test");
