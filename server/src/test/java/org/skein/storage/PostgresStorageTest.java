@@ -1,16 +1,10 @@
 package org.skein.storage;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
-import org.skein.config.ServerConfig;
+import org.skein.testing.TestDatabase;
 
 /**
  * The stores on PostgreSQL, the database of a real cluster. Needs the server that
@@ -21,46 +15,25 @@ import org.skein.config.ServerConfig;
  */
 class PostgresStorageTest extends AbstractStorageTest {
 
-    static final String URL = System.getenv().getOrDefault("SKEIN_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/skein_test");
-
     @TempDir
     Path data;
 
-    private String schema;
-    private Database database;
+    private TestDatabase database;
 
     @BeforeEach
-    void start() throws SQLException {
-        schema = "t_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(URL, "skein", "skein"); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            throw new IllegalStateException("The PostgreSQL tests need a PostgreSQL server at " + URL
-                    + " with database skein_test owned by user skein (password skein): run ./skein-test.sh, which installs"
-                    + " and starts it on Debian, or sudo bash .ci/postgres-setup.sh, or name another server in"
-                    + " SKEIN_TEST_POSTGRES_URL. It said: " + e.getMessage(), e);
-        }
-        database = new Database(ServerConfig.inMemory(Map.of(
-                "db.url", URL + "?currentSchema=" + schema, "db.user", "skein", "db.password", "skein")), data, "pg-test");
-        database.start();
+    void start() {
+        database = TestDatabase.postgres(data);
     }
 
     @AfterEach
-    void stop() throws SQLException {
+    void stop() {
         if (database != null) {
             database.close();
-        }
-        if (schema != null) {
-            try (Connection c = DriverManager.getConnection(URL, "skein", "skein"); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            } catch (SQLException e) {
-                // not reachable: nothing was created
-            }
         }
     }
 
     @Override
     Database database() {
-        return database;
+        return database.database();
     }
 }
