@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.skein.auth.ScramAlgorithm;
 import org.skein.auth.ScramCredentials;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
 
 /**
@@ -16,9 +19,13 @@ import org.xmpp.packet.JID;
  * through the clustered {@code users} cache (so a change made on one node is seen on the others).
  * Credentials are read from the store each time: password-derived keys never travel in a cache.
  *
+ * <p>Account creation and deletion are reported to the {@link AccountListener}s.
+ *
  * <p>Methods block on the database; call them off the network threads. Thread-safe.
  */
 public final class UserManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserManager.class);
 
     /** The cache of {@link User}s by username. */
     public static final String CACHE_NAME = "users";
@@ -28,6 +35,8 @@ public final class UserManager {
     private final UserStore store;
     private final Cache<String, User> users;
     private final ServerConfig config;
+    private volatile ScramCredentials unknownUser;
+    private final List<AccountListener> listeners = new CopyOnWriteArrayList<>();
 
     public UserManager(UserStore store, CacheFactory caches, ServerConfig config) {
         this.store = Objects.requireNonNull(store, "store");
@@ -61,7 +70,19 @@ public final class UserManager {
         requirePassword(password);
         User user = store.create(normalized, credentialsFor(password), name, email);
         users.put(normalized, user);
+        for (AccountListener listener : listeners) {
+            try {
+                listener.accountCreated(normalized);
+            } catch (RuntimeException e) {
+                LOG.warn("An account listener failed on the creation of '{}'", normalized, e);
+            }
+        }
         return user;
+    }
+
+    /** Adds a listener for accounts created and deleted through this manager. */
+    public void addAccountListener(AccountListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public Optional<User> getUser(String username) {
@@ -86,6 +107,13 @@ public final class UserManager {
         } finally {
             users.remove(normalized);
         }
+        for (AccountListener listener : listeners) {
+            try {
+                listener.accountDeleted(normalized);
+            } catch (RuntimeException e) {
+                LOG.warn("An account listener failed on the deletion of '{}'", normalized, e);
+            }
+        }
     }
 
     public void setPassword(String username, String password) throws UserNotFoundException {
@@ -98,15 +126,30 @@ public final class UserManager {
         return store.credentials(normalize(username), algorithm);
     }
 
-    /** Checks a clear-text password (SASL PLAIN) against the stored credentials, in constant time. */
+    /**
+     * Checks a clear-text password against the stored credentials, in constant time; for a username
+     * that does not exist the same work is done against made-up credentials, so the answer takes as
+     * long either way.
+     */
     public boolean checkPassword(String username, String password) {
         String normalized;
         try {
             normalized = normalize(username);
         } catch (IllegalArgumentException e) {
-            return false;
+            normalized = null;
         }
-        return store.credentials(normalized, ScramAlgorithm.SHA_256).map(c -> c.matches(password)).orElse(false);
+        Optional<ScramCredentials> stored = normalized == null ? Optional.empty() : store.credentials(normalized, ScramAlgorithm.SHA_256);
+        boolean matches = stored.orElseGet(this::unknownUserCredentials).matches(password == null ? "" : password);
+        return matches && stored.isPresent();
+    }
+
+    private ScramCredentials unknownUserCredentials() {
+        ScramCredentials made = unknownUser;
+        if (made == null) {
+            made = ScramCredentials.derive(ScramAlgorithm.SHA_256, java.util.UUID.randomUUID().toString(), config.getInt(ITERATIONS_KEY, 4096));
+            unknownUser = made;
+        }
+        return made;
     }
 
     public List<String> usernames(int offset, int limit) {

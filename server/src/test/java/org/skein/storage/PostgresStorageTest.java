@@ -13,7 +13,7 @@ import org.skein.testing.TestDatabase;
  * {@code SKEIN_TEST_POSTGRES_URL}. Without it the tests fail and say how to get it: they are never
  * skipped. Each test gets a schema of its own.
  */
-class PostgresStorageTest extends AbstractStorageTest {
+class PostgresStorageTest extends AbstractStorageTest implements ImStoresContract {
 
     @TempDir
     Path data;
@@ -33,7 +33,7 @@ class PostgresStorageTest extends AbstractStorageTest {
     }
 
     @Override
-    Database database() {
+    public Database database() {
         return database.database();
     }
 }
