@@ -9,6 +9,8 @@
 #                               skein_test owned by skein/skein: .ci/postgres-setup.sh)
 #   chromium, chromium-driver   the admin console's browser test (/usr/bin/chromium, /usr/bin/chromedriver)
 #   fonts-wqy-microhei          a CJK font, so the Chinese console pages' screenshots show text
+#   nodejs, npm                 the web client's browser test (the build fetches Converse.js with npm ci)
+#   haproxy                     the WebSocket cluster test runs HAProxy (/usr/sbin/haproxy) in front of two nodes
 #   procps                      ps and kill, for the tests that start and kill node processes
 # SKEIN_TEST_INSTALL=no skips the installation (the tests then fail, saying what is missing).
 set -euo pipefail
@@ -34,6 +36,8 @@ if [ "${SKEIN_TEST_INSTALL:-yes}" != "no" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
   dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
+  command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+  [ -x /usr/sbin/haproxy ] || need+=(haproxy)
   { command -v ps && command -v kill; } >/dev/null 2>&1 || need+=(procps)
   if [ ${#need[@]} -gt 0 ]; then
     command -v apt-get >/dev/null 2>&1 || fail "cannot install ${need[*]} without apt-get: install them, then run it with SKEIN_TEST_INSTALL=no"
