@@ -70,6 +70,9 @@ class SintIT {
         config.put("xmpp.tls.keystore", keystore.toAbsolutePath().toString());
         config.put("xmpp.tls.keystorePassword", KEYSTORE_PASSWORD);
         config.put("xmpp.register.enabled", "true");
+        // SINT keeps one connection open without logging in for the whole run, to register accounts on
+        // it (XEP-0077); the default login deadline (30 s) would close it and stop SINT
+        config.put("xmpp.c2s.loginTimeout", "-1");
         // the SOCKS5 bytestreams proxy (XEP-0065) on a free port of the node's address (127.0.0.1)
         config.put("xmpp.proxy65.enabled", "true");
         config.put("xmpp.proxy65.port", "0");
