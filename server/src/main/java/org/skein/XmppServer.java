@@ -241,6 +241,21 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.c2sPort();
     }
 
+    /** The plain XMPP over WebSocket port ({@code ws://}, {@code xmpp.websocket.port}; the chosen one when 0), or -1 when it is off. */
+    public int webSocketPort() {
+        return xmpp.webSocketPort();
+    }
+
+    /** The XMPP over WebSocket port with TLS ({@code wss://}, {@code xmpp.websocket.tls.port}), or -1 when it is off. */
+    public int webSocketTlsPort() {
+        return xmpp.webSocketTlsPort();
+    }
+
+    /** The URL path of the WebSocket endpoint ({@code xmpp.websocket.path}). */
+    public String webSocketPath() {
+        return xmpp.webSocketSettings().path();
+    }
+
     /** The certificate clients see on STARTTLS (available once the node has started). */
     public java.security.cert.X509Certificate tlsCertificate() {
         return xmpp.tls() == null ? null : xmpp.tls().certificate();

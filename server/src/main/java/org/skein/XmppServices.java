@@ -18,6 +18,8 @@ import org.skein.iq.SessionIqHandler;
 import org.skein.message.MessageRouter;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
+import org.skein.net.websocket.WebSocketSettings;
+import org.skein.net.websocket.WebSocketTransport;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.ping.PingHandler;
@@ -68,6 +70,7 @@ final class XmppServices {
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
+    private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
     private final AuthFailureThrottle throttle;
@@ -75,6 +78,8 @@ final class XmppServices {
     private final XmppClusterListener clusterListener;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
+    private volatile WebSocketTransport webSocket;
+    private volatile WebSocketTransport webSocketTls;
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
                  UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
@@ -84,6 +89,7 @@ final class XmppServices {
         this.domain = domain(config);
         JID serverJid = new JID(null, domain, null, true);
         this.c2sSettings = C2sSettings.from(config);
+        this.webSocketSettings = WebSocketSettings.from(config, c2sSettings);
         boolean registrationEnabled = config.getBoolean(RegistrationHandler.ENABLED_KEY, false);
         int maxFailures = config.getInt(MAX_AUTH_FAILURES_KEY, 3);
         if (maxFailures < 1) {
@@ -170,6 +176,17 @@ final class XmppServices {
         tls = TlsContext.load(config, home, domain);
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+        WebSocketSettings ws = webSocketSettings;
+        if (ws.enabled() && ws.port() >= 0) {
+            webSocket = new WebSocketTransport(ws, null, domain);
+            created.addTransport(webSocket, ws.bindAddress(), ws.port(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.PORT_KEY + "'");
+        }
+        if (ws.enabled() && ws.tlsPort() >= 0) {
+            webSocketTls = new WebSocketTransport(ws, tls, domain);
+            created.addTransport(webSocketTls, ws.bindAddress(), ws.tlsPort(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.TLS_PORT_KEY + "'");
+        }
         listener = created;
         created.start();
     }
@@ -226,6 +243,25 @@ final class XmppServices {
     int c2sPort() {
         C2sListener current = listener;
         return current == null ? -1 : current.port();
+    }
+
+    /** The plain WebSocket port ({@code ws://}), or -1 when not listening. */
+    int webSocketPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocket;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket port with TLS ({@code wss://}), or -1 when not listening. */
+    int webSocketTlsPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocketTls;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket settings (path, origins...). */
+    WebSocketSettings webSocketSettings() {
+        return webSocketSettings;
     }
 
     /** The TLS context (after start). */

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.function.Function;
 import org.dom4j.Element;
 import org.skein.session.ClientConnection;
@@ -32,27 +33,55 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     static final int LOW_WATER = 32;
 
     private final SerialExecutor executor;
+    private final C2sTransport transport;
     private final TlsContext tls;
+    private final boolean encrypted;
+    private final InetSocketAddress clientAddress;
     private final Function<ClientConnection, StreamHandler> handlers;
     private final ConnectionRegistry registry;
     private NettyClientConnection connection;
     private StreamHandler handler;
 
-    C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
+    /**
+     * @param tls the context for STARTTLS, or null where it is not offered
+     * @param encrypted whether the connection is encrypted from the start (wss, or a trusted TLS proxy)
+     * @param clientAddress the client's address if not the socket's peer, else null
+     */
+    C2sChannelHandler(SerialExecutor executor, C2sTransport transport, TlsContext tls, boolean encrypted,
+                      InetSocketAddress clientAddress, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
         this.executor = executor;
+        this.transport = transport;
         this.tls = tls;
+        this.encrypted = encrypted;
+        this.clientAddress = clientAddress;
         this.handlers = handlers;
         this.registry = registry;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // added behind a transport's handshake, when the channel is active already
+        if (ctx.channel().isActive()) {
+            begin(ctx);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        begin(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            return;
+        }
         XmlStreamDecoder decoder = ctx.pipeline().get(XmlStreamDecoder.class);
-        connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls);
+        connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls, transport.name(), transport.framing(),
+                encrypted, clientAddress);
         handler = handlers.apply(connection);
         registry.add(connection);
-        ctx.fireChannelActive();
     }
 
     @Override
