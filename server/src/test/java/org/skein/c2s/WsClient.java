@@ -296,6 +296,23 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Reads messages until one contains every one of {@code parts}; returns it. */
+    public String awaitAll(String... parts) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String message = left <= 0 ? null : incoming.poll(left, TimeUnit.NANOSECONDS);
+            if (message == null) {
+                throw new AssertionError("no message with all of " + List.of(parts) + " within " + WAIT + "; got: " + received
+                        + (closed.isDone() ? " (closed)" : ""));
+            }
+            received.add(message);
+            if (java.util.Arrays.stream(parts).allMatch(message::contains)) {
+                return message;
+            }
+        }
+    }
+
     /** Waits until the server closes the connection; returns every message read, one per line. */
     public String awaitClose() throws InterruptedException {
         try {
@@ -357,8 +374,12 @@ public final class WsClient implements AutoCloseable {
         send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" + credentials + "</auth>");
     }
 
+    /** Closes the connection and stops the client's thread; closing again does nothing. */
     @Override
     public void close() {
+        if (group.isShuttingDown()) {
+            return;
+        }
         try {
             channel.close().syncUninterruptibly();
         } finally {
