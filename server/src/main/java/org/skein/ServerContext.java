@@ -90,6 +90,12 @@ public interface ServerContext {
     /** Services on domains of their own ({@code conference.<domain>}, ...); plugins may add theirs. */
     ComponentRegistry components();
 
+    /**
+     * Topics on the publish-subscribe service ({@code pubsub.<domain>}): the Vines operations (add,
+     * delete, subscribe, publish...) for plugins; empty when {@code pubsub.enabled} is false.
+     */
+    java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics();
+
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();
 }

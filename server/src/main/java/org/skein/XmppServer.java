@@ -24,6 +24,8 @@ import org.skein.message.MessageRouter;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.presence.PresenceManager;
+import org.skein.pubsub.JdbcPubSubStore;
+import org.skein.pubsub.PubSubStore;
 import org.skein.roster.RosterManager;
 import org.skein.routing.PacketRouter;
 import org.skein.routing.RoutingTable;
@@ -74,6 +76,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final PubSubStore pubSubStore;
     private final XmppServices xmpp;
     private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
@@ -109,12 +112,14 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore);
+                offlineMessageStore, pubSubStore, scheduler);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
+        this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -234,6 +239,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
+        return xmpp.pubSub().topics();
+    }
+
+    /** The entity capabilities of this node's sessions (XEP-0115). */
+    public org.skein.caps.EntityCapabilities entityCapabilities() {
+        return xmpp.caps();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */

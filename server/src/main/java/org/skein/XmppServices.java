@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
@@ -13,6 +14,9 @@ import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
+import org.skein.caps.EntityCapabilities;
+import org.skein.iq.IqRequests;
+import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
 import org.skein.message.MessageRouter;
@@ -22,9 +26,13 @@ import org.skein.net.websocket.WebSocketSettings;
 import org.skein.net.websocket.WebSocketTransport;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
+import org.skein.pep.Pep;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
+import org.skein.pubsub.PubSub;
+import org.skein.pubsub.PubSubNamespaces;
+import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
 import org.skein.roster.RosterManager;
@@ -66,6 +74,8 @@ final class XmppServices {
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
+    private final EntityCapabilities caps;
+    private final PubSub pubSub;
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
@@ -81,8 +91,16 @@ final class XmppServices {
     private volatile WebSocketTransport webSocket;
     private volatile WebSocketTransport webSocketTls;
 
+    /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
+    static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
+    /** Key of whether the publish-subscribe service runs (PEP always does). */
+    static final String PUBSUB_ENABLED_KEY = "pubsub.enabled";
+    /** Key of the publish-subscribe service's domain. */
+    static final String PUBSUB_DOMAIN_KEY = "pubsub.domain";
+
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
+                 ScheduledExecutorService scheduler) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -113,17 +131,40 @@ final class XmppServices {
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components);
         this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components);
-        this.iqRouter = new IqRouter(domain, routingTable, users, components);
+        IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
+        requests.setForwarder((node, response) -> {
+            if (!caches.isClustered() || caches.getClusterNodeInfo(node).isEmpty()) {
+                return false;
+            }
+            caches.doClusterTask(new IqResponseTask(response.toXML()), node);
+            return true;
+        });
+        this.iqRouter = new IqRouter(domain, routingTable, users, components, requests);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
-        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
-        iqRouter.addHandler(new DiscoItemsHandler(serverJid, components));
+        DiscoInfoHandler discoInfo = new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures);
+        DiscoItemsHandler discoItems = new DiscoItemsHandler(serverJid, components);
+        iqRouter.addHandler(discoInfo);
+        iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
+        this.caps = new EntityCapabilities(caches, requests, Duration.ofSeconds(30));
+        presenceManager.addListener(caps);
+        this.pubSub = new PubSub(domain, pubSubDomain(config, domain), nodeId, pubSubStore, caches, routingTable,
+                rosterManager, clock, pubSubMaxItems(config));
+        pubSub.component().ifPresent(components::add);
+        new Pep(pubSub.engine(), pubSub.notifier(), pubSub.fanout(), caps, rosterManager, iqRouter, presenceManager,
+                discoInfo, discoItems, domain);
+        presenceManager.addListener((session, presence, becameAvailable) -> {
+            if (!presence.isAvailable()) {
+                pubSub.sessionEnded(session.address());
+            }
+        });
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
+        packetRouter.addSessionClosedListener(session -> pubSub.sessionEnded(session.address()));
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
@@ -133,6 +174,30 @@ final class XmppServices {
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
     ClusterEventListener clusterListener() {
         return clusterListener;
+    }
+
+    /**
+     * Keeps publish-subscribe right across cluster changes (registered after {@link #clusterListener()}):
+     * cached copies dropped and this node's temporary subscriptions re-asserted after a join or merge,
+     * a dead node's temporary subscriptions ended by the senior member.
+     */
+    ClusterEventListener pubSubClusterListener(CacheFactory caches) {
+        return new ClusterEventListener() {
+            @Override
+            public void joinedCluster() {
+                pubSub.joinedCluster();
+            }
+
+            @Override
+            public void leftCluster() {
+                pubSub.leftCluster();
+            }
+
+            @Override
+            public void leftCluster(NodeID nodeId) {
+                pubSub.nodeLost(nodeId, caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty());
+            }
+        };
     }
 
     private static String domain(ServerConfig config) {
@@ -146,6 +211,33 @@ final class XmppServices {
         } catch (RuntimeException e) {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
+        }
+    }
+
+    private static int pubSubMaxItems(ServerConfig config) {
+        int maxItems = config.getInt(PUBSUB_MAX_ITEMS_KEY, 1000);
+        if (maxItems < 1) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_MAX_ITEMS_KEY + "' is '" + maxItems
+                    + "', expected a positive number such as 1000");
+        }
+        return maxItems;
+    }
+
+    /** The publish-subscribe service's domain, or {@code null} when it is off. */
+    private static String pubSubDomain(ServerConfig config, String domain) {
+        if (!config.getBoolean(PUBSUB_ENABLED_KEY, true)) {
+            return null;
+        }
+        String value = config.get(PUBSUB_DOMAIN_KEY, "pubsub." + domain).trim();
+        try {
+            String prepped = JID.domainprep(value);
+            if (prepped == null || prepped.isEmpty() || prepped.contains("@") || prepped.contains("/") || prepped.equals(domain)) {
+                throw new IllegalArgumentException("not a domain of its own");
+            }
+            return prepped;
+        } catch (RuntimeException e) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_DOMAIN_KEY + "' is '" + value
+                    + "', expected a domain other than " + domain + " such as pubsub." + domain);
         }
     }
 
@@ -165,6 +257,7 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
+        features.add(PubSubNamespaces.PUBSUB); // PEP on every account (OMEMO clients look for it here)
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -173,6 +266,7 @@ final class XmppServices {
 
     /** Loads the certificate and starts listening for clients. */
     void start() {
+        pubSub.start();
         tls = TlsContext.load(config, home, domain);
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
@@ -233,6 +327,14 @@ final class XmppServices {
 
     ComponentRegistry components() {
         return components;
+    }
+
+    EntityCapabilities caps() {
+        return caps;
+    }
+
+    PubSub pubSub() {
+        return pubSub;
     }
 
     XmppPacketRouter packetRouter() {

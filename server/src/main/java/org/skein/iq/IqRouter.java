@@ -30,7 +30,8 @@ import org.xmpp.packet.PacketError;
  *   <li>to another domain: {@code remote-server-not-found}.</li>
  * </ul>
  * A request must carry an id and exactly one child element ({@code bad-request} otherwise). Results
- * and errors are only ever delivered, never answered. Thread-safe.
+ * and errors are only ever delivered, never answered; those addressed to the server answer the
+ * server's own requests ({@link IqRequests}). Thread-safe.
  */
 public final class IqRouter {
 
@@ -41,14 +42,25 @@ public final class IqRouter {
     private final RoutingTable routingTable;
     private final UserManager users;
     private final ComponentRegistry components;
+    private final IqRequests requests;
     private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
 
-    public IqRouter(String domain, RoutingTable routingTable, UserManager users, ComponentRegistry components) {
+    /**
+     * @param requests the server's own requests, whose responses this router hands over
+     */
+    public IqRouter(String domain, RoutingTable routingTable, UserManager users, ComponentRegistry components,
+                    IqRequests requests) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
         this.components = Objects.requireNonNull(components, "components");
+        this.requests = Objects.requireNonNull(requests, "requests");
+    }
+
+    /** The server's own requests to clients: send one and get its response (see {@link IqRequests}). */
+    public IqRequests requests() {
+        return requests;
     }
 
     /**
@@ -88,6 +100,8 @@ public final class IqRouter {
         if (to == null || (to.getNode() == null && to.getResource() == null && domain.equals(to.getDomain()))) {
             if (request) {
                 handle(iq, session, false);
+            } else {
+                requests.responseArrived(iq);
             }
             return;
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Predicate;
 import org.skein.cache.Cache;
@@ -62,6 +63,7 @@ public final class PresenceManager {
     private final OfflineMessageManager offline;
     private final Cache<String, HashSet<String>> directed;
     private final ComponentRegistry components;
+    private final List<PresenceListener> listeners = new CopyOnWriteArrayList<>();
 
     public PresenceManager(String domain, RoutingTable routingTable, SessionManager sessions, RosterManager rosters,
                            SubscriptionService subscriptions, OfflineMessageManager offline, CacheFactory caches,
@@ -74,6 +76,25 @@ public final class PresenceManager {
         this.offline = Objects.requireNonNull(offline, "offline");
         this.directed = caches.createLocalCache(DIRECTED_CACHE);
         this.components = Objects.requireNonNull(components, "components");
+    }
+
+    /** Adds a listener for the broadcast presence of this node's sessions. */
+    public void addListener(PresenceListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(PresenceListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void tellListeners(LocalClientSession session, Presence presence, boolean becameAvailable) {
+        for (PresenceListener listener : listeners) {
+            try {
+                listener.presenceBroadcast(session, presence, becameAvailable);
+            } catch (RuntimeException e) {
+                LOG.warn("A presence listener failed on the presence of {}", session.address(), e);
+            }
+        }
     }
 
     /**
@@ -145,6 +166,7 @@ public final class PresenceManager {
         if (!available && !session.isAvailable()) {
             return; // unavailable without having been available: nothing to tell anyone
         }
+        boolean becameAvailable = available && !session.isAvailable();
         sessions.presenceChanged(session, presence);
         if (initial) {
             session.setInitialPresenceSent(true);
@@ -162,6 +184,7 @@ public final class PresenceManager {
         routingTable.routeToAvailable(userBare, own);
         if (!available) {
             sendUnavailableToDirected(session, presence);
+            tellListeners(session, presence, false);
             return;
         }
         if (initial) {
@@ -172,6 +195,7 @@ public final class PresenceManager {
             session.setOfflineMessagesDelivered(true);
             offline.deliverTo(session);
         }
+        tellListeners(session, presence, becameAvailable);
     }
 
     private void directed(Presence presence, LocalClientSession session) {

@@ -143,6 +143,11 @@ public final class FakeServerContext implements ServerContext {
     }
 
     @Override
+    public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public CacheFactory cacheFactory() {
         return null;
     }
