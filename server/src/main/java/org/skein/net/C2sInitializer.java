@@ -30,16 +30,18 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
     private final Executor processingPool;
     private final Function<ClientConnection, StreamHandler> handlers;
     private final ConnectionRegistry registry;
+    private final ConnectionGate gate;
 
     /** @param tls the TLS context for STARTTLS on this transport, or null */
     C2sInitializer(C2sSettings settings, C2sTransport transport, TlsContext tls, Executor processingPool,
-                   Function<ClientConnection, StreamHandler> handlers, ConnectionRegistry registry) {
+                   Function<ClientConnection, StreamHandler> handlers, ConnectionRegistry registry, ConnectionGate gate) {
         this.settings = settings;
         this.transport = transport;
         this.tls = tls;
         this.processingPool = processingPool;
         this.handlers = handlers;
         this.registry = registry;
+        this.gate = gate;
     }
 
     @Override
@@ -54,8 +56,9 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
 
     private void startStream(Channel channel, boolean encrypted, InetSocketAddress clientAddress) {
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.maxStanzaSize()));
+        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.stanzaLimits()));
         pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), transport,
-                transport.framing().offersStartTls() ? tls : null, encrypted, clientAddress, handlers, registry));
+                transport.framing().offersStartTls() ? tls : null, encrypted, clientAddress, handlers, registry, gate,
+                settings.limits().loginTimeout()));
     }
 }

@@ -43,6 +43,7 @@ public final class C2sListener implements AutoCloseable {
     private final String threadSuffix;
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final List<Endpoint> endpoints = new ArrayList<>();
+    private final ConnectionGate gate;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor processingPool;
@@ -75,6 +76,7 @@ public final class C2sListener implements AutoCloseable {
         this.tls = tls;
         this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.threadSuffix = Objects.requireNonNull(threadSuffix, "threadSuffix");
+        this.gate = new ConnectionGate(settings.limits(), System::nanoTime);
     }
 
     /**
@@ -114,13 +116,13 @@ public final class C2sListener implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new C2sInitializer(settings, TcpTransport.INSTANCE, tls, processingPool, handlers, registry));
+                .childHandler(new C2sInitializer(settings, TcpTransport.INSTANCE, tls, processingPool, handlers, registry, gate));
         serverChannel = bind(bootstrap, settings.bindAddress(), settings.port(),
                 "'" + C2sSettings.BIND_ADDRESS_KEY + "' and '" + C2sSettings.PORT_KEY + "'");
         LOG.info("Listening for XMPP clients on {}", serverChannel.localAddress());
         for (Endpoint endpoint : endpoints) {
             ServerBootstrap other = bootstrap.clone()
-                    .childHandler(new C2sInitializer(settings, endpoint.transport, tls, processingPool, handlers, registry));
+                    .childHandler(new C2sInitializer(settings, endpoint.transport, tls, processingPool, handlers, registry, gate));
             endpoint.channel = bind(other, endpoint.bindAddress, endpoint.port, endpoint.keys);
             LOG.info("Listening for XMPP clients ({}) on {}", endpoint.transport.name(), endpoint.channel.localAddress());
         }
@@ -154,6 +156,11 @@ public final class C2sListener implements AutoCloseable {
     /** How many client connections are open. */
     public int connectionCount() {
         return registry.size();
+    }
+
+    /** How many client connections are open and not logged in yet. */
+    public int pendingLoginCount() {
+        return gate.pendingLogins();
     }
 
     @Override

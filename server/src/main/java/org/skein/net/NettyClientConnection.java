@@ -38,6 +38,7 @@ final class NettyClientConnection implements ClientConnection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean secure;
+    private volatile Runnable loggedInListener = () -> { };
 
     /**
      * @param tls the context for STARTTLS, or null where it is not offered
@@ -66,6 +67,16 @@ final class NettyClientConnection implements ClientConnection {
     @Override
     public StreamFraming framing() {
         return framing;
+    }
+
+    /** What the network side does when the client has logged in (limits and deadlines, see C2sChannelHandler). */
+    void onLoggedIn(Runnable listener) {
+        this.loggedInListener = listener;
+    }
+
+    @Override
+    public void loggedIn() {
+        loggedInListener.run();
     }
 
     @Override
