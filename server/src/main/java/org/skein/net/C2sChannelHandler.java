@@ -117,8 +117,8 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
         handler = handlers.apply(connection);
         registry.add(connection);
-        InetSocketAddress client = clientAddress != null ? clientAddress : (InetSocketAddress) ctx.channel().remoteAddress();
         if (gate != null) {
+            InetSocketAddress client = clientAddress != null ? clientAddress : (InetSocketAddress) ctx.channel().remoteAddress();
             ConnectionGate.Admission admission = gate.admit(client);
             if (admission.evicted() != null) {
                 admission.evicted().evict();
@@ -139,7 +139,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         if (loginTimeout != null) {
             loginDeadline = ctx.executor().schedule(() -> {
                 if (!loggedIn) {
-                    LOG.debug("{} did not log in within {}", client, loginTimeout);
+                    LOG.debug("{} did not log in within {}", connection.remoteAddress(), loginTimeout);
                     end(ctx, StreamError.Condition.policy_violation, "log in within " + loginTimeout.toSeconds() + " s");
                 }
             }, loginTimeout.toNanos(), TimeUnit.NANOSECONDS);

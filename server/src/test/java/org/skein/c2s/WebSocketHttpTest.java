@@ -126,4 +126,23 @@ class WebSocketHttpTest {
             }
         }
     }
+
+    @Test
+    void connectionLimitsCountTheForwardedClientBehindATrustedProxy() throws Exception {
+        try (NodeWithClients proxied = new NodeWithClients(Map.of("xmpp.websocket.trustProxyHeaders", "true",
+                "xmpp.c2s.maxConnectionsPerAddress", "1"))) {
+            int port = proxied.node.webSocketPort();
+            try (WsClient first = WsClient.connect(port, WsClient.options().header("X-Forwarded-For", "198.51.100.23"));
+                 WsClient other = WsClient.connect(port, WsClient.options().header("X-Forwarded-For", "198.51.100.24"));
+                 WsClient second = WsClient.connect(port, WsClient.options().header("X-Forwarded-For", "198.51.100.23"))) {
+                // all three come from the proxy's socket address; only the second one of 198.51.100.23 is over the limit
+                assertThat(second.awaitClose()).contains("policy-violation");
+                for (WsClient admitted : new WsClient[] {first, other}) {
+                    admitted.send(WsClient.open(proxied.node.xmppDomain()));
+                    admitted.await("<mechanisms");
+                    assertThat(admitted.isOpen()).isTrue();
+                }
+            }
+        }
+    }
 }

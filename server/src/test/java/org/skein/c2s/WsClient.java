@@ -56,7 +56,7 @@ public final class WsClient implements AutoCloseable {
 
     /** The framing namespace of RFC 7395. */
     public static final String FRAMING = "urn:ietf:params:xml:ns:xmpp-framing";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final EventLoopGroup group;
     private final Channel channel;
