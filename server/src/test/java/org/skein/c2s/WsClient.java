@@ -61,6 +61,8 @@ public final class WsClient implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final BlockingQueue<String> incoming = new LinkedBlockingQueue<>();
+    /** Put after the last message once the connection is closed, so that a waiting reader stops waiting. */
+    private static final String END = new String("(closed)");
     private final List<String> received = new ArrayList<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicInteger pings = new AtomicInteger();
@@ -228,7 +230,7 @@ public final class WsClient implements AutoCloseable {
                 if (msg instanceof TextWebSocketFrame text) {
                     incoming.add(text.text());
                 } else if (msg instanceof CloseWebSocketFrame close) {
-                    closed.complete(close.statusCode());
+                    ended(close.statusCode());
                     ctx.close();
                 }
             } finally {
@@ -239,7 +241,7 @@ public final class WsClient implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             handshake.completeExceptionally(new IllegalStateException("the connection closed during the handshake"));
-            closed.complete(-1);
+            ended(-1);
         }
 
         @Override
@@ -247,6 +249,22 @@ public final class WsClient implements AutoCloseable {
             handshake.completeExceptionally(cause);
             ctx.close();
         }
+    }
+
+    private void ended(int code) {
+        if (closed.complete(code)) {
+            incoming.add(END);
+        }
+    }
+
+    /** The next message, or null after the wait; fails at once if the connection closed with nothing more to read. */
+    private String poll(long nanos, String waitingFor) throws InterruptedException {
+        String message = nanos <= 0 ? null : incoming.poll(nanos, TimeUnit.NANOSECONDS);
+        if (message == END) {
+            incoming.add(END);
+            throw new AssertionError("the server closed the connection before " + waitingFor + "; got: " + received);
+        }
+        return message;
     }
 
     /** Sends one text message. */
@@ -271,7 +289,7 @@ public final class WsClient implements AutoCloseable {
 
     /** The next message from the server; fails after the default wait. */
     public String next() throws InterruptedException {
-        String message = incoming.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        String message = poll(WAIT.toNanos(), "another message");
         if (message == null) {
             throw new AssertionError("no message within " + WAIT + "; got so far: " + received);
         }
@@ -284,7 +302,7 @@ public final class WsClient implements AutoCloseable {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            String message = left <= 0 ? null : incoming.poll(left, TimeUnit.NANOSECONDS);
+            String message = poll(left, "'" + expected + "'");
             if (message == null) {
                 throw new AssertionError("no message with '" + expected + "' within " + WAIT + "; got: " + received
                         + (closed.isDone() ? " (closed)" : ""));
@@ -301,7 +319,7 @@ public final class WsClient implements AutoCloseable {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            String message = left <= 0 ? null : incoming.poll(left, TimeUnit.NANOSECONDS);
+            String message = poll(left, "a message with all of " + List.of(parts));
             if (message == null) {
                 throw new AssertionError("no message with all of " + List.of(parts) + " within " + WAIT + "; got: " + received
                         + (closed.isDone() ? " (closed)" : ""));
@@ -323,8 +341,11 @@ public final class WsClient implements AutoCloseable {
         }
         String message;
         while ((message = incoming.poll()) != null) {
-            received.add(message);
+            if (message != END) {
+                received.add(message);
+            }
         }
+        incoming.add(END);
         return String.join("\n", received);
     }
 
