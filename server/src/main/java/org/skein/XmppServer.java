@@ -266,6 +266,21 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.c2sPort();
     }
 
+    /** The plain XMPP over WebSocket port ({@code ws://}, {@code xmpp.websocket.port}; the chosen one when 0), or -1 when it is off. */
+    public int webSocketPort() {
+        return xmpp.webSocketPort();
+    }
+
+    /** The XMPP over WebSocket port with TLS ({@code wss://}, {@code xmpp.websocket.tls.port}), or -1 when it is off. */
+    public int webSocketTlsPort() {
+        return xmpp.webSocketTlsPort();
+    }
+
+    /** The URL path of the WebSocket endpoint ({@code xmpp.websocket.path}). */
+    public String webSocketPath() {
+        return xmpp.webSocketSettings().path();
+    }
+
     /** How many client connections are open on this node (logged in or not). */
     public int c2sConnectionCount() {
         return xmpp.c2sConnectionCount();

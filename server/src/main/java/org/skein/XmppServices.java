@@ -16,6 +16,8 @@ import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.bytestreams.BytestreamsProxy;
+import org.skein.bytestreams.ProxySettings;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
@@ -33,6 +35,8 @@ import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
+import org.skein.net.websocket.WebSocketSettings;
+import org.skein.net.websocket.WebSocketTransport;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.pep.Pep;
@@ -95,6 +99,7 @@ final class XmppServices {
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
+    private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
     private final LoginThrottle throttle;
@@ -103,8 +108,11 @@ final class XmppServices {
     private final BlockListManager blockLists;
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
+    private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
+    private volatile WebSocketTransport webSocket;
+    private volatile WebSocketTransport webSocketTls;
 
     /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
     static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
@@ -122,6 +130,7 @@ final class XmppServices {
         this.domain = domain(config);
         JID serverJid = new JID(null, domain, null, true);
         this.c2sSettings = C2sSettings.from(config);
+        this.webSocketSettings = WebSocketSettings.from(config, c2sSettings);
         boolean registrationEnabled = config.getBoolean(RegistrationHandler.ENABLED_KEY, false);
         int maxFailures = config.getInt(MAX_AUTH_FAILURES_KEY, 3);
         if (maxFailures < 1) {
@@ -218,6 +227,11 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
+        this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
+        if (proxy != null) {
+            components.add(proxy.component());
+        }
     }
 
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
@@ -334,21 +348,38 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate and starts listening for clients. */
+    /** Loads the certificate, starts the bytestreams proxy if it is on, and starts listening for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
+        if (proxy != null) {
+            proxy.start();
+        }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+        WebSocketSettings ws = webSocketSettings;
+        if (ws.enabled() && ws.port() >= 0) {
+            webSocket = new WebSocketTransport(ws, null, domain);
+            created.addTransport(webSocket, ws.bindAddress(), ws.port(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.PORT_KEY + "'");
+        }
+        if (ws.enabled() && ws.tlsPort() >= 0) {
+            webSocketTls = new WebSocketTransport(ws, tls, domain);
+            created.addTransport(webSocketTls, ws.bindAddress(), ws.tlsPort(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.TLS_PORT_KEY + "'");
+        }
         listener = created;
         created.start();
     }
 
-    /** Says goodbye to every client and stops the listener. */
+    /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
     void stop() {
         C2sListener current = listener;
         if (current != null) {
             current.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
     }
 
@@ -408,6 +439,25 @@ final class XmppServices {
     int c2sPort() {
         C2sListener current = listener;
         return current == null ? -1 : current.port();
+    }
+
+    /** The plain WebSocket port ({@code ws://}), or -1 when not listening. */
+    int webSocketPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocket;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket port with TLS ({@code wss://}), or -1 when not listening. */
+    int webSocketTlsPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocketTls;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket settings (path, origins...). */
+    WebSocketSettings webSocketSettings() {
+        return webSocketSettings;
     }
 
     int c2sConnectionCount() {
