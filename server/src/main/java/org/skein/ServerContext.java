@@ -90,6 +90,9 @@ public interface ServerContext {
     /** Services on domains of their own ({@code conference.<domain>}, ...); plugins may add theirs. */
     ComponentRegistry components();
 
+    /** Group chat (XEP-0045): the node's services and their rooms, for plugins that create and configure rooms. */
+    org.skein.muc.MultiUserChat multiUserChat();
+
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();
 }

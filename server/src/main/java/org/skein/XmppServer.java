@@ -110,7 +110,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore);
+                offlineMessageStore, database);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
@@ -234,6 +234,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        return xmpp.multiUserChat();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */

@@ -16,6 +16,7 @@ import org.skein.disco.DiscoItemsHandler;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
 import org.skein.message.MessageRouter;
+import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
 import org.skein.offline.OfflineMessageManager;
@@ -33,6 +34,7 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
+import org.skein.storage.Database;
 import org.skein.user.UserManager;
 import org.skein.xmpp.Namespaces;
 import org.skein.xmpp.sasl.AuthFailureThrottle;
@@ -73,11 +75,12 @@ final class XmppServices {
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
     private final XmppClusterListener clusterListener;
+    private final MultiUserChat multiUserChat;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, Database database) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -122,6 +125,8 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, database, routingTable,
+                messageRouter, components);
     }
 
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
@@ -165,9 +170,10 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate and starts listening for clients. */
+    /** Loads the certificate, starts the services and listens for clients. */
     void start() {
         tls = TlsContext.load(config, home, domain);
+        multiUserChat.start();
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
         listener = created;
@@ -180,6 +186,11 @@ final class XmppServices {
         if (current != null) {
             current.close();
         }
+        multiUserChat.close();
+    }
+
+    MultiUserChat multiUserChat() {
+        return multiUserChat;
     }
 
     String domain() {
