@@ -115,6 +115,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
+        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 20);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */

@@ -102,6 +102,7 @@ final class XmppServices {
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
+        routingTable.setComponents(components);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
         RosterPusher pusher = new RosterPusher(routingTable);

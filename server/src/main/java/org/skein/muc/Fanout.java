@@ -31,17 +31,11 @@ final class Fanout {
     private final NodeID localNode;
     private final RoutingTable routingTable;
     private final MessageRouter messageRouter;
-    private volatile NodeLink link;
 
     Fanout(NodeID localNode, RoutingTable routingTable, MessageRouter messageRouter) {
         this.localNode = localNode;
         this.routingTable = routingTable;
         this.messageRouter = messageRouter;
-    }
-
-    /** Sets (or clears) the link to other nodes: set while the node is in a cluster. */
-    void setLink(NodeLink newLink) {
-        this.link = newLink;
     }
 
     void deliver(Room room, RoomOutput out) {
@@ -50,45 +44,27 @@ final class Fanout {
         }
         Map<NodeID, List<RoomOutput.Send>> remote = new LinkedHashMap<>();
         for (RoomOutput.Send send : out.sends()) {
-            List<RoomOutput.Recipient> elsewhere = null;
+            Map<NodeID, List<RoomOutput.Recipient>> elsewhere = null;
             for (RoomOutput.Recipient r : send.recipients()) {
                 if (r.node().equals(localNode)) {
                     deliverLocal(send.stanza(), r.jid());
                 } else {
                     if (elsewhere == null) {
-                        elsewhere = new ArrayList<>();
+                        elsewhere = new LinkedHashMap<>();
                     }
-                    elsewhere.add(r);
+                    elsewhere.computeIfAbsent(r.node(), n -> new ArrayList<>()).add(r);
                 }
             }
             if (elsewhere != null) {
-                for (RoomOutput.Recipient r : elsewhere) {
-                    remote.computeIfAbsent(r.node(), n -> new ArrayList<>());
-                }
-                Map<NodeID, List<RoomOutput.Recipient>> byNode = new LinkedHashMap<>();
-                for (RoomOutput.Recipient r : elsewhere) {
-                    byNode.computeIfAbsent(r.node(), n -> new ArrayList<>()).add(r);
-                }
-                byNode.forEach((node, recipients) -> remote.get(node).add(new RoomOutput.Send(send.stanza(), recipients)));
+                elsewhere.forEach((node, recipients) ->
+                        remote.computeIfAbsent(node, n -> new ArrayList<>()).add(new RoomOutput.Send(send.stanza(), recipients)));
             }
         }
-        List<Object> changes = out.changes();
-        NodeLink current = link;
-        if (current != null && !changes.isEmpty()) {
-            // every node that keeps a replica of the room learns of the change, even with nothing to deliver
-            for (NodeID node : replicaNodes(room, out)) {
-                remote.computeIfAbsent(node, n -> new ArrayList<>());
-            }
-        }
-        if (!remote.isEmpty()) {
-            long seq = room.nextSeq();
-            for (Map.Entry<NodeID, List<RoomOutput.Send>> entry : remote.entrySet()) {
-                if (current == null) {
-                    fallback(entry.getValue());
-                } else {
-                    current.toNode(entry.getKey(), room.jid, seq, entry.getValue(), changes);
-                }
-            }
+        NodeLink link = room.rooms.link();
+        if (link == null) {
+            remote.values().forEach(this::fallback);
+        } else {
+            toOtherNodes(room, out, remote, link);
         }
         for (Packet packet : out.routed()) {
             try {
@@ -101,17 +77,41 @@ final class Fanout {
         }
     }
 
-    /** The nodes that hold occupants of the room after this step, and those that held the ones who left in it. */
+    /**
+     * One unit per other node: its stanzas, and the room's changes for its copy of the room. A node that
+     * has no copy yet (its first occupant just came, or the room just started running here) gets a
+     * snapshot of the whole room instead of the changes.
+     */
+    private void toOtherNodes(Room room, RoomOutput out, Map<NodeID, List<RoomOutput.Send>> remote, NodeLink link) {
+        List<Object> changes = out.changes();
+        Set<NodeID> holding = replicaNodes(room, out);
+        if (!changes.isEmpty() || out.isResync()) {
+            for (NodeID node : holding) {
+                remote.computeIfAbsent(node, n -> new ArrayList<>());
+            }
+        }
+        if (remote.isEmpty()) {
+            return;
+        }
+        long seq = room.nextSeq();
+        RoomView snapshot = null;
+        for (Map.Entry<NodeID, List<RoomOutput.Send>> entry : remote.entrySet()) {
+            NodeID node = entry.getKey();
+            boolean fresh = holding.contains(node) && room.replicaNodes.add(node);
+            if (fresh && snapshot == null) {
+                snapshot = room.snapshot(seq);
+            }
+            link.toNode(node, room.jid, seq, fresh ? snapshot : null, fresh ? List.of() : changes, entry.getValue());
+        }
+        room.replicaNodes.retainAll(holding);
+    }
+
+    /** The other nodes that hold occupants of the room after this step. */
     private Set<NodeID> replicaNodes(Room room, RoomOutput out) {
         Set<NodeID> nodes = new java.util.LinkedHashSet<>();
         for (Occupant o : room.byNick.values()) {
             for (Occupant.Session s : o.sessions.values()) {
                 nodes.add(s.node);
-            }
-        }
-        for (RoomOutput.Send send : out.sends()) {
-            for (RoomOutput.Recipient r : send.recipients()) {
-                nodes.add(r.node());
             }
         }
         nodes.remove(localNode);

@@ -28,6 +28,7 @@ final class MucNode {
     final RoutingTable routingTable;
     final MessageRouter messageRouter;
     final Fanout fanout;
+    final Replicas replicas;
 
     MucNode(NodeID localNode, MucSettings settings, Clock clock, ExecutorService executor, JdbcRoomStore store, CacheFactory caches,
             RoutingTable routingTable, MessageRouter messageRouter) {
@@ -42,5 +43,6 @@ final class MucNode {
         this.routingTable = routingTable;
         this.messageRouter = messageRouter;
         this.fanout = new Fanout(localNode, routingTable, messageRouter);
+        this.replicas = new Replicas(localNode);
     }
 }

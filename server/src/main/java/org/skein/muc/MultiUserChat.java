@@ -38,6 +38,7 @@ public final class MultiUserChat implements AutoCloseable {
     private final Map<String, MucComponent> componentsByDomain = new LinkedHashMap<>();
     private final List<ComponentRegistry.Registration> registrations = new ArrayList<>();
     private final ScheduledThreadPoolExecutor executor;
+    private final MucClusterListener clusterListener;
 
     /**
      * @throws org.skein.config.ConfigException if a {@code muc.*} key is unusable
@@ -58,9 +59,17 @@ public final class MultiUserChat implements AutoCloseable {
             for (String domain : settings.serviceDomains()) {
                 Rooms rooms = new Rooms(node, domain);
                 services.put(domain, rooms);
-                componentsByDomain.put(domain, new MucComponent(rooms, nodeId, routingTable));
+                MucComponent component = new MucComponent(rooms, nodeId, routingTable);
+                component.setReceiver(new LinkInbox(rooms, nodeId));
+                componentsByDomain.put(domain, component);
             }
         }
+        this.clusterListener = new MucClusterListener(services, node, routingTable);
+    }
+
+    /** Keeps the rooms right when this or another node joins or leaves a cluster (see {@link MucClusterListener}). */
+    public org.skein.cluster.ClusterEventListener clusterListener() {
+        return clusterListener;
     }
 
     /** Registers the services with the node's components and starts putting idle rooms to rest. */

@@ -22,7 +22,8 @@ interface NodeLink {
 
     /**
      * Sends what a room sends to sessions on {@code node} (each stanza without {@code to}, with its
-     * recipients there) and how the room changed ({@link RoomOutput#changes()}), as one unit.
+     * recipients there) and either a snapshot of the room (a node that starts keeping a copy) or how the
+     * room changed ({@link RoomOutput#changes()}), as one unit.
      */
-    void toNode(NodeID node, String roomJid, long seq, List<RoomOutput.Send> sends, List<Object> changes);
+    void toNode(NodeID node, String roomJid, long seq, RoomView snapshot, List<Object> changes, List<RoomOutput.Send> sends);
 }

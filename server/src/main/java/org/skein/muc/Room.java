@@ -65,6 +65,9 @@ final class Room {
     final RoomMessages messages = new RoomMessages(this);
     final RoomAdministration administration = new RoomAdministration(this);
     final RoomQueries queries = new RoomQueries(this);
+    final RoomRebuild rebuild = new RoomRebuild(this);
+    /** The other nodes that have a copy of the room (they got a snapshot and hold occupants). */
+    final java.util.Set<NodeID> replicaNodes = new java.util.HashSet<>();
 
     Room(Rooms rooms, String jid) {
         this.rooms = rooms;
@@ -104,8 +107,14 @@ final class Room {
     private void step(Consumer<RoomOutput> task) {
         RoomOutput out = new RoomOutput();
         try {
-            ensureLoaded();
+            if (!loaded) {
+                activate(out);
+            }
+            RoomRecord before = record;
             task.accept(out);
+            if (record != null && record != before) {
+                out.recordChanged(record);
+            }
         } catch (RuntimeException e) {
             LOG.warn("Room {} failed on a task", jid, e);
         } finally {
@@ -115,14 +124,55 @@ final class Room {
         }
     }
 
-    private void ensureLoaded() {
-        if (!loaded) {
-            record = rooms.loadRecord(jid);
-            loaded = true;
-            if (record != null) {
-                history.setCapacity(record.config().historyLength());
+    /**
+     * The room starts running on this node: its record (clustered cache, else database), and what the
+     * nodes that hold its occupants know of it (this node's copy, and in a cluster the other members'),
+     * so that a room whose home crashed goes on with the same occupants, subject and history.
+     */
+    private void activate(RoomOutput out) {
+        loaded = true;
+        record = rooms.loadRecord(jid);
+        List<RoomView> views = new ArrayList<>();
+        MucNode node = rooms.node();
+        node.replicas.view(jid).ifPresent(views::add);
+        node.replicas.remove(jid);
+        if (node.homes.clustered()) {
+            views.addAll(rooms.cluster().collectViews(rooms.domain(), jid));
+        }
+        RoomView freshest = null;
+        for (RoomView v : views) {
+            if (freshest == null || v.seq() > freshest.seq()) {
+                freshest = v;
             }
         }
+        if (record == null && freshest != null) {
+            for (RoomView v : views) {
+                if (v.record() != null && (record == null || v.seq() >= freshest.seq())) {
+                    record = v.record();
+                }
+            }
+            if (record != null) {
+                rooms.saveRecord(null, record); // back into the cluster's cache (both copies were lost)
+            }
+        }
+        if (record == null) {
+            return;
+        }
+        history.setCapacity(record.config().historyLength());
+        if (freshest != null) {
+            history.replace(freshest.history());
+            seq = Math.max(seq, freshest.seq());
+            rebuild.rebuild(views, out);
+        }
+    }
+
+    /** The room as a whole, for a node that starts keeping a copy. */
+    RoomView snapshot(long atSeq) {
+        List<OccupantState> occupants = new ArrayList<>();
+        for (Occupant o : byNick.values()) {
+            occupants.add(OccupantState.of(o));
+        }
+        return new RoomView(rooms.node().localNode.value(), jid, record, occupants, history.all(), atSeq);
     }
 
     /** After a task: a room that does not exist (or a temporary one that emptied) closes its actor. */

@@ -1,7 +1,6 @@
 package org.skein.muc;
 
 import java.io.Serializable;
-import java.util.Optional;
 import org.xmpp.packet.PacketError;
 
 /**
@@ -63,11 +62,11 @@ interface RoomCall<T> extends Serializable {
         }
     }
 
-    /** The room's details, if it exists. */
-    record Details() implements RoomCall<Optional<RoomDetails>> {
+    /** The room's details, or {@code null} if it does not exist. */
+    record Details() implements RoomCall<RoomDetails> {
         @Override
-        public Optional<RoomDetails> apply(Rooms rooms, Room room, RoomOutput out) {
-            return room.exists() ? Optional.of(rooms.details(room)) : Optional.empty();
+        public RoomDetails apply(Rooms rooms, Room room, RoomOutput out) {
+            return room.exists() ? rooms.details(room) : null;
         }
     }
 }

@@ -92,7 +92,6 @@ final class RoomMessages {
         copy.setFrom(room.occupantJid(occupant.nick));
         MucXml.occupantId(copy, occupant.occupantId);
         out.send(copy, room.everyone());
-        out.subjectChanged(subject);
     }
 
     /** The subject as a newcomer gets it: from who set it, an empty subject when there is none. */

@@ -26,6 +26,7 @@ final class RoomOutput {
     private final List<Packet> routed = new ArrayList<>();
     /** How the room's live state changed in this step, in order (see {@link #changes()}). */
     private final List<Object> changes = new ArrayList<>();
+    private boolean resync;
 
     /** A nickname that left the room. */
     record Removal(String nick) {
@@ -61,18 +62,23 @@ final class RoomOutput {
         changes.add(entry);
     }
 
-    /** Records a new subject ({@code null}: none). */
-    void subjectChanged(RoomRecord.Subject subject) {
-        changes.add(new SubjectChange(subject));
+    /** Records the room's new record (configuration, affiliations, subject). */
+    void recordChanged(RoomRecord record) {
+        changes.add(record);
     }
 
-    /** The subject changed. */
-    record SubjectChange(RoomRecord.Subject subject) {
+    /** Asks the fan-out to bring every node's copy of the room up to date, with or without stanzas for it. */
+    void resync() {
+        resync = true;
+    }
+
+    boolean isResync() {
+        return resync;
     }
 
     /**
      * The changes of the room's live state, in order: {@link OccupantState} (joined or changed),
-     * {@link Removal}, {@link History.Entry}, {@link SubjectChange}.
+     * {@link Removal}, {@link History.Entry}, {@link RoomRecord}.
      */
     List<Object> changes() {
         return changes;
@@ -87,6 +93,6 @@ final class RoomOutput {
     }
 
     boolean isEmpty() {
-        return sends.isEmpty() && routed.isEmpty() && changes.isEmpty();
+        return sends.isEmpty() && routed.isEmpty() && changes.isEmpty() && !resync;
     }
 }

@@ -36,7 +36,7 @@ final class RoomPresences {
         if (type == Presence.Type.error) {
             if (occupant != null) {
                 // the occupant's client bounced what the room sent: it is gone (XEP-0045 section 18.1)
-                removeSession(occupant, from, Set.of(MucXml.TECHNICAL), null, out);
+                removeSession(occupant, from, Set.of(MucXml.TECHNICAL), null, true, out);
             }
             return;
         }
@@ -223,9 +223,9 @@ final class RoomPresences {
     /**
      * Takes a session out without its client asking (its node crashed, its client bounced): the
      * occupant's other sessions stay; with none left, everyone gets unavailable presence with
-     * {@code codes}.
+     * {@code codes} (the session too, if {@code tellSession}: not when its node is gone).
      */
-    void removeSession(Occupant occupant, JID session, Set<Integer> codes, String reason, RoomOutput out) {
+    void removeSession(Occupant occupant, JID session, Set<Integer> codes, String reason, boolean tellSession, RoomOutput out) {
         Occupant.Session gone = occupant.sessions.remove(session.toString());
         room.bySession.remove(session.toString(), occupant);
         if (!occupant.sessions.isEmpty()) {
@@ -234,7 +234,7 @@ final class RoomPresences {
         }
         room.removeOccupant(occupant);
         occupant.role = Role.NONE;
-        List<RoomOutput.Recipient> self = gone == null ? List.of() : List.of(new RoomOutput.Recipient(gone.jid, gone.node));
+        List<RoomOutput.Recipient> self = gone == null || !tellSession ? List.of() : List.of(new RoomOutput.Recipient(gone.jid, gone.node));
         room.broadcastPresence(occupant, Presence.Type.unavailable, null, null, codes, Set.of(),
                 reason == null ? null : item -> item.addElement("reason").setText(reason), null, self, out);
         out.occupantRemoved(occupant.nick);

@@ -40,7 +40,7 @@ final class Rooms implements MucService {
     private final ConcurrentMap<String, Room> active = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile NodeLink link;
-    private volatile RoomRecovery recovery = RoomRecovery.NONE;
+    private volatile MucCluster cluster = MucCluster.NONE;
 
     Rooms(MucNode node, String domain) {
         this.node = node;
@@ -48,9 +48,14 @@ final class Rooms implements MucService {
         this.serviceJid = new JID(null, domain, null, true);
     }
 
-    void setLink(NodeLink newLink, RoomRecovery newRecovery) {
+    /** Connects the service to the other nodes (when the node joins a cluster), or disconnects it ({@code null}s). */
+    void connect(NodeLink newLink, MucCluster newCluster) {
         this.link = newLink;
-        this.recovery = newRecovery == null ? RoomRecovery.NONE : newRecovery;
+        this.cluster = newCluster == null ? MucCluster.NONE : newCluster;
+    }
+
+    NodeLink link() {
+        return link;
     }
 
     @Override
@@ -77,7 +82,9 @@ final class Rooms implements MucService {
             return;
         }
         NodeLink current = link;
-        if (hops < MAX_HOPS && current != null && current.toHome(home, packet, origin)) {
+        boolean sent = hops < MAX_HOPS && current != null
+                && (current instanceof RouterLink router ? router.toHome(home, packet, origin, hops) : current.toHome(home, packet, origin));
+        if (sent) {
             return;
         }
         LOG.warn("Room {}: its home {} cannot be reached; a {} from {} is refused", room, home, packet.getElement().getName(),
@@ -161,8 +168,8 @@ final class Rooms implements MucService {
         return node;
     }
 
-    RoomRecovery recovery() {
-        return recovery;
+    MucCluster cluster() {
+        return cluster;
     }
 
     boolean mayCreateRooms(JID user) {
@@ -245,7 +252,7 @@ final class Rooms implements MucService {
         }
         NodeID home = home(room);
         if (!home.equals(node.localNode)) {
-            return recovery.callHome(home, domain, room, call);
+            return cluster.callHome(home, domain, room, call);
         }
         return callHere(room, call);
     }
@@ -300,7 +307,114 @@ final class Rooms implements MucService {
 
     @Override
     public CompletableFuture<Optional<RoomDetails>> room(String name) {
-        return call(name, new RoomCall.Details());
+        return call(name, new RoomCall.Details()).thenApply(Optional::ofNullable);
+    }
+
+    // --- the cluster ---
+
+    /** This node's view of a room: the room itself if it runs here, else this node's copy; {@code null} if none. */
+    RoomView view(String room) {
+        Room actor = active.get(room);
+        if (actor != null) {
+            try {
+                return callHere(room, (rooms, r, out) -> r.exists() ? r.snapshot(r.seq) : null).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Room {} did not give its view in time", room);
+                return null;
+            }
+        }
+        return node.replicas.view(room).orElse(null);
+    }
+
+    /** Another node re-asserts its sessions of a room (after a merge): the room here adds what it did not know. */
+    void merge(RoomView view) {
+        NodeID home = home(view.room());
+        if (home.equals(node.localNode)) {
+            Room actor = local(view.room());
+            actor.submit(out -> actor.rebuild.merge(view, out), () -> merge(view));
+        } else {
+            cluster.pushView(home, domain, view);
+        }
+    }
+
+    /**
+     * After this node joined a cluster (or a merge): rooms it runs whose home is now another node are
+     * handed over (this node's sessions re-asserted there); rooms it keeps copies of are re-asserted to
+     * their homes, or start running here if this node is their home.
+     */
+    void reconcile() {
+        for (Room room : runningRooms()) {
+            NodeID home = home(room.jid);
+            if (!home.equals(node.localNode)) {
+                room.submit(out -> {
+                    RoomView mine = room.exists() ? room.snapshot(room.seq) : null;
+                    room.close();
+                    if (mine != null) {
+                        LOG.info("Room {} runs on node {} now; this node hands its occupants over", room.jid, home);
+                        cluster.pushView(home, domain, mine);
+                    }
+                }, () -> { });
+            }
+        }
+        for (String room : node.replicas.rooms()) {
+            if (!room.endsWith("@" + domain)) {
+                continue;
+            }
+            NodeID home = home(room);
+            if (home.equals(node.localNode)) {
+                local(room).submit(out -> { }, () -> { });
+            } else {
+                node.replicas.view(room).ifPresent(view -> cluster.pushView(home, domain, view));
+            }
+        }
+    }
+
+    /** Another node is gone: the rooms here take its sessions out; this node takes over the rooms it ran, if it wins them. */
+    void nodeLost(NodeID dead) {
+        for (Room room : runningRooms()) {
+            room.submit(out -> room.rebuild.nodeLost(dead, out), () -> { });
+        }
+        if (!node.homes.clustered()) {
+            return;
+        }
+        for (java.util.Map.Entry<String, NodeID> entry : node.homes.all().entrySet()) {
+            String room = entry.getKey();
+            if (!entry.getValue().equals(dead) || !room.endsWith("@" + domain)) {
+                continue;
+            }
+            NodeID candidate = node.homes.candidate(room);
+            if (candidate.equals(node.localNode) && node.homes.takeOver(room, dead)) {
+                LOG.info("Room {} lost its home {}; this node takes it over", room, dead);
+                local(room).submit(out -> { }, () -> { });
+            }
+        }
+    }
+
+    /**
+     * This node left the cluster: it is the home of every room now. Rooms running here lose the other
+     * nodes' sessions; rooms it keeps copies of start running here, so that its occupants stay in them.
+     */
+    void leftCluster() {
+        for (Room room : runningRooms()) {
+            room.submit(out -> {
+                java.util.Set<NodeID> others = new java.util.HashSet<>();
+                for (Occupant o : room.byNick.values()) {
+                    for (Occupant.Session s : o.sessions.values()) {
+                        if (!s.node.equals(node.localNode)) {
+                            others.add(s.node);
+                        }
+                    }
+                }
+                for (NodeID other : others) {
+                    room.rebuild.nodeLost(other, out);
+                }
+            }, () -> { });
+        }
+        for (String room : node.replicas.rooms()) {
+            if (room.endsWith("@" + domain)) {
+                local(room).submit(out -> { }, () -> { });
+            }
+        }
     }
 
     static void requireRoom(Room room) {

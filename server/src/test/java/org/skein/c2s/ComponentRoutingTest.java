@@ -31,7 +31,7 @@ class ComponentRoutingTest {
 
     @Test
     void stanzasToAComponentsDomainReachItAndItsAnswersReachTheClient() throws Exception {
-        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+        try (NodeWithClients env = new NodeWithClients(Map.of("muc.enabled", "false"))) {
             Echo echo = new Echo("echo.localhost", env);
             ComponentRegistry.Registration registration = env.node.components().add(echo);
             String alice = env.newUser();

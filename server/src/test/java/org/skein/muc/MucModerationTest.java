@@ -289,9 +289,11 @@ class MucModerationTest {
         assertThatThrownBy(() -> env.muc(b, "doomed").destroy("mine now", null)).satisfies(e -> assertThat(condition(e))
                 .isEqualTo(StanzaError.Condition.forbidden));
         mo.destroy("moving", env.room("newplace"));
-        await().atMost(WAIT).until(() -> seenByB.size() == 1);
-        MUCUser x = MUCUser.from(seenByB.get(0));
-        assertThat(seenByB.get(0).getType()).isEqualTo(Presence.Type.unavailable);
+        await().atMost(WAIT).until(() -> seenByB.stream().anyMatch(p -> MUCUser.from(p).getDestroy() != null));
+        Presence destroyed = seenByB.stream().filter(p -> MUCUser.from(p).getDestroy() != null).findFirst().orElseThrow();
+        MUCUser x = MUCUser.from(destroyed);
+        assertThat(destroyed.getType()).isEqualTo(Presence.Type.unavailable);
+        assertThat(destroyed.getFrom().toString()).isEqualTo(env.room("doomed") + "/bob");
         assertThat(x.getDestroy().getJid().toString()).isEqualTo(env.room("newplace").toString());
         assertThat(x.getDestroy().getReason()).isEqualTo("moving");
         await().atMost(WAIT).until(() -> env.mucService().room("doomed").get().isEmpty());
