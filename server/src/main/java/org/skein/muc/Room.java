@@ -60,6 +60,8 @@ final class Room {
     };
     long lastActivity;
     long seq;
+    /** Whether anyone was in the room since it started running here: a temporary room goes when its last occupant leaves. */
+    boolean everOccupied;
 
     final RoomPresences presences = new RoomPresences(this);
     final RoomMessages messages = new RoomMessages(this);
@@ -82,12 +84,24 @@ final class Room {
     /** Queues a stanza for the room; {@code origin} is the node that holds the sender's session. */
     void receive(Packet packet, NodeID origin) {
         mailbox.execute(() -> {
-            if (closed) {
-                rooms.dispatch(packet, origin); // this actor is gone: the registry finds the room's current one
+            if (closed || !homeHere()) {
+                rooms.dispatch(packet, origin, 1); // this actor is gone, or the room runs elsewhere: to its home now
                 return;
             }
             step(out -> handle(packet, origin, out));
         });
+    }
+
+    /**
+     * Before a room starts running here: whether this node really is its home (the near cache that sent
+     * the stanza here may lag behind a take-over or a merge). A room that runs elsewhere closes this actor.
+     */
+    private boolean homeHere() {
+        if (loaded || rooms.isHomeHere(jid)) {
+            return true;
+        }
+        close();
+        return false;
     }
 
     /**
@@ -96,7 +110,7 @@ final class Room {
      */
     void submit(Consumer<RoomOutput> task, Runnable ifClosed) {
         mailbox.execute(() -> {
-            if (closed) {
+            if (closed || !homeHere()) {
                 ifClosed.run();
                 return;
             }
@@ -180,9 +194,12 @@ final class Room {
         if (closed) {
             return;
         }
+        if (!byNick.isEmpty()) {
+            everOccupied = true;
+        }
         if (record == null && byNick.isEmpty()) {
             close();
-        } else if (record != null && byNick.isEmpty() && !record.config().persistent()) {
+        } else if (record != null && byNick.isEmpty() && !record.config().persistent() && everOccupied) {
             LOG.debug("Temporary room {} is empty and goes away", jid);
             rooms.forget(this, record);
             record = null;
@@ -190,10 +207,18 @@ final class Room {
         }
     }
 
-    /** An empty persistent room goes to rest: it leaves memory and gives its home up, and stays in the database. */
+    /**
+     * An empty room that stayed idle: a persistent one goes to rest (it leaves memory and gives its home
+     * up, and stays in the database); a temporary one that nobody entered goes away.
+     */
     void rest() {
         if (record != null && byNick.isEmpty()) {
-            rooms.rest(this);
+            if (record.config().persistent()) {
+                rooms.rest(this);
+            } else {
+                rooms.forget(this, record);
+                record = null;
+            }
         }
         close();
     }

@@ -76,7 +76,7 @@ final class Rooms implements MucService {
 
     void dispatch(Packet packet, NodeID origin, int hops) {
         String room = packet.getTo().toBareJID();
-        NodeID home = home(room);
+        NodeID home = home(room, hops > 0); // a stanza passed on already: the home as the cluster has it now
         if (home.equals(node.localNode)) {
             local(room).receive(packet, origin);
             return;
@@ -97,8 +97,16 @@ final class Rooms implements MucService {
      * members, recorded with a compare-and-set (so every node agrees on it).
      */
     NodeID home(String room) {
+        return home(room, false);
+    }
+
+    /**
+     * @param latest read the home from the member that owns the entry, not from this node's near cache
+     *     (which may lag behind a change: a take-over, a merge)
+     */
+    NodeID home(String room, boolean latest) {
         Homes homes = node.homes;
-        NodeID home = homes.recorded(room);
+        NodeID home = latest ? homes.latest(room) : homes.recorded(room);
         if (home != null && homes.isMember(home)) {
             return home;
         }
@@ -124,6 +132,11 @@ final class Rooms implements MucService {
     /** The actor of a room this node runs (created if needed). */
     Room local(String room) {
         return active.computeIfAbsent(room, j -> new Room(this, j));
+    }
+
+    /** Whether this node is a room's home, as the cluster has it now (read when a room starts running here, never per stanza). */
+    boolean isHomeHere(String room) {
+        return !node.homes.clustered() || home(room, true).equals(node.localNode);
     }
 
     /** The actor of a room, if this node runs it now. */
@@ -328,7 +341,7 @@ final class Rooms implements MucService {
 
     /** Another node re-asserts its sessions of a room (after a merge): the room here adds what it did not know. */
     void merge(RoomView view) {
-        NodeID home = home(view.room());
+        NodeID home = home(view.room(), true);
         if (home.equals(node.localNode)) {
             Room actor = local(view.room());
             actor.submit(out -> actor.rebuild.merge(view, out), () -> merge(view));
@@ -344,7 +357,7 @@ final class Rooms implements MucService {
      */
     void reconcile() {
         for (Room room : runningRooms()) {
-            NodeID home = home(room.jid);
+            NodeID home = home(room.jid, true);
             if (!home.equals(node.localNode)) {
                 room.submit(out -> {
                     RoomView mine = room.exists() ? room.snapshot(room.seq) : null;
@@ -360,7 +373,7 @@ final class Rooms implements MucService {
             if (!room.endsWith("@" + domain)) {
                 continue;
             }
-            NodeID home = home(room);
+            NodeID home = home(room, true);
             if (home.equals(node.localNode)) {
                 local(room).submit(out -> { }, () -> { });
             } else {
