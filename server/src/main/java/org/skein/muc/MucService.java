@@ -44,6 +44,9 @@ public interface MucService {
      */
     CompletableFuture<RoomDetails> setAffiliation(String name, String bareJid, Affiliation affiliation);
 
+    /** Sets a room's subject, as the room itself (occupants get it from the room's JID); an empty text clears it. */
+    CompletableFuture<RoomDetails> setSubject(String name, String subject);
+
     /**
      * Destroys a room: occupants are told (with the alternate venue, if any) and it is forgotten, also in
      * the database.

@@ -84,6 +84,14 @@ public final class MultiUserChat implements AutoCloseable {
         }
     }
 
+    /**
+     * The node a room starts running on among these members (rendezvous hashing; every node computes
+     * the same answer): for tools and tests that place rooms. A room keeps its home while it runs.
+     */
+    public static NodeID homeAmong(String roomJid, java.util.Collection<NodeID> members) {
+        return Homes.rendezvous(roomJid, members);
+    }
+
     /** The node's group chat services, in the order they were configured. */
     public List<MucService> services() {
         return List.copyOf(services.values());

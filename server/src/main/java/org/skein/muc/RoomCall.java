@@ -50,6 +50,19 @@ interface RoomCall<T> extends Serializable {
         }
     }
 
+    /** Sets the subject as the room itself. */
+    record SetSubject(String subject) implements RoomCall<RoomDetails> {
+        @Override
+        public RoomDetails apply(Rooms rooms, Room room, RoomOutput out) {
+            Rooms.requireRoom(room);
+            RoomRecord.Subject value = subject == null || subject.isEmpty() ? null
+                    : new RoomRecord.Subject(subject, "", rooms.clock().millis());
+            room.saveRecord(room.record.withSubject(value));
+            out.send(room.messages.subjectMessage(), room.everyone());
+            return rooms.details(room);
+        }
+    }
+
     /** Destroys the room; answers whether it existed. */
     record Destroy(String reason, String alternate) implements RoomCall<Boolean> {
         @Override

@@ -111,18 +111,24 @@ final class Rooms implements MucService {
             return home;
         }
         NodeID candidate = homes.candidate(room);
-        if (home == null) {
-            NodeID claimed = claimFor(room, candidate);
-            return claimed;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (attempt > 0) {
+                home = homes.latest(room); // what the owning member has now, not the near cache's copy
+            }
+            if (home == null) {
+                home = homes.claimFor(room, candidate);
+            } else if (!homes.isMember(home)) {
+                // the recorded home is gone: the candidate among the members takes the room over (compare-and-set)
+                if (homes.replaceWith(room, home, candidate)) {
+                    home = candidate;
+                }
+            }
+            if (home != null && homes.isMember(home)) {
+                return home;
+            }
         }
-        // the recorded home is gone: the candidate among the survivors takes the room over
-        if (candidate.equals(node.localNode)) {
-            homes.takeOver(room, home);
-        } else {
-            homes.replaceWith(room, home, candidate);
-        }
-        NodeID now = homes.latest(room);
-        return now == null ? claimFor(room, candidate) : now;
+        LOG.warn("Room {}: no live home could be recorded (last seen {}); {} takes it", room, home, candidate);
+        return candidate;
     }
 
     private NodeID claimFor(String room, NodeID candidate) {
@@ -314,6 +320,11 @@ final class Rooms implements MucService {
     }
 
     @Override
+    public CompletableFuture<RoomDetails> setSubject(String name, String subject) {
+        return call(name, new RoomCall.SetSubject(subject));
+    }
+
+    @Override
     public CompletableFuture<Boolean> destroyRoom(String name, String reason, String alternateRoom) {
         return call(name, new RoomCall.Destroy(reason, alternateRoom));
     }
@@ -399,6 +410,24 @@ final class Rooms implements MucService {
             if (candidate.equals(node.localNode) && node.homes.takeOver(room, dead)) {
                 LOG.info("Room {} lost its home {}; this node takes it over", room, dead);
                 local(room).submit(out -> { }, () -> { });
+            }
+        }
+        // the rooms whose occupants this node holds: make sure their new home runs them now (the scan above
+        // may miss an entry while the cluster promotes the dead node's backups), so that every occupant of
+        // the dead node leaves at once, not at the next stanza
+        for (String room : node.replicas.rooms()) {
+            if (!room.endsWith("@" + domain)) {
+                continue;
+            }
+            NodeID recorded = node.homes.latest(room);
+            if (recorded != null && !recorded.equals(dead) && node.homes.isMember(recorded)) {
+                continue;
+            }
+            NodeID home = home(room, true);
+            if (home.equals(node.localNode)) {
+                local(room).submit(out -> { }, () -> { });
+            } else {
+                node.replicas.view(room).ifPresent(view -> cluster.pushView(home, domain, view));
             }
         }
     }
