@@ -19,6 +19,8 @@ final class XmppPacketRouter implements PacketRouter {
     private final PresenceManager presences;
     private final IqRouter iqs;
     private final SessionManager sessions;
+    private final java.util.List<java.util.function.Consumer<LocalClientSession>> closedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     XmppPacketRouter(MessageRouter messages, PresenceManager presences, IqRouter iqs, SessionManager sessions) {
         this.messages = Objects.requireNonNull(messages, "messages");
@@ -38,10 +40,23 @@ final class XmppPacketRouter implements PacketRouter {
         }
     }
 
+    /** Adds work for every session that ends (after its unavailable presence went out, before its route is removed). */
+    void addSessionClosedListener(java.util.function.Consumer<LocalClientSession> listener) {
+        closedListeners.add(listener);
+    }
+
     @Override
     public void sessionClosed(LocalClientSession session) {
         try {
             presences.sessionClosed(session);
+            // before the route goes: what a listener records (last activity) is there once the session is gone
+            for (java.util.function.Consumer<LocalClientSession> listener : closedListeners) {
+                try {
+                    listener.accept(session);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(XmppPacketRouter.class).warn("Cleaning up after {} failed", session, e);
+                }
+            }
         } finally {
             sessions.sessionClosed(session);
         }

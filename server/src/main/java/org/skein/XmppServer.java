@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -24,6 +25,8 @@ import org.skein.message.MessageRouter;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.presence.PresenceManager;
+import org.skein.pubsub.JdbcPubSubStore;
+import org.skein.pubsub.PubSubStore;
 import org.skein.roster.RosterManager;
 import org.skein.routing.PacketRouter;
 import org.skein.routing.RoutingTable;
@@ -74,6 +77,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final PubSubStore pubSubStore;
     private final XmppServices xmpp;
     private final AdminConsole adminConsole;
     private final Object lifecycle = new Object();
@@ -109,13 +113,17 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, database);
+                offlineMessageStore, pubSubStore, scheduler, database, version);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
-        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 20);
+        this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
+        // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
+        // node, and they should not wait for the senior's cleanup of the route caches
+        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -235,6 +243,21 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public BlockingPolicy blockingPolicy() {
+        return xmpp.blockingPolicy();
+    }
+
+    @Override
+    public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
+        return xmpp.pubSub().topics();
+    }
+
+    /** The entity capabilities of this node's sessions (XEP-0115). */
+    public org.skein.caps.EntityCapabilities entityCapabilities() {
+        return xmpp.caps();
     }
 
     @Override

@@ -5,25 +5,43 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import org.skein.blocking.BlockListManager;
+import org.skein.blocking.BlockingHandler;
+import org.skein.blocking.BlockingPolicy;
+import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
+import org.skein.disco.AccountDiscoProvider;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
+import org.skein.caps.EntityCapabilities;
+import org.skein.iq.IqRequests;
+import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
+import org.skein.lastactivity.JdbcLastActivityStore;
+import org.skein.lastactivity.LastActivityHandler;
+import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
 import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
+import org.skein.pep.Pep;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
+import org.skein.privatedata.JdbcPrivateXmlStore;
+import org.skein.privatedata.PrivateXmlHandler;
+import org.skein.pubsub.PubSub;
+import org.skein.pubsub.PubSubNamespaces;
+import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
 import org.skein.roster.RosterManager;
@@ -35,11 +53,17 @@ import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
 import org.skein.storage.Database;
+import org.skein.user.AccountListener;
 import org.skein.user.UserManager;
+import org.skein.vcard.JdbcVCardStore;
+import org.skein.vcard.VCardHandler;
+import org.skein.vcard.VCardManager;
+import org.skein.version.SoftwareVersionHandler;
 import org.skein.xmpp.Namespaces;
 import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.tls.TlsContext;
+import org.dom4j.Element;
 import org.xmpp.packet.JID;
 
 /**
@@ -66,6 +90,8 @@ final class XmppServices {
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
     private final IqRouter iqRouter;
+    private final EntityCapabilities caps;
+    private final PubSub pubSub;
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
@@ -74,13 +100,24 @@ final class XmppServices {
     private final SaslMechanisms mechanisms;
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
+    private final VCardManager vcards;
+    private final BlockListManager blockLists;
+    private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
     private final MultiUserChat multiUserChat;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
+    /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
+    static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
+    /** Key of whether the publish-subscribe service runs (PEP always does). */
+    static final String PUBSUB_ENABLED_KEY = "pubsub.enabled";
+    /** Key of the publish-subscribe service's domain. */
+    static final String PUBSUB_DOMAIN_KEY = "pubsub.domain";
+
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, Database database) {
+                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
+                 ScheduledExecutorService scheduler, Database database, String version) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -105,34 +142,118 @@ final class XmppServices {
         routingTable.setComponents(components);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
+        this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
+                BlockListManager.maxItems(config));
         RosterPusher pusher = new RosterPusher(routingTable);
-        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
+        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users,
+                blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
-                offlineMessageManager, caches, components);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components);
-        this.iqRouter = new IqRouter(domain, routingTable, users, components);
+                offlineMessageManager, caches, components, blockLists);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
+        IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
+        requests.setForwarder((node, response) -> {
+            if (!caches.isClustered() || caches.getClusterNodeInfo(node).isEmpty()) {
+                return false;
+            }
+            caches.doClusterTask(new IqResponseTask(response.toXML()), node);
+            return true;
+        });
+        this.iqRouter = new IqRouter(domain, routingTable, users, components, requests, blockLists);
+        this.vcards = new VCardManager(new JdbcVCardStore(database, clock), caches, VCardManager.maxSize(config));
+        this.lastActivity = new LastActivityManager(new JdbcLastActivityStore(database), clock);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
-        iqRouter.addHandler(new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures));
-        iqRouter.addHandler(new DiscoItemsHandler(serverJid, components));
+        DiscoInfoHandler discoInfo = new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures);
+        DiscoItemsHandler discoItems = new DiscoItemsHandler(serverJid, components);
+        iqRouter.addHandler(discoInfo);
+        iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
+        iqRouter.addHandler(new VCardHandler(serverJid, vcards));
+        iqRouter.addHandler(new PrivateXmlHandler(serverJid, new JdbcPrivateXmlStore(database), PrivateXmlHandler.maxSize(config)));
+        iqRouter.addHandler(new BlockingHandler(serverJid, blockLists, routingTable, sessionManager, rosterManager));
+        iqRouter.addHandler(new SoftwareVersionHandler(serverJid, "Skein", version,
+                config.getBoolean(SoftwareVersionHandler.SHOW_OS_KEY, false) ? SoftwareVersionHandler.operatingSystem() : null));
+        iqRouter.addHandler(new LastActivityHandler(serverJid, lastActivity, rosterManager, routingTable, clock, clock.instant()));
+        discoInfo.addAccountProvider(new AccountDiscoProvider() {
+            @Override
+            public void addAccountInfo(Element query, JID account, JID requester) {
+                // what the server answers on an account's behalf (XEP-0054 and XEP-0012 ask accounts to list them)
+                query.addElement("feature").addAttribute("var", VCardHandler.NAMESPACE);
+                query.addElement("feature").addAttribute("var", LastActivityHandler.NAMESPACE);
+            }
+        });
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
+        users.addAccountListener(new AccountListener() {
+            @Override
+            public void accountCreated(String username) {
+                forget(username); // a reused name must not find the deleted account's cached data
+            }
+
+            @Override
+            public void accountDeleted(String username) {
+                forget(username);
+            }
+        });
+        this.caps = new EntityCapabilities(caches, requests, Duration.ofSeconds(30));
+        presenceManager.addListener(caps);
+        this.pubSub = new PubSub(domain, pubSubDomain(config, domain), nodeId, pubSubStore, caches, routingTable,
+                rosterManager, clock, pubSubMaxItems(config));
+        pubSub.component().ifPresent(components::add);
+        new Pep(pubSub.engine(), pubSub.notifier(), pubSub.fanout(), caps, rosterManager, iqRouter, presenceManager,
+                discoInfo, discoItems, domain);
+        presenceManager.addListener((session, presence, becameAvailable) -> {
+            if (!presence.isAvailable()) {
+                pubSub.sessionEnded(session.address());
+            }
+        });
+        presenceManager.addListener((session, presence, becameAvailable) -> {
+            if (!presence.isAvailable()) {
+                lastActivity.wentUnavailable(session, presence);
+            }
+        });
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
+        packetRouter.addSessionClosedListener(session -> pubSub.sessionEnded(session.address()));
+        packetRouter.addSessionClosedListener(blockLists::sessionEnded);
+        packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, database, routingTable,
-                messageRouter, components);
+                messageRouter, blockLists, components);
     }
 
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
     ClusterEventListener clusterListener() {
         return clusterListener;
+    }
+
+    /**
+     * Keeps publish-subscribe right across cluster changes (registered after {@link #clusterListener()}):
+     * cached copies dropped and this node's temporary subscriptions re-asserted after a join or merge,
+     * a dead node's temporary subscriptions ended by the senior member.
+     */
+    ClusterEventListener pubSubClusterListener(CacheFactory caches) {
+        return new ClusterEventListener() {
+            @Override
+            public void joinedCluster() {
+                pubSub.joinedCluster();
+            }
+
+            @Override
+            public void leftCluster() {
+                pubSub.leftCluster();
+            }
+
+            @Override
+            public void leftCluster(NodeID nodeId) {
+                pubSub.nodeLost(nodeId, caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty());
+            }
+        };
     }
 
     private static String domain(ServerConfig config) {
@@ -147,6 +268,40 @@ final class XmppServices {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
         }
+    }
+
+    private static int pubSubMaxItems(ServerConfig config) {
+        int maxItems = config.getInt(PUBSUB_MAX_ITEMS_KEY, 1000);
+        if (maxItems < 1) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_MAX_ITEMS_KEY + "' is '" + maxItems
+                    + "', expected a positive number such as 1000");
+        }
+        return maxItems;
+    }
+
+    /** The publish-subscribe service's domain, or {@code null} when it is off. */
+    private static String pubSubDomain(ServerConfig config, String domain) {
+        if (!config.getBoolean(PUBSUB_ENABLED_KEY, true)) {
+            return null;
+        }
+        String value = config.get(PUBSUB_DOMAIN_KEY, "pubsub." + domain).trim();
+        try {
+            String prepped = JID.domainprep(value);
+            if (prepped == null || prepped.isEmpty() || prepped.contains("@") || prepped.contains("/") || prepped.equals(domain)) {
+                throw new IllegalArgumentException("not a domain of its own");
+            }
+            return prepped;
+        } catch (RuntimeException e) {
+            throw new ConfigException(config.source() + ": key '" + PUBSUB_DOMAIN_KEY + "' is '" + value
+                    + "', expected a domain other than " + domain + " such as pubsub." + domain);
+        }
+    }
+
+    /** Forgets what the caches hold for an account (its rows are removed with it by the database). */
+    private void forget(String username) {
+        rosterManager.evict(username);
+        vcards.evict(username);
+        blockLists.evict(username);
     }
 
     private static Duration nonNull(ServerConfig config, String key, Duration defaultValue) {
@@ -165,6 +320,12 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
+        features.add(PubSubNamespaces.PUBSUB); // PEP on every account (OMEMO clients look for it here)
+        features.add(VCardHandler.NAMESPACE);
+        features.add(PrivateXmlHandler.NAMESPACE);
+        features.add(BlockListManager.NAMESPACE);
+        features.add(SoftwareVersionHandler.NAMESPACE);
+        features.add(LastActivityHandler.NAMESPACE);
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -173,6 +334,7 @@ final class XmppServices {
 
     /** Loads the certificate, starts the services and listens for clients. */
     void start() {
+        pubSub.start();
         tls = TlsContext.load(config, home, domain);
         multiUserChat.start();
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
@@ -228,6 +390,18 @@ final class XmppServices {
 
     ComponentRegistry components() {
         return components;
+    }
+
+    BlockingPolicy blockingPolicy() {
+        return blockLists;
+    }
+
+    EntityCapabilities caps() {
+        return caps;
+    }
+
+    PubSub pubSub() {
+        return pubSub;
     }
 
     XmppPacketRouter packetRouter() {

@@ -14,14 +14,16 @@ import org.xmpp.packet.PacketError;
 
 /**
  * {@code disco#info} (XEP-0030): the server is a {@code server/im} with the features the node
- * serves; a user's bare JID is an {@code account/registered}. Nodes ({@code node} attribute) are not
- * supported ({@code item-not-found}).
+ * serves; a user's bare JID is an {@code account/registered}, with what {@link AccountDiscoProvider}s add
+ * (PEP's identity, features and nodes). Nodes ({@code node} attribute) of the server are not supported
+ * ({@code item-not-found}); nodes of an account are answered by the providers.
  */
 public final class DiscoInfoHandler implements IqHandler {
 
     private final JID serverJid;
     private final String serverName;
     private final Supplier<List<String>> serverFeatures;
+    private final List<AccountDiscoProvider> accountProviders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param serverFeatures the features of the server, asked at every request (handlers may come and go)
@@ -30,6 +32,11 @@ public final class DiscoInfoHandler implements IqHandler {
         this.serverJid = Objects.requireNonNull(serverJid, "serverJid");
         this.serverName = Objects.requireNonNull(serverName, "serverName");
         this.serverFeatures = Objects.requireNonNull(serverFeatures, "serverFeatures");
+    }
+
+    /** Adds what an extension says about accounts (identities, features, nodes). */
+    public void addAccountProvider(AccountDiscoProvider provider) {
+        accountProviders.add(Objects.requireNonNull(provider, "provider"));
     }
 
     @Override
@@ -47,12 +54,22 @@ public final class DiscoInfoHandler implements IqHandler {
         if (request.getType() != IQ.Type.get) {
             return IqErrors.error(request, PacketError.Condition.bad_request, serverJid);
         }
-        if (request.getChildElement().attributeValue("node") != null) {
+        String node = request.getChildElement().attributeValue("node");
+        JID to = request.getTo();
+        if (node != null) {
+            if (to != null && to.getNode() != null) {
+                IQ reply = IqErrors.result(request, serverJid);
+                Element query = reply.setChildElement("query", Namespaces.DISCO_INFO).addAttribute("node", node);
+                for (AccountDiscoProvider provider : accountProviders) {
+                    if (provider.addNodeInfo(query, to.asBareJID(), node, request.getFrom())) {
+                        return reply;
+                    }
+                }
+            }
             return IqErrors.error(request, PacketError.Condition.item_not_found, serverJid);
         }
         IQ reply = IqErrors.result(request, serverJid);
         Element query = reply.setChildElement("query", Namespaces.DISCO_INFO);
-        JID to = request.getTo();
         if (to == null || to.getNode() == null) {
             query.addElement("identity").addAttribute("category", "server").addAttribute("type", "im")
                     .addAttribute("name", serverName);
@@ -63,6 +80,9 @@ public final class DiscoInfoHandler implements IqHandler {
             query.addElement("identity").addAttribute("category", "account").addAttribute("type", "registered");
             query.addElement("feature").addAttribute("var", Namespaces.DISCO_INFO);
             query.addElement("feature").addAttribute("var", Namespaces.DISCO_ITEMS);
+            for (AccountDiscoProvider provider : accountProviders) {
+                provider.addAccountInfo(query, to.asBareJID(), request.getFrom());
+            }
         }
         return reply;
     }

@@ -14,16 +14,22 @@ import org.xmpp.packet.PacketError;
 
 /**
  * {@code disco#items} (XEP-0030): the server lists its {@linkplain ComponentRegistry components}
- * (group chat, publish-subscribe, ...); users have no items yet.
+ * (group chat, publish-subscribe, ...); an account lists what {@link AccountDiscoProvider}s add (PEP nodes).
  */
 public final class DiscoItemsHandler implements IqHandler {
 
     private final JID serverJid;
     private final ComponentRegistry components;
+    private final java.util.List<AccountDiscoProvider> accountProviders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public DiscoItemsHandler(JID serverJid, ComponentRegistry components) {
         this.serverJid = Objects.requireNonNull(serverJid, "serverJid");
         this.components = Objects.requireNonNull(components, "components");
+    }
+
+    /** Adds what an extension lists as an account's items (PEP nodes). */
+    public void addAccountProvider(AccountDiscoProvider provider) {
+        accountProviders.add(Objects.requireNonNull(provider, "provider"));
     }
 
     @Override
@@ -50,6 +56,10 @@ public final class DiscoItemsHandler implements IqHandler {
         if (to == null || to.getNode() == null) {
             for (LocalComponent component : components.all()) {
                 query.addElement("item").addAttribute("jid", component.domain()).addAttribute("name", component.name());
+            }
+        } else {
+            for (AccountDiscoProvider provider : accountProviders) {
+                provider.addAccountItems(query, to.asBareJID(), request.getFrom());
             }
         }
         return reply;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cluster.NodeID;
 import org.skein.message.MessageRouter;
 import org.skein.routing.RoutingTable;
@@ -31,11 +32,13 @@ final class Fanout {
     private final NodeID localNode;
     private final RoutingTable routingTable;
     private final MessageRouter messageRouter;
+    private final BlockingPolicy blocking;
 
-    Fanout(NodeID localNode, RoutingTable routingTable, MessageRouter messageRouter) {
+    Fanout(NodeID localNode, RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking) {
         this.localNode = localNode;
         this.routingTable = routingTable;
         this.messageRouter = messageRouter;
+        this.blocking = blocking;
     }
 
     void deliver(Room room, RoomOutput out) {
@@ -129,11 +132,17 @@ final class Fanout {
         }
     }
 
-    /** Writes a stanza to a session of this node (copied, with {@code to} set); a session that is gone is skipped. */
+    /**
+     * Writes a stanza to a session of this node (copied, with {@code to} set); a session that is gone is
+     * skipped, and so is a user who blocked the room or the occupant (XEP-0191).
+     */
     void deliverLocal(Packet stanza, JID recipient) {
         LocalClientSession session = routingTable.localSession(recipient);
         if (session == null) {
             return; // gone: its unavailable presence reaches the room on its own (directed presence)
+        }
+        if (blocking.check(stanza.getFrom(), recipient) == BlockingPolicy.Verdict.BLOCKED_BY_RECIPIENT) {
+            return;
         }
         Packet copy = stanza.createCopy();
         copy.setTo(recipient);

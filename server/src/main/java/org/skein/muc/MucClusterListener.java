@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group chat when nodes come and go (registered after the node's XMPP listener, so routes and sessions
- * are right first):
+ * Group chat when nodes come and go (registered before the node's XMPP listener: rooms need only their
+ * own state, and the occupants of a lost node should leave at once, not after the route cleanup):
  * <ul>
  *   <li>{@link #joinedCluster()}: the services talk to the other nodes ({@link RouterLink},
  *       {@link MucTasks}); rooms this node ran whose home is another node now are handed over, and the

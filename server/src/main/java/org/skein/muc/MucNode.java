@@ -2,6 +2,7 @@ package org.skein.muc;
 
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
@@ -31,7 +32,7 @@ final class MucNode {
     final Replicas replicas;
 
     MucNode(NodeID localNode, MucSettings settings, Clock clock, ExecutorService executor, JdbcRoomStore store, CacheFactory caches,
-            RoutingTable routingTable, MessageRouter messageRouter) {
+            RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking) {
         this.localNode = localNode;
         this.settings = settings;
         this.clock = clock;
@@ -42,7 +43,7 @@ final class MucNode {
         this.homes = new Homes(localNode, caches);
         this.routingTable = routingTable;
         this.messageRouter = messageRouter;
-        this.fanout = new Fanout(localNode, routingTable, messageRouter);
+        this.fanout = new Fanout(localNode, routingTable, messageRouter, blocking);
         this.replicas = new Replicas(localNode);
     }
 }

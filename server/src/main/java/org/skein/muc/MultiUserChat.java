@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
 import org.skein.component.ComponentRegistry;
@@ -44,7 +45,8 @@ public final class MultiUserChat implements AutoCloseable {
      * @throws org.skein.config.ConfigException if a {@code muc.*} key is unusable
      */
     public MultiUserChat(ServerConfig config, String xmppDomain, NodeID nodeId, String threadSuffix, Clock clock, CacheFactory caches,
-                         Database database, RoutingTable routingTable, MessageRouter messageRouter, ComponentRegistry components) {
+                         Database database, RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking,
+                         ComponentRegistry components) {
         MucSettings settings = MucSettings.from(config, xmppDomain);
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ScheduledThreadPoolExecutor(settings.threads(), runnable -> {
@@ -53,7 +55,8 @@ public final class MultiUserChat implements AutoCloseable {
             return t;
         });
         this.executor.setRemoveOnCancelPolicy(true);
-        this.node = new MucNode(nodeId, settings, clock, executor, new JdbcRoomStore(database), caches, routingTable, messageRouter);
+        this.node = new MucNode(nodeId, settings, clock, executor, new JdbcRoomStore(database), caches, routingTable, messageRouter,
+                blocking);
         this.components = components;
         if (settings.enabled()) {
             for (String domain : settings.serviceDomains()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Consumer;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
@@ -63,6 +64,7 @@ public final class RoutingTable {
     private final Cache<String, ClientRoute> userRoutes;
     private final Cache<String, HashSet<String>> userSessions;
     private final ConcurrentMap<String, LocalClientSession> localRoutes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Consumer<Packet>> endpoints = new ConcurrentHashMap<>();
     private final AtomicLong remoteDeliveryFailures = new AtomicLong();
     private volatile RemotePacketRouter remotePacketRouter;
     private volatile ComponentRegistry components;
@@ -274,6 +276,28 @@ public final class RoutingTable {
         return slash < 0 ? fullJid : fullJid.substring(0, slash);
     }
 
+    /**
+     * Adds a node-local endpoint: a full JID of the server's own domain ({@code example.org/name}) that
+     * is not a session but a service of this node, which other nodes reach through the remote packet
+     * router (every node registers the same endpoints). A packet routed to it here is handed to the
+     * handler on the routing thread; the handler must be quick and must check the packet's {@code from}
+     * (client stanzas to the server's own domain never get here: the routers answer those themselves,
+     * but an IQ result or error could).
+     *
+     * @return removes the endpoint when run
+     * @throws IllegalStateException if the address has an endpoint already
+     */
+    public Runnable addLocalEndpoint(JID address, Consumer<Packet> handler) {
+        String full = address.toString();
+        if (address.getResource() == null || address.getNode() != null) {
+            throw new IllegalArgumentException("an endpoint is a domain with a resource, not " + full);
+        }
+        if (endpoints.putIfAbsent(full, Objects.requireNonNull(handler, "handler")) != null) {
+            throw new IllegalStateException("an endpoint exists already at " + full);
+        }
+        return () -> endpoints.remove(full, handler);
+    }
+
     /** The local session with this full JID, or {@code null}. */
     public LocalClientSession localSession(JID fullJid) {
         return localRoutes.get(fullJid.toString());
@@ -337,7 +361,15 @@ public final class RoutingTable {
             }
         }
         ClientRoute route = userRoutes.get(full);
-        if (route == null || route.node().equals(localNode)) {
+        if (route == null) {
+            Consumer<Packet> endpoint = endpoints.get(full);
+            if (endpoint != null) {
+                endpoint.accept(packet);
+                return true;
+            }
+            return false;
+        }
+        if (route.node().equals(localNode)) {
             return false;
         }
         RemotePacketRouter router = remotePacketRouter;

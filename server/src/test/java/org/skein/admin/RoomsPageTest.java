@@ -101,7 +101,8 @@ class RoomsPageTest {
                         .doesNotContain("data-room=\"" + room + "\"");
                 await().atMost(WAIT).until(() -> seen.stream().anyMatch(p -> MUCUser.from(p) != null && MUCUser.from(p).getDestroy() != null));
                 assertThat(service.room(name).get()).isEmpty();
-                assertThat(console.get("/rooms/show?room=" + enc(room)).body()).contains("There is no room " + room);
+                assertThat(console.get("/rooms/show?room=" + enc(room)).statusCode()).isEqualTo(302);
+                assertThat(console.get("/rooms").body()).contains("There is no room " + room);
 
                 assertThat(console.get("/rooms", "de-DE,de;q=0.9").body()).contains("Gruppenchat-Räume").contains("Räume im Cluster: 1");
                 console.get("/language?lang=zh-CN");

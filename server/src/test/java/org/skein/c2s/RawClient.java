@@ -99,6 +99,12 @@ final class RawClient implements AutoCloseable {
         return received.toString();
     }
 
+    /** Reads what has arrived (waiting at most the socket's short read timeout) and returns everything received. */
+    String poll() throws IOException {
+        readSome();
+        return received.toString();
+    }
+
     void clear() {
         received.setLength(0);
     }
