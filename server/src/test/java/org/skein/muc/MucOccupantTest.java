@@ -182,9 +182,12 @@ class MucOccupantTest {
         MultiUserChat ma = env.muc(a, "order");
         ma.create(nick("alice")).makeInstant();
         ma.changeSubject("Today's topic");
+        List<Message> echoes = groupchat(a, "order");
         for (int i = 0; i < 3; i++) {
             ma.sendMessage("before " + i);
         }
+        // the room has them before bob enters (alice's and bob's stanzas travel on different streams)
+        await().atMost(WAIT).until(() -> echoes.size() == 3);
         List<Stanza> stanzas = new CopyOnWriteArrayList<>();
         b.addSyncStanzaListener(stanzas::add, FromMatchesFilter.create(env.room("order")));
         MultiUserChat mb = env.muc(b, "order");
@@ -207,7 +210,10 @@ class MucOccupantTest {
         XMPPTCPConnection b = env.user();
         MultiUserChat ma = env.muc(a, "hist");
         ma.create(nick("alice")).makeInstant();
+        List<Message> echoes = groupchat(a, "hist");
         ma.sendMessage("old");
+        // the room has it before bob enters (alice's and bob's stanzas travel on different streams)
+        await().atMost(WAIT).until(() -> echoes.size() == 1);
         List<Message> got = new CopyOnWriteArrayList<>();
         b.addSyncStanzaListener(s -> got.add((Message) s), s -> s instanceof Message m && m.getBody() != null);
         MultiUserChat mb = env.muc(b, "hist");
