@@ -16,6 +16,8 @@ import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.bytestreams.BytestreamsProxy;
+import org.skein.bytestreams.ProxySettings;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
@@ -105,6 +107,7 @@ final class XmppServices {
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
     private final MultiUserChat multiUserChat;
+    private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
@@ -223,6 +226,11 @@ final class XmppServices {
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, database, routingTable,
                 messageRouter, blockLists, components);
+        ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
+        this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
+        if (proxy != null) {
+            components.add(proxy.component());
+        }
     }
 
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
@@ -339,24 +347,30 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate, starts the services and listens for clients. */
+    /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
         multiUserChat.start();
+        if (proxy != null) {
+            proxy.start();
+        }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
         listener = created;
         created.start();
     }
 
-    /** Says goodbye to every client and stops the listener. */
+    /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
     void stop() {
         C2sListener current = listener;
         if (current != null) {
             current.close();
         }
         multiUserChat.close();
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     MultiUserChat multiUserChat() {
