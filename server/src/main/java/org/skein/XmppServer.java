@@ -125,6 +125,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
         this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
+        // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
+        // node, and they should not wait for the senior's cleanup of the route caches
+        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -259,6 +262,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     /** The entity capabilities of this node's sessions (XEP-0115). */
     public org.skein.caps.EntityCapabilities entityCapabilities() {
         return xmpp.caps();
+    }
+
+    @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        return xmpp.multiUserChat();
     }
 
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */

@@ -33,6 +33,7 @@ import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
+import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
 import org.skein.net.websocket.WebSocketSettings;
@@ -108,6 +109,7 @@ final class XmppServices {
     private final BlockListManager blockLists;
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
+    private final MultiUserChat multiUserChat;
     private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
@@ -144,6 +146,7 @@ final class XmppServices {
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
+        routingTable.setComponents(components);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
         this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
@@ -227,6 +230,8 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, database, routingTable,
+                messageRouter, blockLists, components);
         ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
         this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
         if (proxy != null) {
@@ -348,10 +353,11 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate, starts the bytestreams proxy if it is on, and starts listening for clients. */
+    /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
+        multiUserChat.start();
         if (proxy != null) {
             proxy.start();
         }
@@ -378,9 +384,14 @@ final class XmppServices {
         if (current != null) {
             current.close();
         }
+        multiUserChat.close();
         if (proxy != null) {
             proxy.close();
         }
+    }
+
+    MultiUserChat multiUserChat() {
+        return multiUserChat;
     }
 
     String domain() {

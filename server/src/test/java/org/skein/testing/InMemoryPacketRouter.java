@@ -17,7 +17,8 @@ import org.xmpp.packet.Packet;
 /**
  * A stand-in {@link RemotePacketRouter} for nodes on an {@link InMemoryCluster}: it carries a stanza's
  * XML (not the object) to the target node on one sender thread, so stanzas arrive in the order they
- * were handed over, parses it there and delivers it to the recipient's local session. A stanza whose
+ * were handed over, parses it there and delivers it to the recipient's local session (or, for a
+ * component's address, to the component there). A stanza whose
  * node has left or whose session is gone is handed back with
  * {@link org.skein.routing.RoutingTable#remoteDeliveryFailed}, as the plugin's router must. Refuses
  * ({@code false}) when the sending or the target node is not a member. Close it to stop its thread.
@@ -56,10 +57,12 @@ public final class InMemoryPacketRouter implements RemotePacketRouter, AutoClose
         Packet copy = StanzaParser.parsePacket(xml);
         Optional<InMemoryClusterStrategy> member = cluster.member(target);
         LocalClientSession session = member.map(m -> m.node().routingTable().localSession(recipient)).orElse(null);
-        if (session == null) {
-            node.routingTable().remoteDeliveryFailed(target, recipient, copy);
-        } else {
+        if (session != null) {
             session.deliver(copy);
+        } else if (member.isPresent() && member.get().node().components().forAddress(recipient).isPresent()) {
+            member.get().node().routingTable().routeToFullJid(recipient, copy); // a component's address: to the component there
+        } else {
+            node.routingTable().remoteDeliveryFailed(target, recipient, copy);
         }
     }
 

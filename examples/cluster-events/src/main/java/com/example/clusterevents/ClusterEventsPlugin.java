@@ -17,7 +17,8 @@ import org.skein.plugin.PluginContext;
  * The plugin's main class, named in its {@code plugin.xml}. On start it puts this node's
  * {@link Visit} into the clustered cache {@value #CACHE} and registers an {@link EventLog} for
  * cluster events; its admin page ({@code cluster-events}) shows the events, every node's visit and a
- * {@link Greeting} from every other node, fetched with a {@link GreetingTask}. It works the same with
+ * {@link Greeting} from every other node, fetched with a {@link GreetingTask}. It also keeps a group chat
+ * room ({@link EventRoom}) whose subject is the last cluster event any node heard. It works the same with
  * or without clustering: alone, the cache is local and there is no one to greet.
  */
 public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
@@ -31,6 +32,7 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     private ServerContext node;
     private Cache<String, Visit> visits;
     private EventLog events;
+    private EventRoom room;
     private Instant loadedAt;
 
     @Override
@@ -38,9 +40,11 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         node = context.server();
         loadedAt = node.clock().instant();
         visits = context.cacheFactory().createCache(CACHE);
-        events = new EventLog(this::putOwnVisit);
+        room = new EventRoom(node);
+        events = new EventLog(this::putOwnVisit, room::announce);
         context.clusterManager().addListener(events);
         putOwnVisit();
+        room.open();
     }
 
     private void putOwnVisit() {
@@ -77,6 +81,7 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         model.put("events", events.events());
         model.put("visits", visitsByNode);
         model.put("greetings", greetOthers());
+        model.put("room", room.describe());
         return model;
     }
 }
