@@ -104,6 +104,9 @@ public interface ServerContext {
      */
     java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics();
 
+    /** Group chat (XEP-0045): the node's services and their rooms, for plugins that create and configure rooms. */
+    org.skein.muc.MultiUserChat multiUserChat();
+
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();
 }

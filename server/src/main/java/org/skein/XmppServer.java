@@ -140,6 +140,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
         this.clusterManager.addListener(xmpp.pubSubClusterListener(clusterManager), 20);
+        // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
+        // node, and they should not wait for the senior's cleanup of the route caches
+        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */
@@ -276,9 +279,29 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.caps();
     }
 
+    @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        return xmpp.multiUserChat();
+    }
+
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
     public int c2sPort() {
         return xmpp.c2sPort();
+    }
+
+    /** The plain XMPP over WebSocket port ({@code ws://}, {@code xmpp.websocket.port}; the chosen one when 0), or -1 when it is off. */
+    public int webSocketPort() {
+        return xmpp.webSocketPort();
+    }
+
+    /** The XMPP over WebSocket port with TLS ({@code wss://}, {@code xmpp.websocket.tls.port}), or -1 when it is off. */
+    public int webSocketTlsPort() {
+        return xmpp.webSocketTlsPort();
+    }
+
+    /** The URL path of the WebSocket endpoint ({@code xmpp.websocket.path}). */
+    public String webSocketPath() {
+        return xmpp.webSocketSettings().path();
     }
 
     /** How many client connections are open on this node (logged in or not). */

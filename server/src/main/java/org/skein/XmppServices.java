@@ -34,8 +34,11 @@ import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
+import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
+import org.skein.net.websocket.WebSocketSettings;
+import org.skein.net.websocket.WebSocketTransport;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.pep.Pep;
@@ -98,6 +101,7 @@ final class XmppServices {
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
+    private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
     private final LoginThrottle throttle;
@@ -107,9 +111,12 @@ final class XmppServices {
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
     private final NodeClustering nodeClustering;
+    private final MultiUserChat multiUserChat;
     private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
+    private volatile WebSocketTransport webSocket;
+    private volatile WebSocketTransport webSocketTls;
 
     /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
     static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
@@ -128,6 +135,7 @@ final class XmppServices {
         this.domain = domain(config);
         JID serverJid = new JID(null, domain, null, true);
         this.c2sSettings = C2sSettings.from(config);
+        this.webSocketSettings = WebSocketSettings.from(config, c2sSettings);
         boolean registrationEnabled = config.getBoolean(RegistrationHandler.ENABLED_KEY, false);
         int maxFailures = config.getInt(MAX_AUTH_FAILURES_KEY, 3);
         if (maxFailures < 1) {
@@ -141,6 +149,7 @@ final class XmppServices {
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
+        routingTable.setComponents(components);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, cluster, clock);
         cluster.registerTaskService(SessionManager.class, sessionManager);
         this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
@@ -227,6 +236,9 @@ final class XmppServices {
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
+                routingTable, messageRouter, blockLists, components);
+        cluster.registerTaskService(MultiUserChat.class, multiUserChat);
         ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
         this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
         if (proxy != null) {
@@ -353,15 +365,27 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate, starts the bytestreams proxy if it is on, and starts listening for clients. */
+    /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
+        multiUserChat.start();
         if (proxy != null) {
             proxy.start();
         }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+        WebSocketSettings ws = webSocketSettings;
+        if (ws.enabled() && ws.port() >= 0) {
+            webSocket = new WebSocketTransport(ws, null, domain);
+            created.addTransport(webSocket, ws.bindAddress(), ws.port(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.PORT_KEY + "'");
+        }
+        if (ws.enabled() && ws.tlsPort() >= 0) {
+            webSocketTls = new WebSocketTransport(ws, tls, domain);
+            created.addTransport(webSocketTls, ws.bindAddress(), ws.tlsPort(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.TLS_PORT_KEY + "'");
+        }
         listener = created;
         created.start();
     }
@@ -372,9 +396,14 @@ final class XmppServices {
         if (current != null) {
             current.close();
         }
+        multiUserChat.close();
         if (proxy != null) {
             proxy.close();
         }
+    }
+
+    MultiUserChat multiUserChat() {
+        return multiUserChat;
     }
 
     String domain() {
@@ -433,6 +462,25 @@ final class XmppServices {
     int c2sPort() {
         C2sListener current = listener;
         return current == null ? -1 : current.port();
+    }
+
+    /** The plain WebSocket port ({@code ws://}), or -1 when not listening. */
+    int webSocketPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocket;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket port with TLS ({@code wss://}), or -1 when not listening. */
+    int webSocketTlsPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocketTls;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket settings (path, origins...). */
+    WebSocketSettings webSocketSettings() {
+        return webSocketSettings;
     }
 
     int c2sConnectionCount() {

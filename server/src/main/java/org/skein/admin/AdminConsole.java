@@ -219,6 +219,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/clustering", new ClusteringPage());
         pages.put("/caches", new CachesPage());
         pages.put("/sessions", new SessionsPage());
+        pages.put("/rooms", new RoomsPage());
         pages.put("/users", new UsersPage());
         pages.put("/plugins", new PluginsPage());
         pages.put("/plugin", new PluginPage());

@@ -128,7 +128,8 @@ public final class SessionManager {
 
     private SessionInfo infoOf(LocalClientSession session) {
         return new SessionInfo(localNode, session.isAvailable() ? session.presence().toXML() : "", session.priority(),
-                session.creationTime().toEpochMilli(), session.clientAddress(), session.streamId());
+                session.creationTime().toEpochMilli(), session.clientAddress(), session.streamId(),
+                session.connection().transport());
     }
 
     /** Ends a local session on the server's initiative: its presence goes unavailable, its stream is closed, its route goes. */

@@ -153,6 +153,11 @@ public final class FakeServerContext implements ServerContext {
     }
 
     @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        throw new UnsupportedOperationException("no group chat in a fake context");
+    }
+
+    @Override
     public CacheFactory cacheFactory() {
         return null;
     }

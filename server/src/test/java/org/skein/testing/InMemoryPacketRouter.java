@@ -19,10 +19,11 @@ import org.xmpp.packet.Packet;
 /**
  * The packet router part of a node on an {@link InMemoryCluster}: it carries a stanza's XML (not the
  * object) to the target node on one sender thread, so stanzas arrive in the order they were handed
- * over, parses it there and delivers it to the recipient's local session. A stanza whose node has left
- * or whose session is gone is handed back with {@link RoutingTable#remoteDeliveryFailed}, as the
- * plugin's router must. Refuses ({@code false}) when the sending or the target node is not a member.
- * The node starts it when it joins and stops it when it leaves.
+ * over, parses it there and delivers it to the recipient's local session (or, for a component's
+ * address, to the component there). A stanza whose node has left or whose session is gone is handed
+ * back with {@link RoutingTable#remoteDeliveryFailed}, as the plugin's router must. Refuses
+ * ({@code false}) when the sending or the target node is not a member. The node starts it when it
+ * joins and stops it when it leaves.
  */
 final class InMemoryPacketRouter implements RemotePacketRouter, RemotePacketRouter.Part {
 
@@ -84,10 +85,12 @@ final class InMemoryPacketRouter implements RemotePacketRouter, RemotePacketRout
         Packet copy = StanzaParser.parsePacket(xml);
         XmppServer node = cluster.members().contains(target) ? nodes.apply(target) : null;
         LocalClientSession session = node == null ? null : node.routingTable().localSession(recipient);
-        if (session == null) {
-            routingTable.remoteDeliveryFailed(target, recipient, copy);
-        } else {
+        if (session != null) {
             session.deliver(copy);
+        } else if (node != null && node.components().forAddress(recipient).isPresent()) {
+            node.routingTable().routeToFullJid(recipient, copy); // a component's address: to the component there
+        } else {
+            routingTable.remoteDeliveryFailed(target, recipient, copy);
         }
     }
 }

@@ -18,19 +18,21 @@ import org.skein.plugin.Plugin;
 import org.skein.plugin.PluginContext;
 
 /**
- * The plugin's main class, named in its {@code plugin.xml}. It shows the three things a plugin does in
- * a cluster, through the server's API only:
+ * The plugin's main class, named in its {@code plugin.xml}. It shows the things a plugin does in a
+ * cluster, through the server's API only:
  * <ol>
  *   <li><b>Cluster events</b>: an {@link EventLog} registered with the node's cluster manager; it logs
  *       every event and puts this node's {@link Visit} back into the cache after a join or a leave.</li>
  *   <li><b>A clustered cache</b> ({@value #CACHE}) whose values are the plugin's own class.</li>
  *   <li><b>A cluster task of its own</b>, {@link GreetingTask}, which reaches this plugin's
  *       {@link Greeter} on the node it runs on through the node's services for tasks.</li>
+ *   <li><b>A group chat room</b> ({@link EventRoom}) whose subject is the last cluster event any node
+ *       heard, through the server's group chat API.</li>
  * </ol>
  * Every registration returns a {@link Registration}; {@link #destroyPlugin} closes them all. The admin
- * page ({@code cluster-events}) shows the events, every node's visit and a greeting from every other
- * node. It works the same with or without clustering: alone, the cache is local and there is no one to
- * greet.
+ * page ({@code cluster-events}) shows the events, every node's visit, a greeting from every other node
+ * and the room. It works the same with or without clustering: alone, the cache is local and there is no
+ * one to greet.
  */
 public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
 
@@ -49,6 +51,7 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     private ServerContext node;
     private Cache<String, Visit> visits;
     private EventLog events;
+    private EventRoom room;
     private Instant loadedAt;
 
     @Override
@@ -56,11 +59,13 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         node = context.server();
         loadedAt = node.clock().instant();
         visits = context.cacheFactory().createCache(CACHE);
-        events = new EventLog(this::putOwnVisit);
+        room = new EventRoom(node);
+        events = new EventLog(this::putOwnVisit, room::announce);
         ClusterManager cluster = context.clusterManager();
         registrations.add(cluster.addListener(events, SEQUENCE));
         registrations.add(cluster.registerTaskService(Greeter.class, new Greeter(node.nodeId().value(), this::pluginLoadedAt)));
         putOwnVisit();
+        room.open();
     }
 
     private void putOwnVisit() {
@@ -105,6 +110,7 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         model.put("events", events.events());
         model.put("visits", visitsByNode);
         model.put("greetings", greetOthers());
+        model.put("room", room.describe());
         return model;
     }
 }

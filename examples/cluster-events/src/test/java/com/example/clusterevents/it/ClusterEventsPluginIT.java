@@ -96,6 +96,24 @@ class ClusterEventsPluginIT {
     }
 
     @Test
+    void itsGroupChatRoomExistsOnceAndItsSubjectFollowsTheClusterEvents() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, String> room = room(model("node-c"));
+            assertThat(room.get("room")).isEqualTo("cluster-events@conference.localhost");
+            assertThat(room.get("subject")).contains("joined");
+        });
+        started.remove("node-c").stop();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(room(model("node-a")).get("subject")).startsWith("left(node-c)"));
+        assertThat(room(model("node-b")).get("home")).isIn("node-a", "node-b");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> room(Map<String, Object> model) {
+        return (Map<String, String>) model.get("room");
+    }
+
+    @Test
     void itsTaskRunsOnTheOtherNodesAndItsCacheIsShared() {
         Map<String, Object> model = model("node-a");
 
