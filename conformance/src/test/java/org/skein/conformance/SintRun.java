@@ -27,6 +27,8 @@ import org.igniterealtime.smack.inttest.TestResult;
 import org.igniterealtime.smack.inttest.XmppConnectionDescriptor;
 import org.igniterealtime.smack.inttest.XmppConnectionManager;
 import org.jivesoftware.smack.AbstractXMPPConnection;
+import org.jivesoftware.smack.ConnectionCreationListener;
+import org.jivesoftware.smack.XMPPConnectionRegistry;
 import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnection;
 import org.jivesoftware.smack.c2s.ModularXmppClientToServerConnectionConfiguration;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
@@ -64,7 +66,7 @@ final class SintRun {
     /** The same over Smack's modular connection, for the tests that need one. */
     static final String MODULAR_CONNECTION = "skein-modular";
 
-    /** How long a main connection waits for replies once SINT deletes its account (see shortenTheWaitAfterDeletion). */
+    /** How long a connection waits for replies once SINT deletes its account (see shortenTheWaitAfterDeletion). */
     private static final Duration DELETION_TIMEOUT = Duration.ofSeconds(5);
 
     /** SINT's own connection descriptors (XmppConnectionManager's static block). */
@@ -137,12 +139,21 @@ final class SintRun {
         Instant start = Instant.now();
         SmackIntegrationTestFramework.TestRunResult result = null;
         String abort = null;
+        // every connection SINT makes (main accounts and the extra ones of low-level and group chat tests)
+        ConnectionCreationListener shortenDeletionWait = connection -> {
+            if (connection instanceof AbstractXMPPConnection created) {
+                shortenTheWaitAfterDeletion(created);
+            }
+        };
+        XMPPConnectionRegistry.addConnectionCreationListener(shortenDeletionWait);
         try {
             result = framework.run();
         } catch (Exception | AssertionError e) {
             LOG.error("SINT ({}) stopped before the end", name, e);
             abort = message(e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null ? e.getCause() : e);
             result = framework.partialResult();
+        } finally {
+            XMPPConnectionRegistry.removeConnectionCreationListener(shortenDeletionWait);
         }
         Duration duration = Duration.between(start, Instant.now());
         return outcome(result, framework.placement, abort, duration);
@@ -201,6 +212,20 @@ final class SintRun {
         return text.toString().replace('\n', ' ');
     }
 
+    /**
+     * SINT deletes every account it made by in-band registration (the main accounts after the run, the
+     * extra accounts of low-level and group chat tests after each test), then disconnects and waits for
+     * the server's closing stream tag for a whole reply timeout: the server ends the stream with a
+     * {@code not-authorized} stream error (XEP-0077 section 3.2), and Smack's reader stops at the error
+     * before it sees the tag. A shorter timeout from the deletion on saves that wait (about 20 s per
+     * account); the deletion's answer comes long before it.
+     */
+    private static void shortenTheWaitAfterDeletion(AbstractXMPPConnection connection) {
+        connection.addStanzaSendingListener(stanza -> connection.setReplyTimeout(DELETION_TIMEOUT.toMillis()),
+                stanza -> stanza instanceof Registration registration && registration.getAttributes() != null
+                        && registration.getAttributes().containsKey("remove"));
+    }
+
     /** A trust manager that trusts this certificate only. */
     private static X509TrustManager trusting(X509Certificate certificate) throws GeneralSecurityException, IOException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -239,28 +264,12 @@ final class SintRun {
                 java.security.KeyManagementException, NoSuchAlgorithmException, InstantiationException,
                 IllegalAccessException, IllegalArgumentException, java.lang.reflect.InvocationTargetException {
             SmackIntegrationTestEnvironment environment = super.prepareEnvironment();
-            for (AbstractXMPPConnection main : List.of(environment.conOne, environment.conTwo, environment.conThree)) {
-                shortenTheWaitAfterDeletion(main);
-            }
             if (nodeOfSession != null) {
                 place("conOne", environment.conOne);
                 place("conTwo", environment.conTwo);
                 place("conThree", environment.conThree);
             }
             return environment;
-        }
-
-        /**
-         * After the run SINT deletes each main account by in-band registration, then disconnects and
-         * waits for the server's closing stream tag for a whole reply timeout: the server ends the
-         * stream with a {@code not-authorized} stream error (XEP-0077 section 3.2), and Smack's reader
-         * stops at the error before it sees the tag. A shorter timeout from the deletion on saves that
-         * wait; the deletion's answer comes long before it.
-         */
-        private static void shortenTheWaitAfterDeletion(AbstractXMPPConnection connection) {
-            connection.addStanzaSendingListener(stanza -> connection.setReplyTimeout(DELETION_TIMEOUT.toMillis()),
-                    stanza -> stanza instanceof Registration registration && registration.getAttributes() != null
-                            && registration.getAttributes().containsKey("remove"));
         }
 
         private void place(String role, AbstractXMPPConnection connection) {
