@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -118,6 +119,20 @@ public final class HazelcastNodes implements AutoCloseable {
     /** The plugin as the node loaded it. */
     static LoadedPlugin plugin(XmppServer node) {
         return node.pluginManager().getPlugin("hazelcast").orElseThrow();
+    }
+
+    /**
+     * Stops a node's Hazelcast member at once, without a clean leave: to the others the node crashed. The
+     * plugin's classes are not on the test class path (the node loads the packed jar): reached by reflection.
+     */
+    public static void terminateMember(XmppServer node) throws Exception {
+        Object plugin = plugin(node).plugin();
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        Object member = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
+        ClassLoader loader = member.getClass().getClassLoader();
+        Method lifecycle = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader).getMethod("getLifecycleService");
+        Object service = lifecycle.invoke(member);
+        Class.forName("com.hazelcast.core.LifecycleService", false, loader).getMethod("terminate").invoke(service);
     }
 
     /** Stops one node (it leaves the cluster cleanly). */

@@ -3,7 +3,6 @@ package org.skein.hazelcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,7 +225,7 @@ class PacketRouterIT {
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> sentTo(one, "two").get("queued").equals(30L));
 
-            terminateMember(two);
+            HazelcastNodes.terminateMember(two);
 
             // the stalled receiver's worker on the terminated member throws HazelcastInstanceNotActiveException when it
             // is released: that thread belongs to the dead member, not to the node under test
@@ -331,17 +330,6 @@ class PacketRouterIT {
         if (router != null) {
             router.getClass().getMethod("setReceiveHook", Runnable.class).invoke(router, hook);
         }
-    }
-
-    /** Stops a node's Hazelcast member at once, without a clean leave: to the others the node crashed. */
-    private static void terminateMember(XmppServer node) throws Exception {
-        Object plugin = HazelcastNodes.plugin(node).plugin();
-        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
-        Object member = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
-        ClassLoader loader = member.getClass().getClassLoader();
-        Method lifecycle = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader).getMethod("getLifecycleService");
-        Object service = lifecycle.invoke(member);
-        Class.forName("com.hazelcast.core.LifecycleService", false, loader).getMethod("terminate").invoke(service);
     }
 
     private static List<String> routerThreads(String node) {

@@ -3,7 +3,6 @@ package org.skein.hazelcast.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -209,7 +208,7 @@ class WebSocketClusterIT {
         alice.await("from=\"bob@localhost/doomed\"");
         awaitSession(one, "bob@localhost/doomed");
 
-        terminateMember(two);
+        HazelcastNodes.terminateMember(two);
 
         assertThat(alice.awaitAll("from=\"bob@localhost/doomed\"", "type=\"unavailable\"")).isNotEmpty();
         await().atMost(Duration.ofSeconds(60)).until(() -> one.sessionManager().getSessionInfo(new JID("bob@localhost/doomed")) == null);
@@ -229,14 +228,4 @@ class WebSocketClusterIT {
         return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** Stops a node's Hazelcast member at once, without a clean leave: to the others the node crashed. */
-    private static void terminateMember(XmppServer node) throws Exception {
-        Object plugin = HazelcastNodes.plugin(node).plugin();
-        Object strategy = plugin.getClass().getMethod("strategy").invoke(plugin);
-        Object member = strategy.getClass().getMethod("hazelcastInstance").invoke(strategy);
-        ClassLoader loader = member.getClass().getClassLoader();
-        Method lifecycle = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader).getMethod("getLifecycleService");
-        Object service = lifecycle.invoke(member);
-        Class.forName("com.hazelcast.core.LifecycleService", false, loader).getMethod("terminate").invoke(service);
-    }
 }
