@@ -198,6 +198,9 @@ final class Room {
             everOccupied = true;
         }
         if (record == null && byNick.isEmpty()) {
+            // no such room: a stanza for it claimed a home on its way here; give it up, or every stanza to a
+            // made-up room name would leave an entry behind (and a take-over of it when this node goes)
+            rooms.releaseHome(this);
             close();
         } else if (record != null && byNick.isEmpty() && !record.config().persistent() && everOccupied) {
             LOG.debug("Temporary room {} is empty and goes away", jid);

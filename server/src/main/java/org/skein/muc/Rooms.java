@@ -165,7 +165,14 @@ final class Rooms implements MucService {
             out.send(MucXml.iqError(iq, PacketError.Condition.service_unavailable), sender);
         }
         for (RoomOutput.Send send : out.sends()) {
-            node.fanout.deliverLocal(send.stanza(), packet.getFrom());
+            if (origin.equals(node.localNode)) {
+                node.fanout.deliverLocal(send.stanza(), packet.getFrom());
+            } else {
+                // passed on from the sender's node and still homeless: the error goes back there
+                Packet error = send.stanza().createCopy();
+                error.setTo(packet.getFrom());
+                node.routingTable.routeToFullJid(packet.getFrom(), error);
+            }
         }
     }
 
@@ -229,6 +236,11 @@ final class Rooms implements MucService {
         if (record != null && record.config().persistent()) {
             node.store.delete(room.jid);
         }
+        node.homes.release(room.jid);
+    }
+
+    /** A room that does not exist: the home a stanza for it claimed is given up. */
+    void releaseHome(Room room) {
         node.homes.release(room.jid);
     }
 

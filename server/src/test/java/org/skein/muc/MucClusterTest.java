@@ -156,6 +156,32 @@ class MucClusterTest {
     }
 
     @Test
+    void aStanzaForARoomThatDoesNotExistGetsAnErrorFromItsHomeAndLeavesNoHomeBehind() throws Exception {
+        try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
+            XmppServer n1 = cluster.start("n1");
+            XmppServer n2 = cluster.start("n2");
+            await().atMost(WAIT).until(() -> n1.cacheFactory().getClusterNodesInfo().size() == 2
+                    && n2.cacheFactory().getClusterNodesInfo().size() == 2);
+            String room = roomHomedOn(n2, List.of(n1, n2), "nothing");
+            try (SmackClients c1 = new SmackClients(n1)) {
+                n1.userManager().createUser("a", "secret", "", "");
+                XMPPTCPConnection a = c1.login("a", "secret", "r");
+                List<Message> errors = new CopyOnWriteArrayList<>();
+                a.addSyncStanzaListener(s -> errors.add((Message) s), s -> s instanceof Message m && m.getType() == Message.Type.error);
+                a.sendStanza(a.getStanzaFactory().buildMessageStanza().to(JidCreate.from(room)).ofType(Message.Type.groupchat)
+                        .setBody("anyone?").build());
+                await().atMost(WAIT).until(() -> !errors.isEmpty());
+                assertThat(errors.get(0).getFrom().toString()).isEqualTo(room);
+
+                // the home the message claimed on its way is given up again: made-up room names leave nothing behind
+                org.skein.cache.Cache<String, String> homes = n1.cacheFactory().<String, String>getCache(Homes.CACHE).orElseThrow();
+                await().atMost(WAIT).until(() -> homes.getLatest(room) == null);
+                assertThat(n2.multiUserChat().service("conference.localhost").orElseThrow().rooms()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void whenANodeCrashesEveryOtherOccupantSeesItsOccupantsLeaveOnceWith333() throws Exception {
         try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
             XmppServer n1 = cluster.start("n1");
