@@ -56,6 +56,10 @@ final class ClusterNodes implements AutoCloseable {
         }
     }
 
+    int size() {
+        return nodes.size();
+    }
+
     XmppServer node(int index) {
         return nodes.get(index);
     }

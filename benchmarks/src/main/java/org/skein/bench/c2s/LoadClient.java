@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A light raw XMPP client: opens a stream, optionally starts TLS, authenticates with SASL PLAIN,
@@ -36,6 +37,7 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
     private final PatternCounter results = new PatternCounter("type=\"result\"");
     private volatile Listener listener = (c, m, r) -> { };
     private volatile SequenceCheck sequence;
+    private volatile BodyReader bodies;
     private Phase phase = Phase.FEATURES;
     private Channel channel;
 
@@ -95,6 +97,37 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Hands the text of every {@code <body>} that arrives from now on to {@code reader}, on the client's event loop. */
+    void readBodies(Consumer<String> reader) {
+        bodies = new BodyReader(reader);
+    }
+
+    /** Cuts {@code <body>} texts out of what arrives (elements may be split across reads). */
+    private static final class BodyReader {
+        private final StringBuilder tail = new StringBuilder();
+        private final Consumer<String> reader;
+
+        BodyReader(Consumer<String> reader) {
+            this.reader = reader;
+        }
+
+        void read(String text) {
+            tail.append(text);
+            int from = 0;
+            while (true) {
+                int open = tail.indexOf("<body>", from);
+                int close = open < 0 ? -1 : tail.indexOf("</body>", open);
+                if (close < 0) {
+                    from = open < 0 ? Math.max(from, tail.length() - 6) : open;
+                    break;
+                }
+                reader.accept(tail.substring(open + 6, close));
+                from = close + 7;
+            }
+            tail.delete(0, from);
+        }
+    }
+
     void setListener(Listener listener) {
         this.listener = listener;
     }
@@ -123,6 +156,10 @@ final class LoadClient extends ChannelInboundHandlerAdapter {
                 SequenceCheck check = sequence;
                 if (check != null) {
                     check.read(buf.toString(StandardCharsets.UTF_8));
+                }
+                BodyReader reader = bodies;
+                if (reader != null) {
+                    reader.read(buf.toString(StandardCharsets.UTF_8));
                 }
                 int m = messages.count(buf);
                 int r = results.count(buf);
