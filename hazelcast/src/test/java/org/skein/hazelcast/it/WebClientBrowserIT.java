@@ -1,6 +1,7 @@
 package org.skein.hazelcast.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +29,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.skein.XmppServer;
+import org.skein.muc.MucService;
+import org.skein.muc.OccupantInfo;
+import org.skein.muc.RoomDetails;
 import org.skein.roster.RosterItem;
 import org.skein.roster.Subscription;
 import org.skein.session.SessionInfo;
@@ -39,7 +44,9 @@ import org.skein.session.SessionInfo;
  * {@code skein.test}, finds the WebSocket address by XEP-0156 ({@code https://skein.test/.well-known/host-meta},
  * which the browser's host resolver sends to its node's {@code wss://} port, whose certificate it trusts
  * by its key), logs in with SCRAM over {@code wss://}, sees the other's presence and exchanges messages
- * both ways. Screenshots of both windows go to {@code target/screenshots/} ({@code webclient-*.png}).
+ * both ways, then both enter the same group chat ("Add groupchat"; Alice's entry creates it), see each
+ * other among its occupants and talk there. Screenshots of both windows go to {@code target/screenshots/}
+ * ({@code webclient-*.png}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -51,6 +58,8 @@ class WebClientBrowserIT {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String ALICE = "alice@" + DOMAIN;
     private static final String BOB = "bob@" + DOMAIN;
+    /** A group chat on the cluster's conference service, created by the first to enter it. */
+    private static final String ROOM = "lobby@conference." + DOMAIN;
 
     @TempDir
     static Path dir;
@@ -154,6 +163,74 @@ class WebClientBrowserIT {
         bob.screenshot("webclient-bob");
         assertThat(alice.pageErrors()).as("script errors in Alice's page").isEmpty();
         assertThat(bob.pageErrors()).as("script errors in Bob's page").isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void theyMeetInAGroupChatAcrossNodes() {
+        String hello = "Hello everybody, Alice here, on node one";
+        String reply = "Hello Alice, Bob here, on node two";
+        step("room-alice", alice, () -> joinRoom(alice, ROOM, "Alice"));
+        step("room-bob", bob, () -> {
+            joinRoom(bob, ROOM, "Bob");
+            awaitOccupant(bob, ROOM, "Alice");
+        });
+        step("room-occupants-alice", alice, () -> awaitOccupant(alice, ROOM, "Bob"));
+        awaitOccupants(two);
+        step("room-message-to-bob", alice, () -> say(alice, ROOM, hello));
+        step("room-message-at-bob", bob, () -> {
+            awaitMessageIn(bob, ROOM, hello);
+            say(bob, ROOM, reply);
+        });
+        step("room-message-at-alice", alice, () -> awaitMessageIn(alice, ROOM, reply));
+        alice.screenshot("webclient-room-alice");
+        bob.screenshot("webclient-room-bob");
+        assertThat(alice.pageErrors()).as("script errors in Alice's page").isEmpty();
+        assertThat(bob.pageErrors()).as("script errors in Bob's page").isEmpty();
+    }
+
+    /** "Add groupchat" in the rooms list, the room's address and a nickname, "Join". */
+    private void joinRoom(Browser browser, String room, String nick) {
+        WebDriver web = browser.driver();
+        until(browser, ExpectedConditions.elementToBeClickable(By.cssSelector("converse-rooms-list converse-dropdown button.dropdown-toggle"))).click();
+        until(browser, ExpectedConditions.elementToBeClickable(By.cssSelector("converse-rooms-list a.show-add-muc-modal"))).click();
+        until(browser, ExpectedConditions.elementToBeClickable(By.cssSelector("converse-add-muc-modal input[name=chatroom]"))).sendKeys(room);
+        WebElement nickname = web.findElement(By.cssSelector("converse-add-muc-modal input[name=nickname]"));
+        nickname.clear();
+        nickname.sendKeys(nick);
+        web.findElement(By.cssSelector("converse-add-muc-modal input[name=join]")).click();
+        until(browser, ExpectedConditions.elementToBeClickable(roomTextarea(room)));
+    }
+
+    private void awaitOccupant(Browser browser, String room, String nick) {
+        until(browser, web -> web.findElements(By.cssSelector("converse-muc[jid='" + room + "'] converse-muc-occupants .occupant-nick"))
+                .stream().anyMatch(occupant -> occupant.getText().trim().equals(nick)));
+    }
+
+    private void say(Browser browser, String room, String text) {
+        WebElement textarea = until(browser, ExpectedConditions.elementToBeClickable(roomTextarea(room)));
+        textarea.sendKeys(text);
+        textarea.sendKeys(Keys.ENTER);
+        awaitMessageIn(browser, room, text);
+    }
+
+    private void awaitMessageIn(Browser browser, String room, String text) {
+        until(browser, web -> web.findElements(By.cssSelector("converse-muc[jid='" + room + "'] .chat-msg__text")).stream()
+                .anyMatch(message -> message.getText().contains(text)));
+    }
+
+    private static By roomTextarea(String room) {
+        return By.cssSelector("converse-muc[jid='" + room + "'] textarea.chat-textarea");
+    }
+
+    /** The room as a node sees it: Alice's session on node one and Bob's on node two. */
+    private static void awaitOccupants(XmppServer node) {
+        MucService conference = node.multiUserChat().service("conference." + DOMAIN).orElseThrow();
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            RoomDetails room = conference.room("lobby").get(30, TimeUnit.SECONDS).orElseThrow();
+            assertThat(room.occupants()).extracting(OccupantInfo::bareJid, occupant -> occupant.sessions().get(0).node())
+                    .containsExactlyInAnyOrder(tuple(ALICE, "one"), tuple(BOB, "two"));
+        });
     }
 
     // --- what a user does ---
