@@ -160,8 +160,8 @@ class MucClusterTest {
         try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
             XmppServer n1 = cluster.start("n1");
             XmppServer n2 = cluster.start("n2");
-            await().atMost(WAIT).until(() -> n1.cacheFactory().getClusterNodesInfo().size() == 2
-                    && n2.cacheFactory().getClusterNodesInfo().size() == 2);
+            await().atMost(WAIT).until(() -> n1.clusterManager().getNodesInfo().size() == 2
+                    && n2.clusterManager().getNodesInfo().size() == 2);
             String room = roomHomedOn(n2, List.of(n1, n2), "nothing");
             try (SmackClients c1 = new SmackClients(n1)) {
                 n1.userManager().createUser("a", "secret", "", "");
