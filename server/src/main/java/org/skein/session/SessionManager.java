@@ -211,6 +211,24 @@ public final class SessionManager {
         }
     }
 
+    /**
+     * After another member left or crashed: puts back the routes and the {@value #INFO_CACHE} entries of
+     * local sessions that went with the partitions that member held (see
+     * {@link RoutingTable#reassertLocalRoutes()}). An entry another node holds by now stays.
+     *
+     * @return how many entries were put back (routes and session infos)
+     */
+    public int reassertLocalSessions() {
+        int restored = routingTable.reassertLocalRoutes();
+        for (LocalClientSession session : routingTable.localSessions()) {
+            String key = session.address().toString();
+            if (!session.isClosed() && sessionInfo.getLatest(key) == null && sessionInfo.putIfAbsent(key, infoOf(session)) == null) {
+                restored++;
+            }
+        }
+        return restored;
+    }
+
     /** Records a local session's new presence in its route and in {@value #INFO_CACHE}. */
     public void presenceChanged(LocalClientSession session, Presence presence) {
         session.setPresence(presence);
