@@ -70,6 +70,7 @@ public final class SessionManager {
     private final CacheFactory caches;
     private final ClusterManager cluster;
     private final Cache<String, SessionInfo> sessionInfo;
+    private final StanzaTraffic traffic = new StanzaTraffic();
     private final RemoteSessions remoteSessions;
     private final Clock clock;
     private volatile RemoteSessionLocator remoteSessionLocator;
@@ -120,7 +121,7 @@ public final class SessionManager {
                 closeOnNode(remote.node(), address, StreamError.Condition.conflict, CONFLICT_TEXT);
             }
         }
-        LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant());
+        LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant(), traffic);
         routingTable.addClientRoute(session);
         sessionInfo.put(address.toString(), infoOf(session));
         return session;
@@ -209,6 +210,11 @@ public final class SessionManager {
                 sessionInfo.put(session.address().toString(), infoOf(session));
             }
         }
+    }
+
+    /** The stanzas this node's client sessions sent and were sent (for metrics). */
+    public StanzaTraffic traffic() {
+        return traffic;
     }
 
     /**
