@@ -76,6 +76,10 @@ final class XmppClusterListener implements ClusterEventListener {
         Map<String, SessionInfo> lost = sessions.remoteSessions().takeNode(nodeId);
         int told = presence.nodeLost(lost.keySet());
         LOG.info("Node {} left with {} sessions; local sessions got {} unavailable presences", nodeId, lost.size(), told);
+        int restored = sessions.reassertLocalSessions();
+        if (restored > 0) {
+            LOG.info("Node {} took {} cache entries of this node's sessions with it; they were put back", nodeId, restored);
+        }
         if (cluster.isSeniorClusterMember() && cluster.getNodeInfo(nodeId).isEmpty()) {
             int routes = routingTable.removeRoutesOf(nodeId);
             int infos = sessions.removeSessionInfoOf(nodeId);

@@ -31,6 +31,7 @@ final class XmppPacketRouter implements PacketRouter {
 
     @Override
     public void route(Packet packet, LocalClientSession sender) {
+        sessions.traffic().received(packet);
         if (packet instanceof Message) {
             messages.route((Message) packet);
         } else if (packet instanceof Presence) {

@@ -27,6 +27,7 @@ import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
 import org.skein.offline.OfflineMessageManager;
+import org.skein.metrics.NodeMetrics;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.presence.PresenceManager;
 import org.skein.pubsub.JdbcPubSubStore;
@@ -82,6 +83,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final NodeMetrics metrics;
     private final ServerSecrets secrets;
     private final PubSubStore pubSubStore;
     private final XmppServices xmpp;
@@ -137,7 +139,10 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
-        this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
+        this.metrics = new NodeMetrics(nodeId.value(), xmpp.routingTable(), xmpp.sessionManager().traffic(), xmpp.loginThrottle(),
+                clusterManager, cacheFactory);
+        this.adminConsole = new AdminConsole(this, xmpp.loginThrottle(), metrics);
+        this.clusterManager.addListener(metrics.clusterEvents(), 40);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
         this.clusterManager.addListener(xmpp.pubSubClusterListener(clusterManager), 20);
         // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
@@ -186,6 +191,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             LOG.info("Stopping node {}", nodeId);
             quietly("close client connections", xmpp::stop);
             quietly("stop the admin console", adminConsole::close);
+            quietly("close the metrics", metrics::close);
             quietly("leave the cluster", clusterManager::shutdown);
             quietly("unload plugins", pluginManager::close);
             quietly("stop cluster events", clusterManager::close);
@@ -212,6 +218,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not publish cache statistics", e);
         }
+    }
+
+    /** The node's meters (served at {@code /metrics} on the admin port); plugins may add their own to its registry. */
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     @Override

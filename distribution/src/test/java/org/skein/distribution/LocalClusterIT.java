@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * 5222/5280/5443/9090/5701 and in a cluster folder under {@code target/}. Checks that three node JVMs run and
  * form one cluster (the script's own wait reads the admin consoles; this test also reads each node's
  * Hazelcast member list in its log and connects to its XMPP port), that a second {@code start}
- * changes nothing, that the check passes (a message and a presence between two nodes), and that
+ * changes nothing, that the check passes (a message and a presence between two nodes), that the shared
+ * database runs in a process of its own (with node 1 killed, nodes 2 and 3 still log in a user whose
+ * credentials only the database has), that node 1 restarted alone with {@code bin/skein start --home}
+ * gets the cluster's JVM options, and that
  * {@code stop} leaves no process of those homes alive. Whatever happens, every process started from
  * the cluster folder is killed at the end.
  */
@@ -50,6 +53,7 @@ class LocalClusterIT {
     private int hazelcastPort;
     private int webSocketPort;
     private int webSocketTlsPort;
+    private int dbPort;
     private int commands;
 
     @BeforeEach
@@ -59,7 +63,7 @@ class LocalClusterIT {
         deleteRecursively(clusterDir);
         Files.createDirectories(WORK);
         List<Integer> bases = new ArrayList<>();
-        while (bases.size() < 5) {
+        while (bases.size() < 6) {
             int base = freePortRange(3);
             if (bases.stream().noneMatch(other -> Math.abs(other - base) < 3)) {
                 bases.add(base);
@@ -70,6 +74,7 @@ class LocalClusterIT {
         hazelcastPort = bases.get(2);
         webSocketPort = bases.get(3);
         webSocketTlsPort = bases.get(4);
+        dbPort = bases.get(5);
     }
 
     @AfterEach
@@ -136,6 +141,28 @@ class LocalClusterIT {
 
         Result check = run("check", Duration.ofMinutes(2));
 
+        // the database is a process of its own: node 1 killed, the others still log users in (carol was
+        // never logged in, so her credentials come from the database), and node 1 restarted alone gets
+        // the cluster's JVM options, not the installation's
+        long database = Long.parseLong(Files.readString(clusterDir.resolve("db").resolve("h2.pid")).trim());
+        assertThat(running(database)).as("the database's process").isTrue();
+        assertThat(arguments(database)).contains("org.h2.tools.Server");
+        assertThat(lastHeapOption(pids.get("node1"))).as("-Xmx of node1 as started by the script").isEqualTo("-Xmx384m");
+        ProcessHandle.of(pids.get("node1")).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !running(pids.get("node1")));
+        Result survivors = runSkein(Duration.ofMinutes(2), "check", "--domain", "localhost",
+                "--user1", "carol", "--server1", "127.0.0.1:" + (xmppPort + 2),
+                "--user2", "bob", "--server2", "127.0.0.1:" + (xmppPort + 1),
+                "--accounts", clusterDir.resolve("accounts.properties").toString(),
+                "--trust", clusterDir.resolve("tls").resolve("localhost.pem").toString());
+        assertThat(survivors.exitCode()).as("check between node3 and node2 with node1 killed; output:%n%s", survivors.output()).isZero();
+        assertThat(survivors.output()).containsPattern("login +carol@localhost/check-\\w+ in [0-9.]+ ms");
+        Result restart = runSkein(START_BOUND, "start", "--home", clusterDir.resolve("node1").toString());
+        assertThat(restart.exitCode()).as("exit code of node1's restart; output:%n%s", restart.output()).isZero();
+        long restarted = Long.parseLong(Files.readString(clusterDir.resolve("node1").resolve("skein.pid")).trim());
+        assertThat(lastHeapOption(restarted)).as("-Xmx of node1 restarted with bin/skein start --home").isEqualTo("-Xmx384m");
+        pids.put("node1", restarted);
+
         Result stop = run("stop", Duration.ofMinutes(2));
         assertThat(stop.exitCode()).as("exit code of stop; output:%n%s", stop.output()).isZero();
         for (String node : NODES) {
@@ -176,6 +203,7 @@ class LocalClusterIT {
         env.put("SKEIN_HAZELCAST_PORT", Integer.toString(hazelcastPort));
         env.put("SKEIN_WEBSOCKET_PORT", Integer.toString(webSocketPort));
         env.put("SKEIN_WEBSOCKET_TLS_PORT", Integer.toString(webSocketTlsPort));
+        env.put("SKEIN_DB_PORT", Integer.toString(dbPort));
         // the distribution was just built by this reactor: never build again from inside the build
         env.put("SKEIN_BUILD", "never");
         env.put("JAVA_HOME", System.getProperty("java.home"));
@@ -190,6 +218,42 @@ class LocalClusterIT {
         System.out.printf("skein-local-cluster.sh %s: exit %d after %d ms%n%s%n", command, process.exitValue(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), output);
         return new Result(process.exitValue(), output);
+    }
+
+    /** Runs the distribution's own {@code bin/skein} (what an operator does for one node). */
+    private Result runSkein(Duration bound, String... arguments) throws IOException, InterruptedException {
+        Path skein;
+        try (var builds = Files.list(REPOSITORY.resolve("distribution").resolve("target"))) {
+            skein = builds.filter(dir -> dir.getFileName().toString().startsWith("skein-") && Files.isDirectory(dir))
+                    .map(dir -> dir.resolve("bin").resolve("skein")).filter(Files::isExecutable).findFirst()
+                    .orElseThrow(() -> new AssertionError("no distribution/target/skein-*/bin/skein"));
+        }
+        Path log = WORK.resolve(String.format("%02d-skein-%s.log", ++commands, arguments[0]));
+        List<String> command = new ArrayList<>(List.of("bash", skein.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process process = builder.start();
+        if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("skein " + String.join(" ", arguments) + " did not finish within " + bound);
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static String arguments(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+    }
+
+    /** The last -Xmx option on a process's command line (the one the JVM uses). */
+    private static String lastHeapOption(long pid) throws IOException {
+        String heap = null;
+        for (String argument : arguments(pid).split(" ")) {
+            if (argument.startsWith("-Xmx")) {
+                heap = argument;
+            }
+        }
+        return heap;
     }
 
     /** The members of the last "Members {size:N, ...} [ Member [127.0.0.1]:5701 ... ]" list in a node's log. */

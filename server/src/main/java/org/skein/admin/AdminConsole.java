@@ -54,14 +54,17 @@ public final class AdminConsole implements AutoCloseable {
     private Server server;
     private java.util.concurrent.ScheduledExecutorService scheduler;
     private Templates templates;
+    private final org.skein.metrics.NodeMetrics metrics;
     private volatile int port = -1;
     private volatile int httpsPort = -1;
 
     /**
      * @param throttle the node's login throttle, shared with XMPP logins (the same passwords)
+     * @param metrics the node's meters, served at {@code /metrics} unless {@code metrics.enabled} is false
      */
-    public AdminConsole(ServerContext node, LoginThrottle throttle) {
+    public AdminConsole(ServerContext node, LoginThrottle throttle, org.skein.metrics.NodeMetrics metrics) {
         this.node = node;
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
         this.config = node.config();
         this.accounts = new AdminAccounts(config, node.userManager());
         this.throttle = throttle;
@@ -120,6 +123,10 @@ public final class AdminConsole implements AutoCloseable {
         staticFiles.setInitParameter("cacheControl", "max-age=3600");
         context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource("org/skein/admin/static/"));
         context.addServlet(staticFiles, "/static/*");
+
+        if (config.getBoolean("metrics.enabled", true)) {
+            context.addServlet(new ServletHolder("metrics", new MetricsServlet(metrics, config.get("metrics.token", null))), "/metrics");
+        }
 
         ServletHolder pages = new ServletHolder("pages", new AdminServlet(node, this, pages()));
         pages.setAsyncSupported(true); // delayed login answers wait without a thread

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 
@@ -104,11 +105,30 @@ public final class LoginThrottle {
     private final Cache<String, Set<String>> trusted;
     private final ConcurrentHashMap<String, AtomicInteger> underWay = new ConcurrentHashMap<>();
 
+    private final LongAdder succeededLogins = new LongAdder();
+    private final LongAdder failedLogins = new LongAdder();
+    private final LongAdder refusedLogins = new LongAdder();
+
     public LoginThrottle(Settings settings, Ticker ticker) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.counts = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(settings.window()).maximumSize(500_000).build();
         this.trusted = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(settings.trustPeriod()).maximumSize(500_000).build();
+    }
+
+    /** Logins with the right password since the node started. */
+    public long succeededLogins() {
+        return succeededLogins.sum();
+    }
+
+    /** Logins with a wrong password since the node started. */
+    public long failedLogins() {
+        return failedLogins.sum();
+    }
+
+    /** Login attempts refused before their password was checked (too many under way for one account). */
+    public long refusedLogins() {
+        return refusedLogins.sum();
     }
 
     /** The client key of an address: the address itself, or for IPv6 its /64 network (one host usually has a whole /64). */
@@ -177,6 +197,9 @@ public final class LoginThrottle {
             } else {
                 holdsSlot = true;
             }
+        }
+        if (refused) {
+            refusedLogins.increment();
         }
         return new Attempt(who, acct, trustedBy, isTrusted, ticker.read(), delay, refused, holdsSlot);
     }
@@ -283,6 +306,7 @@ public final class LoginThrottle {
 
         /** The password was right: the attempt is given back and the client is trusted for the account. */
         public void succeeded() {
+            succeededLogins.increment();
             end();
             counts.invalidate("p:" + account + '\n' + client);
             giveBack("c:" + client);
@@ -294,6 +318,7 @@ public final class LoginThrottle {
 
         /** The password was wrong. */
         public void failed() {
+            failedLogins.increment();
             end();
         }
 

@@ -203,6 +203,36 @@ public final class RoutingTable {
     }
 
     /**
+     * After another member left or crashed: puts back this node's routes that the clustered caches no
+     * longer hold. When several members go at once (a crash of two, or the small side of a split brain),
+     * the partitions whose every copy was on them are gone with their entries, this node's among them;
+     * without this, a local user's bare JID has no route and messages to it go to offline storage
+     * although the user is online. A route that another node holds by now (a newer login with the same
+     * full JID) is left alone. Two reads per local session; writes only for what was lost.
+     *
+     * @return how many local sessions had lost their route or their place in the user's set
+     */
+    public int reassertLocalRoutes() {
+        int restored = 0;
+        for (LocalClientSession session : localRoutes.values()) {
+            if (session.isClosed()) {
+                continue;
+            }
+            String full = session.address().toString();
+            ClientRoute route = userRoutes.getLatest(full);
+            if (route != null && !route.node().equals(localNode)) {
+                continue;
+            }
+            HashSet<String> sessions = route == null ? null : userSessions.getLatest(session.address().toBareJID());
+            if (route == null || sessions == null || !sessions.contains(full)) {
+                putRoute(session, Set.of());
+                restored++;
+            }
+        }
+        return restored;
+    }
+
+    /**
      * After this node joined a cluster: the cache factory copied this node's routes into the clustered
      * caches, and in doing so replaced the cluster's set of full JIDs of every user who has a session
      * here with this node's set. This puts the other nodes' full JIDs of those users back (found by

@@ -33,8 +33,16 @@ public final class LocalClientSession implements ClientSession {
     private volatile boolean offlineMessagesDelivered;
     private volatile boolean closed;
     private final Set<String> visible = ConcurrentHashMap.newKeySet();
+    private final StanzaTraffic traffic;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
+        this(connection, address, node, streamId, created, new StanzaTraffic());
+    }
+
+    /** A session whose outgoing stanzas are counted in {@code traffic} (the node's). */
+    public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created,
+                              StanzaTraffic traffic) {
+        this.traffic = Objects.requireNonNull(traffic, "traffic");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.address = Objects.requireNonNull(address, "address");
         this.node = Objects.requireNonNull(node, "node");
@@ -131,6 +139,7 @@ public final class LocalClientSession implements ClientSession {
             if (packet instanceof Presence p) {
                 track(p);
             }
+            traffic.sent(packet);
             connection.send(packet.toXML());
         }
     }
@@ -143,6 +152,7 @@ public final class LocalClientSession implements ClientSession {
      */
     public void deliverXml(String xml) {
         if (!closed) {
+            traffic.sentXml(xml);
             connection.send(xml);
         }
     }

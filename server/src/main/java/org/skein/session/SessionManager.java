@@ -70,6 +70,7 @@ public final class SessionManager {
     private final CacheFactory caches;
     private final ClusterManager cluster;
     private final Cache<String, SessionInfo> sessionInfo;
+    private final StanzaTraffic traffic = new StanzaTraffic();
     private final RemoteSessions remoteSessions;
     private final Clock clock;
     private volatile RemoteSessionLocator remoteSessionLocator;
@@ -120,7 +121,7 @@ public final class SessionManager {
                 closeOnNode(remote.node(), address, StreamError.Condition.conflict, CONFLICT_TEXT);
             }
         }
-        LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant());
+        LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant(), traffic);
         routingTable.addClientRoute(session);
         sessionInfo.put(address.toString(), infoOf(session));
         return session;
@@ -209,6 +210,29 @@ public final class SessionManager {
                 sessionInfo.put(session.address().toString(), infoOf(session));
             }
         }
+    }
+
+    /** The stanzas this node's client sessions sent and were sent (for metrics). */
+    public StanzaTraffic traffic() {
+        return traffic;
+    }
+
+    /**
+     * After another member left or crashed: puts back the routes and the {@value #INFO_CACHE} entries of
+     * local sessions that went with the partitions that member held (see
+     * {@link RoutingTable#reassertLocalRoutes()}). An entry another node holds by now stays.
+     *
+     * @return how many entries were put back (routes and session infos)
+     */
+    public int reassertLocalSessions() {
+        int restored = routingTable.reassertLocalRoutes();
+        for (LocalClientSession session : routingTable.localSessions()) {
+            String key = session.address().toString();
+            if (!session.isClosed() && sessionInfo.getLatest(key) == null && sessionInfo.putIfAbsent(key, infoOf(session)) == null) {
+                restored++;
+            }
+        }
+        return restored;
     }
 
     /** Records a local session's new presence in its route and in {@value #INFO_CACHE}. */

@@ -4,6 +4,8 @@ import com.hazelcast.map.IMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A cluster-wide lock on one key of a clustered cache: Hazelcast's per-key map lock, owned by the
@@ -12,6 +14,7 @@ import java.util.concurrent.locks.Lock;
  */
 final class ClusteredLock<K> implements Lock {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClusteredLock.class);
     private static final long SLICE_MILLIS = 100;
 
     private final IMap<K, ?> map;
@@ -46,9 +49,20 @@ final class ClusteredLock<K> implements Lock {
         return map.tryLock(key, time, unit);
     }
 
+    /**
+     * Releases the lock. When a split brain's merge reset this member (a new member UUID, lock state of
+     * the smaller side dropped) between lock and unlock, the lock is no longer this thread's: it is
+     * already released as far as the cluster is concerned, so that is logged and not thrown (a caller
+     * in the middle of cleaning up after a departed node would otherwise stop half-way).
+     */
     @Override
     public void unlock() {
-        map.unlock(key);
+        try {
+            map.unlock(key);
+        } catch (IllegalMonitorStateException lost) {
+            LOG.warn("The lock on key {} of cache '{}' was lost before its unlock (a merge reset this member?): {}", key,
+                    map.getName(), lost.getMessage());
+        }
     }
 
     @Override

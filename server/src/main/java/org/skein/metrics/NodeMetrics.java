@@ -1,0 +1,120 @@
+package org.skein.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.skein.auth.LoginThrottle;
+import org.skein.cache.CacheFactory;
+import org.skein.cache.CacheStats;
+import org.skein.clustering.ClusterManager;
+import org.skein.routing.RoutingTable;
+import org.skein.session.StanzaTraffic;
+
+/**
+ * The node's meters, in one Prometheus registry, tagged with the node id. Gauges and function counters
+ * read the node's own state when scraped; the cache meters follow the caches that exist at each
+ * scrape. Close it with the node (it stops the GC listener).
+ */
+public final class NodeMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CacheFactory caches;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<String, CacheStats> cacheStats = new ConcurrentHashMap<>();
+    private final ClusterEventMeters clusterEvents;
+
+    public NodeMetrics(String nodeId, RoutingTable routes, StanzaTraffic traffic, LoginThrottle logins, ClusterManager cluster,
+                       CacheFactory caches) {
+        this.caches = Objects.requireNonNull(caches, "caches");
+        registry.config().commonTags("node", nodeId);
+        Gauge.builder("skein.sessions", routes, r -> r.sessionCount(true))
+                .description("Client sessions on this node").register(registry);
+        for (StanzaTraffic.Kind kind : StanzaTraffic.Kind.values()) {
+            Tags tags = Tags.of("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+            FunctionCounter.builder("skein.stanzas.received", traffic, t -> t.receivedCount(kind)).tags(tags)
+                    .description("Stanzas this node's clients sent").register(registry);
+            FunctionCounter.builder("skein.stanzas.sent", traffic, t -> t.sentCount(kind)).tags(tags)
+                    .description("Stanzas written to this node's clients").register(registry);
+        }
+        FunctionCounter.builder("skein.logins", logins, LoginThrottle::succeededLogins).tag("result", "success")
+                .description("SASL logins on this node").register(registry);
+        FunctionCounter.builder("skein.logins", logins, LoginThrottle::failedLogins).tag("result", "failure")
+                .register(registry);
+        FunctionCounter.builder("skein.logins", logins, LoginThrottle::refusedLogins).tag("result", "refused")
+                .register(registry);
+        Gauge.builder("skein.cluster.members", cluster, c -> c.isClusteringStarted() ? c.getNodesInfo().size() : 1)
+                .description("Members this node sees in its cluster (1 when it is alone)").register(registry);
+        Gauge.builder("skein.cluster.senior", cluster, c -> c.isSeniorClusterMember() ? 1 : 0)
+                .description("1 when this node is the senior member").register(registry);
+        this.clusterEvents = new ClusterEventMeters(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** What to register with the cluster manager: counts joins, leaves and crashes of members. */
+    public ClusterEventMeters clusterEvents() {
+        return clusterEvents;
+    }
+
+    /** The registry, for plugins that add meters of their own. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in Prometheus' text exposition format (version 0.0.4). */
+    public String scrape() {
+        refreshCaches();
+        return registry.scrape();
+    }
+
+    private void refreshCaches() {
+        List<CacheStats> now = caches.getLocalCacheStats();
+        for (CacheStats stats : now) {
+            boolean added = cacheStats.put(stats.name(), stats) == null;
+            if (added) {
+                String name = stats.name();
+                Tags tags = Tags.of("cache", name);
+                gauge("skein.cache.entries", tags, name, CacheStats::entries, "Entries in the cache (as this node sees it)");
+                gauge("skein.cache.size", tags, name, CacheStats::size, "Size of the cache in bytes (estimated)");
+                gauge("skein.cache.max.size", tags, name, CacheStats::maxSize, "Budget of the cache in bytes, -1 unlimited");
+                FunctionCounter.builder("skein.cache.hits", cacheStats, m -> valueOf(m, name, CacheStats::hits)).tags(tags)
+                        .description("Reads of the cache that found an entry").register(registry);
+                FunctionCounter.builder("skein.cache.misses", cacheStats, m -> valueOf(m, name, CacheStats::misses)).tags(tags)
+                        .description("Reads of the cache that found nothing").register(registry);
+            }
+        }
+    }
+
+    private void gauge(String meter, Tags tags, String cache, ToDoubleFunction<CacheStats> value, String description) {
+        Gauge.builder(meter, cacheStats, m -> valueOf(m, cache, value)).tags(tags).description(description).register(registry);
+    }
+
+    private static double valueOf(Map<String, CacheStats> stats, String cache, ToDoubleFunction<CacheStats> value) {
+        CacheStats s = stats.get(cache);
+        return s == null ? Double.NaN : value.applyAsDouble(s);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
