@@ -26,12 +26,18 @@ import org.junit.jupiter.api.Test;
 class RoundRobinForwarderTest {
 
     private final List<ServerSocket> backends = new ArrayList<>();
+    private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() throws Exception {
         for (ServerSocket backend : backends) {
             backend.close();
+        }
+        // an echo thread blocked in read ends only when its socket closes (the front may not have closed
+        // its side yet on a busy machine; blocking reads do not answer interrupts)
+        for (Socket socket : accepted) {
+            socket.close();
         }
         threads.shutdownNow();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -44,6 +50,7 @@ class RoundRobinForwarderTest {
             while (!server.isClosed()) {
                 try {
                     Socket socket = server.accept();
+                    accepted.add(socket);
                     threads.execute(() -> echo(socket, number));
                 } catch (IOException e) {
                     return;
