@@ -251,7 +251,8 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
-        features.add(PubSubNamespaces.PUBSUB); // PEP on every account (OMEMO clients look for it here)
+        // PEP on every account: OMEMO clients look for pubsub here, OX for its access models
+        features.addAll(pubSub.pepFeatures());
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
