@@ -17,8 +17,10 @@ import org.skein.plugin.PluginContext;
  * The plugin's main class, named in its {@code plugin.xml}. On start it puts this node's
  * {@link Visit} into the clustered cache {@value #CACHE} and registers an {@link EventLog} for
  * cluster events; its admin page ({@code cluster-events}) shows the events, every node's visit and a
- * {@link Greeting} from every other node, fetched with a {@link GreetingTask}. It works the same with
- * or without clustering: alone, the cache is local and there is no one to greet.
+ * {@link Greeting} from every other node, fetched with a {@link GreetingTask}. Cluster events also go to
+ * the topic {@value EventTopic#TOPIC} of the server's publish-subscribe service ({@link EventTopic}), and
+ * the page lists its subscribers. It works the same with or without clustering: alone, the cache is
+ * local and there is no one to greet.
  */
 public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
 
@@ -31,6 +33,7 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     private ServerContext node;
     private Cache<String, Visit> visits;
     private EventLog events;
+    private EventTopic topic;
     private Instant loadedAt;
 
     @Override
@@ -40,6 +43,10 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         visits = context.cacheFactory().createCache(CACHE);
         events = new EventLog(this::putOwnVisit);
         context.clusterManager().addListener(events);
+        node.pubSubTopics().ifPresent(topics -> {
+            topic = new EventTopic(topics, node.nodeId(), node.cacheFactory());
+            context.clusterManager().addListener(topic);
+        });
         putOwnVisit();
     }
 
@@ -50,6 +57,9 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
     @Override
     public void destroyPlugin() {
         node.clusterManager().removeListener(events);
+        if (topic != null) {
+            node.clusterManager().removeListener(topic);
+        }
         // forget this node's handle on the cache; in a cluster the shared content stays for the others
         node.cacheFactory().destroyCache(CACHE);
     }
@@ -77,6 +87,10 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         model.put("events", events.events());
         model.put("visits", visitsByNode);
         model.put("greetings", greetOthers());
+        node.pubSubTopics().ifPresent(topics -> {
+            model.put("topic", EventTopic.TOPIC + " on " + topics.domain());
+            model.put("subscribers", topics.subscribers(EventTopic.TOPIC).stream().map(Object::toString).sorted().toList());
+        });
         return model;
     }
 }
