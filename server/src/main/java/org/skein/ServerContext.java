@@ -2,6 +2,7 @@ package org.skein;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -89,6 +90,13 @@ public interface ServerContext {
 
     /** Services on domains of their own ({@code conference.<domain>}, ...); plugins may add theirs. */
     ComponentRegistry components();
+
+    /**
+     * The users' block lists (XEP-0191), as the routing code asks them: a component or plugin that
+     * delivers stanzas to users, or takes stanzas from them, asks it too, so that a block holds for its
+     * stanzas as well.
+     */
+    BlockingPolicy blockingPolicy();
 
     /**
      * Topics on the publish-subscribe service ({@code pubsub.<domain>}): the Vines operations (add,

@@ -40,7 +40,7 @@ final class XmppPacketRouter implements PacketRouter {
         }
     }
 
-    /** Adds work for every session that ends (after its unavailable presence went out). */
+    /** Adds work for every session that ends (after its unavailable presence went out, before its route is removed). */
     void addSessionClosedListener(java.util.function.Consumer<LocalClientSession> listener) {
         closedListeners.add(listener);
     }
@@ -49,8 +49,7 @@ final class XmppPacketRouter implements PacketRouter {
     public void sessionClosed(LocalClientSession session) {
         try {
             presences.sessionClosed(session);
-        } finally {
-            sessions.sessionClosed(session);
+            // before the route goes: what a listener records (last activity) is there once the session is gone
             for (java.util.function.Consumer<LocalClientSession> listener : closedListeners) {
                 try {
                     listener.accept(session);
@@ -58,6 +57,8 @@ final class XmppPacketRouter implements PacketRouter {
                     org.slf4j.LoggerFactory.getLogger(XmppPacketRouter.class).warn("Cleaning up after {} failed", session, e);
                 }
             }
+        } finally {
+            sessions.sessionClosed(session);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
@@ -114,7 +115,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, pubSubStore, scheduler);
+                offlineMessageStore, pubSubStore, scheduler, database, version);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, clock);
@@ -239,6 +240,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public ComponentRegistry components() {
         return xmpp.components();
+    }
+
+    @Override
+    public BlockingPolicy blockingPolicy() {
+        return xmpp.blockingPolicy();
     }
 
     @Override

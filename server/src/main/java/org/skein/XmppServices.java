@@ -6,12 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import org.skein.blocking.BlockListManager;
+import org.skein.blocking.BlockingHandler;
+import org.skein.blocking.BlockingPolicy;
+import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
+import org.skein.disco.AccountDiscoProvider;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
 import org.skein.caps.EntityCapabilities;
@@ -19,6 +24,9 @@ import org.skein.iq.IqRequests;
 import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
 import org.skein.iq.SessionIqHandler;
+import org.skein.lastactivity.JdbcLastActivityStore;
+import org.skein.lastactivity.LastActivityHandler;
+import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
@@ -28,6 +36,8 @@ import org.skein.pep.Pep;
 import org.skein.ping.PingHandler;
 import org.skein.presence.ClusterPresence;
 import org.skein.presence.PresenceManager;
+import org.skein.privatedata.JdbcPrivateXmlStore;
+import org.skein.privatedata.PrivateXmlHandler;
 import org.skein.pubsub.PubSub;
 import org.skein.pubsub.PubSubNamespaces;
 import org.skein.pubsub.PubSubStore;
@@ -41,11 +51,18 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
+import org.skein.storage.Database;
+import org.skein.user.AccountListener;
 import org.skein.user.UserManager;
+import org.skein.vcard.JdbcVCardStore;
+import org.skein.vcard.VCardHandler;
+import org.skein.vcard.VCardManager;
+import org.skein.version.SoftwareVersionHandler;
 import org.skein.xmpp.Namespaces;
 import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.tls.TlsContext;
+import org.dom4j.Element;
 import org.xmpp.packet.JID;
 
 /**
@@ -82,6 +99,9 @@ final class XmppServices {
     private final SaslMechanisms mechanisms;
     private final AuthFailureThrottle throttle;
     private final RegistrationHandler registration;
+    private final VCardManager vcards;
+    private final BlockListManager blockLists;
+    private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
@@ -95,7 +115,7 @@ final class XmppServices {
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
                  UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
-                 ScheduledExecutorService scheduler) {
+                 ScheduledExecutorService scheduler, Database database, String version) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -119,12 +139,15 @@ final class XmppServices {
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
         this.rosterManager = new RosterManager(rosterStore, caches);
+        this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
+                BlockListManager.maxItems(config));
         RosterPusher pusher = new RosterPusher(routingTable);
-        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users);
+        SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users,
+                blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
-                offlineMessageManager, caches, components);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components);
+                offlineMessageManager, caches, components, blockLists);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
         IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
         requests.setForwarder((node, response) -> {
             if (!caches.isClustered() || caches.getClusterNodeInfo(node).isEmpty()) {
@@ -133,7 +156,9 @@ final class XmppServices {
             caches.doClusterTask(new IqResponseTask(response.toXML()), node);
             return true;
         });
-        this.iqRouter = new IqRouter(domain, routingTable, users, components, requests);
+        this.iqRouter = new IqRouter(domain, routingTable, users, components, requests, blockLists);
+        this.vcards = new VCardManager(new JdbcVCardStore(database, clock), caches, VCardManager.maxSize(config));
+        this.lastActivity = new LastActivityManager(new JdbcLastActivityStore(database), clock);
         this.registration = new RegistrationHandler(serverJid, users, rosterManager, sessionManager, registrationEnabled);
         iqRouter.addHandler(new RosterIqHandler(serverJid, rosterManager, pusher, subscriptions));
         DiscoInfoHandler discoInfo = new DiscoInfoHandler(serverJid, "Skein", this::serverFeatures);
@@ -142,9 +167,34 @@ final class XmppServices {
         iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
+        iqRouter.addHandler(new VCardHandler(serverJid, vcards));
+        iqRouter.addHandler(new PrivateXmlHandler(serverJid, new JdbcPrivateXmlStore(database), PrivateXmlHandler.maxSize(config)));
+        iqRouter.addHandler(new BlockingHandler(serverJid, blockLists, routingTable, sessionManager, rosterManager));
+        iqRouter.addHandler(new SoftwareVersionHandler(serverJid, "Skein", version,
+                config.getBoolean(SoftwareVersionHandler.SHOW_OS_KEY, false) ? SoftwareVersionHandler.operatingSystem() : null));
+        iqRouter.addHandler(new LastActivityHandler(serverJid, lastActivity, rosterManager, routingTable, clock, clock.instant()));
+        discoInfo.addAccountProvider(new AccountDiscoProvider() {
+            @Override
+            public void addAccountInfo(Element query, JID account, JID requester) {
+                // what the server answers on an account's behalf (XEP-0054 and XEP-0012 ask accounts to list them)
+                query.addElement("feature").addAttribute("var", VCardHandler.NAMESPACE);
+                query.addElement("feature").addAttribute("var", LastActivityHandler.NAMESPACE);
+            }
+        });
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
+        users.addAccountListener(new AccountListener() {
+            @Override
+            public void accountCreated(String username) {
+                forget(username); // a reused name must not find the deleted account's cached data
+            }
+
+            @Override
+            public void accountDeleted(String username) {
+                forget(username);
+            }
+        });
         this.caps = new EntityCapabilities(caches, requests, Duration.ofSeconds(30));
         presenceManager.addListener(caps);
         this.pubSub = new PubSub(domain, pubSubDomain(config, domain), nodeId, pubSubStore, caches, routingTable,
@@ -157,8 +207,15 @@ final class XmppServices {
                 pubSub.sessionEnded(session.address());
             }
         });
+        presenceManager.addListener((session, presence, becameAvailable) -> {
+            if (!presence.isAvailable()) {
+                lastActivity.wentUnavailable(session, presence);
+            }
+        });
         this.packetRouter = new XmppPacketRouter(messageRouter, presenceManager, iqRouter, sessionManager);
         packetRouter.addSessionClosedListener(session -> pubSub.sessionEnded(session.address()));
+        packetRouter.addSessionClosedListener(blockLists::sessionEnded);
+        packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
@@ -235,6 +292,13 @@ final class XmppServices {
         }
     }
 
+    /** Forgets what the caches hold for an account (its rows are removed with it by the database). */
+    private void forget(String username) {
+        rosterManager.evict(username);
+        vcards.evict(username);
+        blockLists.evict(username);
+    }
+
     private static Duration nonNull(ServerConfig config, String key, Duration defaultValue) {
         Duration value = config.getDuration(key, defaultValue);
         if (value == null) {
@@ -253,6 +317,11 @@ final class XmppServices {
         features.add(Namespaces.DELAY);
         // PEP on every account: OMEMO clients look for pubsub here, OX for its access models
         features.addAll(pubSub.pepFeatures());
+        features.add(VCardHandler.NAMESPACE);
+        features.add(PrivateXmlHandler.NAMESPACE);
+        features.add(BlockListManager.NAMESPACE);
+        features.add(SoftwareVersionHandler.NAMESPACE);
+        features.add(LastActivityHandler.NAMESPACE);
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -311,6 +380,10 @@ final class XmppServices {
 
     ComponentRegistry components() {
         return components;
+    }
+
+    BlockingPolicy blockingPolicy() {
+        return blockLists;
     }
 
     EntityCapabilities caps() {

@@ -31,4 +31,11 @@ public final class IqErrors {
         reply.setError(condition);
         return reply;
     }
+
+    /** An error reply with a full error (a type, a text or an application condition), carrying the request's child. */
+    public static IQ error(IQ request, PacketError error, JID serverJid) {
+        IQ reply = error(request, error.getCondition(), serverJid);
+        reply.setError(error);
+        return reply;
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.dom4j.Element;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.component.ComponentRegistry;
 import org.skein.component.LocalComponent;
 import org.skein.routing.RoutingTable;
@@ -28,6 +29,10 @@ import org.xmpp.packet.PacketError;
  *   <li>to the domain of a {@linkplain ComponentRegistry component} or a JID under it: handed to the
  *       component (requests, results and errors);</li>
  *   <li>to another domain: {@code remote-server-not-found}.</li>
+ *   <li>to anyone but the server, the {@link BlockingPolicy} first (XEP-0191): a request to a JID the
+ *       sender blocked gets {@code not-acceptable} with {@code <blocked/>}, a request from a JID the
+ *       recipient blocked {@code service-unavailable} (nothing is answered on the user's behalf
+ *       either); results and errors are dropped.</li>
  * </ul>
  * A request must carry an id and exactly one child element ({@code bad-request} otherwise). Results
  * and errors are only ever delivered, never answered; those addressed to the server answer the
@@ -43,19 +48,22 @@ public final class IqRouter {
     private final UserManager users;
     private final ComponentRegistry components;
     private final IqRequests requests;
+    private final BlockingPolicy blocking;
     private final Map<String, IqHandler> handlers = new ConcurrentHashMap<>();
 
     /**
      * @param requests the server's own requests, whose responses this router hands over
+     * @param blocking the users' block lists, asked for every IQ to anyone but the server
      */
     public IqRouter(String domain, RoutingTable routingTable, UserManager users, ComponentRegistry components,
-                    IqRequests requests) {
+                    IqRequests requests, BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
         this.components = Objects.requireNonNull(components, "components");
         this.requests = Objects.requireNonNull(requests, "requests");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /** The server's own requests to clients: send one and get its response (see {@link IqRequests}). */
@@ -102,6 +110,15 @@ public final class IqRouter {
                 handle(iq, session, false);
             } else {
                 requests.responseArrived(iq);
+            }
+            return;
+        }
+        BlockingPolicy.Verdict verdict = blocking.check(iq.getFrom(), to);
+        if (verdict != BlockingPolicy.Verdict.ALLOWED) {
+            if (request) {
+                reply(session, verdict == BlockingPolicy.Verdict.BLOCKED_BY_SENDER
+                        ? IqErrors.error(iq, BlockingPolicy.blockedError(), serverJid)
+                        : IqErrors.error(iq, PacketError.Condition.service_unavailable, serverJid));
             }
             return;
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.component.ComponentRegistry;
 import org.skein.component.LocalComponent;
 import org.skein.offline.OfflineMessageManager;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>An unknown user or the server itself: {@code service-unavailable}; the domain of a
  *       {@linkplain ComponentRegistry component}: handed to it; another domain:
  *       {@code remote-server-not-found} (there are no server-to-server links yet).</li>
+ *   <li>Blocking (XEP-0191, asked of the {@link BlockingPolicy} before anything else): to a JID the
+ *       sender blocked: {@code not-acceptable} with {@code <blocked/>}; from a JID the recipient
+ *       blocked: {@code service-unavailable}, as for an unknown user.</li>
  * </ul>
  * An error is never answered with an error. Thread-safe; may block on the user and offline stores
  * (only when the recipient has no session).
@@ -47,15 +51,17 @@ public final class MessageRouter {
     private final UserManager users;
     private final OfflineMessageManager offline;
     private final ComponentRegistry components;
+    private final BlockingPolicy blocking;
 
     public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
-                         ComponentRegistry components) {
+                         ComponentRegistry components, BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.users = Objects.requireNonNull(users, "users");
         this.offline = Objects.requireNonNull(offline, "offline");
         this.components = Objects.requireNonNull(components, "components");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /** Routes a message whose {@code from} is set (a client's full JID, or the server). */
@@ -67,6 +73,17 @@ public final class MessageRouter {
                 bounce(message, PacketError.Condition.service_unavailable);
             }
             return;
+        }
+        switch (blocking.check(message.getFrom(), to)) {
+            case BLOCKED_BY_SENDER -> {
+                bounce(message, BlockingPolicy.blockedError());
+                return;
+            }
+            case BLOCKED_BY_RECIPIENT -> {
+                bounce(message, PacketError.Condition.service_unavailable);
+                return;
+            }
+            default -> { }
         }
         if (!domain.equals(to.getDomain())) {
             Optional<LocalComponent> component = components.forDomain(to.getDomain());
@@ -150,13 +167,17 @@ public final class MessageRouter {
 
     /** Sends an error back to the message's sender (never for an error). */
     private void bounce(Message message, PacketError.Condition condition) {
+        bounce(message, new PacketError(condition));
+    }
+
+    private void bounce(Message message, PacketError packetError) {
         if (message.getType() == Message.Type.error || message.getFrom() == null) {
             return;
         }
         Message error = message.createCopy();
         error.setTo(message.getFrom());
         error.setFrom(message.getTo() == null ? serverJid : message.getTo());
-        error.setError(condition);
+        error.setError(packetError);
         JID sender = message.getFrom();
         if (sender.getResource() != null) {
             routingTable.routeToFullJid(sender, error);

@@ -3,5 +3,7 @@
  * broadcasts to subscribers and the user's own resources, directed presence (remembered in the
  * clustered {@code presence.directed} cache so unavailable presence reaches the same recipients),
  * unavailable presence at logout, and the hand-off of subscription stanzas to the roster logic.
+ * Broadcasts, probes, directed presence and outbound subscriptions leave out or refuse what the
+ * {@link org.skein.blocking.BlockingPolicy} blocks (XEP-0191).
  */
 package org.skein.presence;

@@ -3,6 +3,7 @@ package org.skein.roster;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.session.SessionManager;
@@ -17,6 +18,11 @@ import org.xmpp.packet.Presence;
  * redelivery of pending requests at login. Only contacts of this server's domain are reached (there
  * is no server-to-server link yet); subscription stanzas for other domains are dropped.
  *
+ * <p>Blocking (XEP-0191): the contact's side of a subscription stanza from a JID the contact blocked is
+ * dropped in silence (the sender's side proceeds, so the sender cannot tell); the presences that follow
+ * an approval skip blocked contacts; pending requests from blocked JIDs are not redelivered. (Stanzas to
+ * a JID the sender blocked are refused before they get here.)
+ *
  * <p>Blocks on the roster store: call it from processing threads. Thread-safe.
  */
 public final class SubscriptionService {
@@ -27,15 +33,17 @@ public final class SubscriptionService {
     private final RoutingTable routingTable;
     private final SessionManager sessions;
     private final UserManager users;
+    private final BlockingPolicy blocking;
 
     public SubscriptionService(String domain, RosterManager rosters, RosterPusher pusher, RoutingTable routingTable,
-                               SessionManager sessions, UserManager users) {
+                               SessionManager sessions, UserManager users, BlockingPolicy blocking) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.rosters = Objects.requireNonNull(rosters, "rosters");
         this.pusher = Objects.requireNonNull(pusher, "pusher");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.users = Objects.requireNonNull(users, "users");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     /** Whether a presence type is one of the four subscription types. */
@@ -114,7 +122,8 @@ public final class SubscriptionService {
     /** A subscription stanza for a contact of this domain ({@code from} and {@code to} are bare JIDs). */
     void inbound(Presence presence) {
         JID to = presence.getTo();
-        if (to == null || to.getNode() == null || !domain.equals(to.getDomain()) || !users.exists(to.getNode())) {
+        if (to == null || to.getNode() == null || !domain.equals(to.getDomain()) || !users.exists(to.getNode())
+                || blocking.check(presence.getFrom(), to) == BlockingPolicy.Verdict.BLOCKED_BY_RECIPIENT) {
             return;
         }
         String contactUser = to.getNode();
@@ -186,7 +195,7 @@ public final class SubscriptionService {
     /** Sends a session that just became available the subscription requests that wait for its user. */
     public void redeliverPending(LocalClientSession session) {
         for (RosterItem item : rosters.getRoster(session.username()).items()) {
-            if (item.pendingIn()) {
+            if (item.pendingIn() && blocking.check(new JID(item.jid(), true), session.address()) == BlockingPolicy.Verdict.ALLOWED) {
                 Presence request = new Presence(Presence.Type.subscribe);
                 request.setFrom(new JID(item.jid(), true));
                 request.setTo(session.address().asBareJID());
@@ -239,7 +248,7 @@ public final class SubscriptionService {
 
     /** Sends the current presence of each of the user's available sessions to the contact's sessions. */
     private void sendPresences(String userBare, String contactBare) {
-        if (!isLocalUser(contactBare)) {
+        if (!isLocalUser(contactBare) || blocked(userBare, contactBare)) {
             return;
         }
         for (Presence presence : sessions.availablePresences(userBare)) {
@@ -251,7 +260,7 @@ public final class SubscriptionService {
 
     /** Sends unavailable presence from each of the user's available sessions to the contact's sessions. */
     private void sendUnavailable(String userBare, String contactBare) {
-        if (!isLocalUser(contactBare)) {
+        if (!isLocalUser(contactBare) || blocked(userBare, contactBare)) {
             return;
         }
         for (Presence presence : sessions.availablePresences(userBare)) {
@@ -260,6 +269,10 @@ public final class SubscriptionService {
             unavailable.setTo(new JID(contactBare, true));
             routingTable.routeToAvailable(contactBare, unavailable);
         }
+    }
+
+    private boolean blocked(String userBare, String contactBare) {
+        return blocking.check(new JID(userBare, true), new JID(contactBare, true)) != BlockingPolicy.Verdict.ALLOWED;
     }
 
     private boolean isLocalUser(String bareJid) {

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.skein.auth.ScramAlgorithm;
 import org.skein.auth.ScramCredentials;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
 
 /**
@@ -16,9 +19,13 @@ import org.xmpp.packet.JID;
  * through the clustered {@code users} cache (so a change made on one node is seen on the others).
  * Credentials are read from the store each time: password-derived keys never travel in a cache.
  *
+ * <p>Account creation and deletion are reported to the {@link AccountListener}s.
+ *
  * <p>Methods block on the database; call them off the network threads. Thread-safe.
  */
 public final class UserManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UserManager.class);
 
     /** The cache of {@link User}s by username. */
     public static final String CACHE_NAME = "users";
@@ -28,6 +35,7 @@ public final class UserManager {
     private final UserStore store;
     private final Cache<String, User> users;
     private final ServerConfig config;
+    private final List<AccountListener> listeners = new CopyOnWriteArrayList<>();
 
     public UserManager(UserStore store, CacheFactory caches, ServerConfig config) {
         this.store = Objects.requireNonNull(store, "store");
@@ -61,7 +69,19 @@ public final class UserManager {
         requirePassword(password);
         User user = store.create(normalized, credentialsFor(password), name, email);
         users.put(normalized, user);
+        for (AccountListener listener : listeners) {
+            try {
+                listener.accountCreated(normalized);
+            } catch (RuntimeException e) {
+                LOG.warn("An account listener failed on the creation of '{}'", normalized, e);
+            }
+        }
         return user;
+    }
+
+    /** Adds a listener for accounts created and deleted through this manager. */
+    public void addAccountListener(AccountListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public Optional<User> getUser(String username) {
@@ -85,6 +105,13 @@ public final class UserManager {
             store.delete(normalized);
         } finally {
             users.remove(normalized);
+        }
+        for (AccountListener listener : listeners) {
+            try {
+                listener.accountDeleted(normalized);
+            } catch (RuntimeException e) {
+                LOG.warn("An account listener failed on the deletion of '{}'", normalized, e);
+            }
         }
     }
 

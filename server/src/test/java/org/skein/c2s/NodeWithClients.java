@@ -2,6 +2,7 @@ package org.skein.c2s;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,12 +18,17 @@ final class NodeWithClients implements AutoCloseable {
     final SmackClients clients;
 
     NodeWithClients(Map<String, String> config) throws Exception {
+        this(config, Clock.systemUTC());
+    }
+
+    /** A node with its own clock. */
+    NodeWithClients(Map<String, String> config, Clock clock) throws Exception {
         this.home = Files.createTempDirectory("skein-c2s");
         this.nodes = new TestNodes(home);
         Map<String, String> all = new HashMap<>();
         all.put("xmpp.sasl.failureDelay", "20ms");
         all.putAll(config);
-        this.node = nodes.start("node", all);
+        this.node = nodes.start("node", all, clock);
         this.clients = new SmackClients(node);
     }
 

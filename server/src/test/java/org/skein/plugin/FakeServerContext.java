@@ -143,6 +143,11 @@ public final class FakeServerContext implements ServerContext {
     }
 
     @Override
+    public org.skein.blocking.BlockingPolicy blockingPolicy() {
+        return org.skein.blocking.BlockingPolicy.NONE;
+    }
+
+    @Override
     public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
         return java.util.Optional.empty();
     }

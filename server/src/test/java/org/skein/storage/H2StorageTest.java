@@ -14,7 +14,7 @@ import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
 
 /** The stores on the default database: embedded H2 in the node's data folder. */
-class H2StorageTest extends AbstractStorageTest {
+class H2StorageTest extends AbstractStorageTest implements ImStoresContract {
 
     @TempDir
     Path data;
@@ -33,7 +33,7 @@ class H2StorageTest extends AbstractStorageTest {
     }
 
     @Override
-    Database database() {
+    public Database database() {
         return database;
     }
 

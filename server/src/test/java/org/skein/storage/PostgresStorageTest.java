@@ -14,7 +14,7 @@ import org.skein.testing.TestDatabase;
  * {@code .ci/postgres-setup.sh} starts (127.0.0.1:5432, database skein_test, user skein); another
  * server can be named with {@code SKEIN_TEST_POSTGRES_URL}. Each test gets a schema of its own.
  */
-class PostgresStorageTest extends AbstractStorageTest {
+class PostgresStorageTest extends AbstractStorageTest implements ImStoresContract {
 
     @TempDir
     Path data;
@@ -38,7 +38,7 @@ class PostgresStorageTest extends AbstractStorageTest {
     }
 
     @Override
-    Database database() {
+    public Database database() {
         return database.database();
     }
 }

@@ -25,13 +25,22 @@ public final class TestNodes implements AutoCloseable {
 
     /** A started node in {@code root/name} with the given configuration (held in memory). */
     public XmppServer start(String name, Map<String, String> config) {
-        XmppServer node = create(name, config);
+        return start(name, config, Clock.systemUTC());
+    }
+
+    /** A started node with its own clock (timestamps: last activity, offline messages, sessions). */
+    public XmppServer start(String name, Map<String, String> config, Clock clock) {
+        XmppServer node = create(name, config, clock);
         node.start();
         return node;
     }
 
     /** A node that is created but not started. */
     public XmppServer create(String name, Map<String, String> config) {
+        return create(name, config, Clock.systemUTC());
+    }
+
+    private XmppServer create(String name, Map<String, String> config, Clock clock) {
         Map<String, String> values = new HashMap<>();
         values.put("cache.stats.interval", "-1");
         values.put("plugins.scanInterval", "100ms");
@@ -44,7 +53,7 @@ public final class TestNodes implements AutoCloseable {
         values.put("admin.port", "0");
         values.put("admin.bindAddress", "127.0.0.1");
         values.putAll(config);
-        XmppServer node = new XmppServer(root.resolve(name), ServerConfig.inMemory(values), Clock.systemUTC());
+        XmppServer node = new XmppServer(root.resolve(name), ServerConfig.inMemory(values), clock);
         nodes.add(node);
         return node;
     }

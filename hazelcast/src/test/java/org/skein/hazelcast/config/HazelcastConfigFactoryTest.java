@@ -93,6 +93,24 @@ class HazelcastConfigFactoryTest {
     }
 
     @Test
+    void vcardsAndBlockListsAreNearCachedAsObjectsAndReloadedFromTheDatabaseAfterAMerge() {
+        LocalConfigFile.createIfMissing(local());
+        Config config = build(Map.of());
+
+        for (String name : new String[] {"vcards", "blocklists"}) {
+            MapConfig map = config.getMapConfig(name);
+            assertThat(map.getNearCacheConfig()).as(name).isNotNull();
+            assertThat(map.getNearCacheConfig().getInMemoryFormat()).as(name).isEqualTo(InMemoryFormat.OBJECT);
+            assertThat(map.getNearCacheConfig().isInvalidateOnChange()).as(name).isTrue();
+            assertThat(map.getNearCacheConfig().isCacheLocalEntries()).as(name).isFalse();
+            assertThat(map.getEvictionConfig().getMaxSizePolicy()).as(name).isEqualTo(MaxSizePolicy.USED_HEAP_SIZE);
+            assertThat(map.getEvictionConfig().getSize()).as(name).isEqualTo(16);
+            assertThat(map.getTimeToLiveSeconds()).as(name).isEqualTo(21600);
+            assertThat(map.getMergePolicyConfig().getPolicy()).as(name).isEqualTo("DiscardMergePolicy");
+        }
+    }
+
+    @Test
     void theLocalFileWinsOverTheCacheConfigurationAndExplicitTimingsWinOverTheLocalFile() throws IOException {
         writeLocal("""
                 <cluster-name>mine</cluster-name>
