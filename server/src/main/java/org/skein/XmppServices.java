@@ -39,7 +39,6 @@ import org.skein.presence.PresenceManager;
 import org.skein.privatedata.JdbcPrivateXmlStore;
 import org.skein.privatedata.PrivateXmlHandler;
 import org.skein.pubsub.PubSub;
-import org.skein.pubsub.PubSubNamespaces;
 import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
