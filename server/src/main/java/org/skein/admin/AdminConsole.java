@@ -199,6 +199,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/caches", new CachesPage());
         pages.put("/sessions", new SessionsPage());
         pages.put("/users", new UsersPage());
+        pages.put("/pubsub", new PubSubPage());
         pages.put("/plugins", new PluginsPage());
         pages.put("/plugin", new PluginPage());
         return pages;
