@@ -2,6 +2,7 @@ package org.skein;
 
 import org.skein.message.MessageRouter;
 import org.skein.routing.RoutingTable;
+import org.skein.xmpp.StanzaErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
@@ -45,7 +46,7 @@ final class UndeliverablePackets implements RoutingTable.UndeliverableHandler {
                 if (iq.getChildElement() != null) {
                     error.setChildElement(iq.getChildElement().createCopy());
                 }
-                error.setError(PacketError.Condition.recipient_unavailable);
+                StanzaErrors.setError(error, PacketError.Condition.recipient_unavailable);
                 if (error.getFrom() == null) {
                     error.setFrom(serverJid);
                 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.skein.admin.AdminConsole;
+import org.skein.auth.ServerSecrets;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterManager;
@@ -35,6 +36,7 @@ import org.skein.plugin.PluginManager;
 import org.skein.roster.RosterStore;
 import org.skein.storage.Database;
 import org.skein.storage.JdbcOfflineMessageStore;
+import org.skein.storage.JdbcServerSecrets;
 import org.skein.storage.JdbcRosterStore;
 import org.skein.storage.JdbcUserStore;
 import org.skein.user.UserManager;
@@ -77,6 +79,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final UserManager userManager;
     private final RosterStore rosterStore;
     private final OfflineMessageStore offlineMessageStore;
+    private final ServerSecrets secrets;
     private final PubSubStore pubSubStore;
     private final XmppServices xmpp;
     private final AdminConsole adminConsole;
@@ -113,12 +116,13 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
         this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, pubSubStore, scheduler, database, version);
+                offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
-        this.adminConsole = new AdminConsole(this, clock);
+        this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
         this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
     }
@@ -260,6 +264,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
     public int c2sPort() {
         return xmpp.c2sPort();
+    }
+
+    /** How many client connections are open on this node (logged in or not). */
+    public int c2sConnectionCount() {
+        return xmpp.c2sConnectionCount();
+    }
+
+    /** How many client connections of this node have not logged in yet. */
+    public int c2sPendingLoginCount() {
+        return xmpp.c2sPendingLoginCount();
     }
 
     /** The certificate clients see on STARTTLS (available once the node has started). */

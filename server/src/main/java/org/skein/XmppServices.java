@@ -1,11 +1,14 @@
 package org.skein;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import org.skein.auth.LoginThrottle;
+import org.skein.auth.ServerSecrets;
 import org.skein.blocking.BlockListManager;
 import org.skein.blocking.BlockingHandler;
 import org.skein.blocking.BlockingPolicy;
@@ -58,7 +61,6 @@ import org.skein.vcard.VCardHandler;
 import org.skein.vcard.VCardManager;
 import org.skein.version.SoftwareVersionHandler;
 import org.skein.xmpp.Namespaces;
-import org.skein.xmpp.sasl.AuthFailureThrottle;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.tls.TlsContext;
 import org.dom4j.Element;
@@ -75,8 +77,6 @@ final class XmppServices {
     static final String TLS_REQUIRED_KEY = "xmpp.tls.required";
     static final String PLAIN_WITHOUT_TLS_KEY = "xmpp.sasl.plain.allowUnencrypted";
     static final String MAX_AUTH_FAILURES_KEY = "xmpp.sasl.maxFailures";
-    static final String FAILURE_DELAY_KEY = "xmpp.sasl.failureDelay";
-    static final String FAILURE_DELAY_MAX_KEY = "xmpp.sasl.failureDelayMax";
 
     private final ServerConfig config;
     private final Path home;
@@ -96,7 +96,7 @@ final class XmppServices {
     private final C2sSettings c2sSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
-    private final AuthFailureThrottle throttle;
+    private final LoginThrottle throttle;
     private final RegistrationHandler registration;
     private final VCardManager vcards;
     private final BlockListManager blockLists;
@@ -114,7 +114,7 @@ final class XmppServices {
 
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
                  UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
-                 ScheduledExecutorService scheduler, Database database, String version) {
+                 ScheduledExecutorService scheduler, Database database, String version, ServerSecrets secrets) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -128,16 +128,14 @@ final class XmppServices {
                     + "', expected a positive number");
         }
         this.streamSettings = new StreamSettings(domain, true, config.getBoolean(TLS_REQUIRED_KEY, false), registrationEnabled, maxFailures);
-        Duration delay = nonNull(config, FAILURE_DELAY_KEY, Duration.ofSeconds(1));
-        Duration maxDelay = nonNull(config, FAILURE_DELAY_MAX_KEY, Duration.ofSeconds(30));
-        this.throttle = new AuthFailureThrottle(caches, delay, maxDelay);
+        this.throttle = new LoginThrottle(LoginThrottle.Settings.from(config), Ticker.systemTicker());
         this.mechanisms = new SaslMechanisms(users, domain, config.getBoolean(PLAIN_WITHOUT_TLS_KEY, false),
-                config.getInt(UserManager.ITERATIONS_KEY, 4096));
+                config.getInt(UserManager.ITERATIONS_KEY, 4096), () -> secrets.secret(SaslMechanisms.UNKNOWN_USERS_SECRET));
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
-        this.rosterManager = new RosterManager(rosterStore, caches);
+        this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
         this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
                 BlockListManager.maxItems(config));
         RosterPusher pusher = new RosterPusher(routingTable);
@@ -262,6 +260,15 @@ final class XmppServices {
             throw new ConfigException(config.source() + ": key '" + DOMAIN_KEY + "' is '" + value
                     + "', expected a domain name such as example.org or localhost");
         }
+    }
+
+    private static int rosterLimit(ServerConfig config) {
+        int max = config.getInt(RosterManager.MAX_ITEMS_KEY, RosterManager.DEFAULT_MAX_ITEMS);
+        if (max < 1 && max != -1) {
+            throw new ConfigException(config.source() + ": key '" + RosterManager.MAX_ITEMS_KEY + "' is '" + max
+                    + "', expected a positive number of roster items, or -1 for no limit");
+        }
+        return max;
     }
 
     private static int pubSubMaxItems(ServerConfig config) {
@@ -401,6 +408,21 @@ final class XmppServices {
     int c2sPort() {
         C2sListener current = listener;
         return current == null ? -1 : current.port();
+    }
+
+    int c2sConnectionCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.connectionCount();
+    }
+
+    int c2sPendingLoginCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.pendingLoginCount();
+    }
+
+    /** The node's login throttle, which the admin console shares. */
+    LoginThrottle loginThrottle() {
+        return throttle;
     }
 
     /** The TLS context (after start). */

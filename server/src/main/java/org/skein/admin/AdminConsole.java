@@ -4,7 +4,6 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -24,6 +23,7 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.skein.ServerContext;
+import org.skein.auth.LoginThrottle;
 import org.skein.config.ServerConfig;
 import org.skein.xmpp.tls.TlsContext;
 import org.slf4j.Logger;
@@ -49,18 +49,28 @@ public final class AdminConsole implements AutoCloseable {
     private final ServerConfig config;
     private final AdminAccounts accounts;
     private final LoginThrottle throttle;
+    private final LoginForms loginForms;
     private final PluginPages pluginPages;
     private Server server;
+    private java.util.concurrent.ScheduledExecutorService scheduler;
     private Templates templates;
     private volatile int port = -1;
     private volatile int httpsPort = -1;
 
-    public AdminConsole(ServerContext node, Clock clock) {
+    /**
+     * @param throttle the node's login throttle, shared with XMPP logins (the same passwords)
+     */
+    public AdminConsole(ServerContext node, LoginThrottle throttle) {
         this.node = node;
         this.config = node.config();
         this.accounts = new AdminAccounts(config, node.userManager());
-        this.throttle = new LoginThrottle(clock, 5, Duration.ofSeconds(2), Duration.ofMinutes(15));
+        this.throttle = throttle;
+        this.loginForms = new LoginForms(cookieSuffix(node), throttle.settings().trustPeriod());
         this.pluginPages = new PluginPages(node.pluginManager());
+    }
+
+    private static String cookieSuffix(ServerContext node) {
+        return node.nodeId().value().replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     public boolean isEnabled() {
@@ -96,10 +106,12 @@ public final class AdminConsole implements AutoCloseable {
         context.getSessionHandler().setHttpOnly(true);
         // one cookie name per node: browsers keep cookies per host, not per port, so consoles of several
         // nodes reached on one host name (SSH tunnels, tests) would otherwise log each other out
-        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN_" + node.nodeId().value().replaceAll("[^A-Za-z0-9_-]", "_"));
+        context.getSessionHandler().setSessionCookie("SKEIN_ADMIN_" + cookieSuffix(node));
         context.getSessionHandler().setSameSite(org.eclipse.jetty.http.HttpCookie.SameSite.STRICT);
         // HSTS only when there is no plain HTTP port: it would send browsers to https on that port too
-        context.addFilter(new FilterHolder(new SecurityHeadersFilter(!httpEnabled)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder headers = new FilterHolder(new SecurityHeadersFilter(!httpEnabled));
+        headers.setAsyncSupported(true);
+        context.addFilter(headers, "/*", EnumSet.of(DispatcherType.REQUEST));
 
         ServletHolder staticFiles = new ServletHolder("static", ResourceServlet.class);
         staticFiles.setInitParameter("dirAllowed", "false");
@@ -108,6 +120,7 @@ public final class AdminConsole implements AutoCloseable {
         context.addServlet(staticFiles, "/static/*");
 
         ServletHolder pages = new ServletHolder("pages", new AdminServlet(node, this, pages()));
+        pages.setAsyncSupported(true); // delayed login answers wait without a thread
         long maxUpload = config.getByteSize("admin.maxUploadSize", 64L * 1024 * 1024);
         Path uploads = node.homeDirectory().resolve("work").resolve("uploads");
         Files.createDirectories(uploads);
@@ -133,10 +146,16 @@ public final class AdminConsole implements AutoCloseable {
             closeQuietly(secure);
             throw e;
         }
+        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "skein-admin-logins-" + shortId());
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             jetty.start();
         } catch (Exception e) {
             jetty.stop();
+            scheduler.shutdownNow();
             throw new IllegalStateException("the admin console did not start: " + e.getMessage(), e);
         }
         server = jetty;
@@ -228,6 +247,10 @@ public final class AdminConsole implements AutoCloseable {
                 LOG.warn("The admin console did not stop cleanly", e);
             }
         }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
     }
 
     Templates templates() {
@@ -240,6 +263,18 @@ public final class AdminConsole implements AutoCloseable {
 
     LoginThrottle throttle() {
         return throttle;
+    }
+
+    LoginForms loginForms() {
+        return loginForms;
+    }
+
+    /** Sends delayed login answers. */
+    synchronized java.util.concurrent.ScheduledExecutorService scheduler() {
+        if (scheduler == null) {
+            throw new java.util.concurrent.RejectedExecutionException("the admin console is stopped");
+        }
+        return scheduler;
     }
 
     PluginPages pluginPagesRegistry() {

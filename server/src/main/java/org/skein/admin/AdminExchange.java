@@ -66,17 +66,22 @@ final class AdminExchange {
         return args.length == 0 ? pattern : new java.text.MessageFormat(pattern, locale).format(args);
     }
 
-    /** Renders a page of the console layout with the common variables. */
+    /**
+     * Renders a page of the console layout with the common variables. A logged-in admin's forms carry
+     * the session's CSRF token; a browser that has not logged in gets the login form's token cookie
+     * and no session.
+     */
     void render(String template, Map<String, Object> model) throws IOException {
         Map<String, Object> all = new HashMap<>(model);
-        HttpSession session = request.getSession(true);
-        all.put("csrf", CsrfTokens.tokenFor(session));
-        all.put("admin", admin());
+        String admin = admin();
+        HttpSession session = admin == null ? null : request.getSession(false);
+        all.put("csrf", session == null ? console.loginForms().token(request, response) : CsrfTokens.tokenFor(session));
+        all.put("admin", admin);
         all.put("nodeId", node.nodeId().value());
         all.put("version", node.version());
         all.put("pluginPages", console.pluginPagesRegistry().navigation(locale));
         all.put("lang", locale.toLanguageTag());
-        Object flash = session.getAttribute(FLASH_ATTRIBUTE);
+        Object flash = session == null ? null : session.getAttribute(FLASH_ATTRIBUTE);
         if (flash != null) {
             session.removeAttribute(FLASH_ATTRIBUTE);
             all.put("flash", flash);

@@ -1,5 +1,6 @@
 package org.skein.iq;
 
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
@@ -19,6 +20,13 @@ public final class IqErrors {
         return reply;
     }
 
+    /** An error reply that carries the request's child element and an explanation for the user. */
+    public static IQ error(IQ request, PacketError.Condition condition, String text, JID serverJid) {
+        IQ reply = error(request, condition, serverJid);
+        StanzaErrors.setError(reply, condition, condition.getDefaultType(), text);
+        return reply;
+    }
+
     /** An error reply that carries the request's child element, as RFC 6120 allows. */
     public static IQ error(IQ request, PacketError.Condition condition, JID serverJid) {
         IQ reply = IQ.createResultIQ(request);
@@ -28,14 +36,14 @@ public final class IqErrors {
         if (request.getChildElement() != null) {
             reply.setChildElement(request.getChildElement().createCopy());
         }
-        reply.setError(condition);
+        StanzaErrors.setError(reply, condition);
         return reply;
     }
 
     /** An error reply with a full error (a type, a text or an application condition), carrying the request's child. */
     public static IQ error(IQ request, PacketError error, JID serverJid) {
         IQ reply = error(request, error.getCondition(), serverJid);
-        reply.setError(error);
+        StanzaErrors.setError(reply, error);
         return reply;
     }
 }

@@ -12,6 +12,7 @@ import org.skein.offline.OfflineMessageManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
 import org.skein.user.UserManager;
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.PacketError;
@@ -177,7 +178,7 @@ public final class MessageRouter {
         Message error = message.createCopy();
         error.setTo(message.getFrom());
         error.setFrom(message.getTo() == null ? serverJid : message.getTo());
-        error.setError(packetError);
+        StanzaErrors.setError(error, packetError);
         JID sender = message.getFrom();
         if (sender.getResource() != null) {
             routingTable.routeToFullJid(sender, error);

@@ -4,7 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.dom4j.Element;
 import org.skein.session.ClientConnection;
@@ -16,12 +20,18 @@ import org.skein.xmpp.stream.XmlStreamDecoder;
 import org.skein.xmpp.tls.TlsContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmpp.packet.StreamError;
 
 /**
  * The last inbound handler of a client pipeline, on the event loop: it hands each stream event to the
  * connection's {@link StreamHandler} through the connection's {@link SerialExecutor}, and stops
- * reading from a client whose events pile up faster than they are processed (reading resumes when
- * the backlog is worked off). One per connection.
+ * reading from a client whose events pile up faster than they are processed, counted in events and in
+ * bytes of parsed stanzas (reading resumes when the backlog is worked off). One per connection.
+ *
+ * <p>It also enforces the {@link ConnectionLimits}: a connection the {@link ConnectionGate} refuses, one
+ * pushed out to make room for a newer login, and one that has not logged in by the login deadline
+ * get a stream error from their stream handler (which knows how to open a stream first), and the
+ * socket is closed a few seconds later whatever happens to that goodbye.
  */
 final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -30,36 +40,134 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     static final int HIGH_WATER = 256;
     /** Events waiting at which reading resumes. */
     static final int LOW_WATER = 32;
+    /**
+     * Bytes of parsed stanzas waiting for processing at which reading stops (besides the count: 256
+     * stanzas of 256 KiB each would hold 64 MiB of one client's trees); reading resumes below a quarter.
+     * One stanza always fits, whatever its size.
+     */
+    static final long HIGH_WATER_BYTES = 1024 * 1024;
+    /** How long a stream error that ends a connection for a limit may take before the socket is closed anyway. */
+    static final Duration GOODBYE_GRACE = Duration.ofSeconds(5);
 
     private final SerialExecutor executor;
     private final TlsContext tls;
     private final Function<ClientConnection, StreamHandler> handlers;
     private final ConnectionRegistry registry;
+    private final ConnectionGate gate;
+    private final Duration loginTimeout;
     private NettyClientConnection connection;
     private StreamHandler handler;
+    private ConnectionGate.Ticket ticket;
+    private ScheduledFuture<?> loginDeadline;
+    private boolean loggedIn;
+    private volatile boolean ending;
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private XmlStreamDecoder decoder;
 
     C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
+        this(executor, tls, handlers, registry, null, null);
+    }
+
+    /**
+     * @param gate the listener's connection limits, or {@code null} for none
+     * @param loginTimeout how long the client has to log in, or {@code null} for no deadline
+     */
+    C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
+                      ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout) {
         this.executor = executor;
         this.tls = tls;
         this.handlers = handlers;
         this.registry = registry;
+        this.gate = gate;
+        this.loginTimeout = loginTimeout;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        XmlStreamDecoder decoder = ctx.pipeline().get(XmlStreamDecoder.class);
+        decoder = ctx.pipeline().get(XmlStreamDecoder.class);
         connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls);
+        connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
         handler = handlers.apply(connection);
         registry.add(connection);
         ctx.fireChannelActive();
+        if (gate != null) {
+            ConnectionGate.Admission admission = gate.admit((InetSocketAddress) ctx.channel().remoteAddress());
+            if (admission.evicted() != null) {
+                admission.evicted().evict();
+            }
+            if (!admission.admitted()) {
+                LOG.debug("Refusing the connection from {}: {}", ctx.channel().remoteAddress(), admission.refusal());
+                String report = gate.refusalReport(admission.refusal());
+                if (report != null) {
+                    LOG.warn(report);
+                }
+                end(ctx, StreamError.Condition.policy_violation, admission.refusal());
+                return;
+            }
+            ticket = admission.ticket();
+            ticket.onEvicted(() -> ctx.executor().execute(() -> end(ctx, StreamError.Condition.resource_constraint,
+                    "too many clients are logging in; try again")));
+        }
+        if (loginTimeout != null) {
+            loginDeadline = ctx.executor().schedule(() -> {
+                if (!loggedIn) {
+                    LOG.debug("{} did not log in within {}", ctx.channel().remoteAddress(), loginTimeout);
+                    end(ctx, StreamError.Condition.policy_violation, "log in within " + loginTimeout.toSeconds() + " s");
+                }
+            }, loginTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** On the event loop: the client bound a resource. */
+    private void loggedIn() {
+        loggedIn = true;
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+            loginDeadline = null;
+        }
+        if (ticket != null && gate != null) {
+            gate.loggedIn(ticket);
+        }
+    }
+
+    /**
+     * On the event loop: ends the connection for a limit. The stream handler says why (it sends a
+     * stream header first if none went out); the socket is closed after a grace period in any case,
+     * also when the client does not read.
+     */
+    private void end(ChannelHandlerContext ctx, StreamError.Condition condition, String text) {
+        if (ending || !ctx.channel().isActive()) {
+            return;
+        }
+        ending = true;
+        ctx.channel().config().setAutoRead(false);
+        StreamHandler target = handler;
+        executor.execute(() -> target.onFault(new StreamFault(condition, text)));
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                ctx.close();
+            }
+        }, GOODBYE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ending) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return; // the connection is being ended for a limit: nothing it sends is processed
+        }
         StreamHandler target = handler;
         if (msg instanceof Element) {
-            dispatch(ctx.channel(), () -> target.onElement((Element) msg));
+            long bytes = decoder == null ? 0 : decoder.lastElementBytes();
+            pendingBytes.addAndGet(bytes);
+            dispatch(ctx.channel(), () -> {
+                try {
+                    target.onElement((Element) msg);
+                } finally {
+                    pendingBytes.addAndGet(-bytes);
+                }
+            });
         } else if (msg instanceof StreamHeader) {
             dispatch(ctx.channel(), () -> target.onHeader((StreamHeader) msg));
         } else if (msg instanceof StreamFault) {
@@ -85,6 +193,13 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         NettyClientConnection closed = connection;
         StreamHandler target = handler;
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+            loginDeadline = null;
+        }
+        if (ticket != null && gate != null) {
+            gate.closed(ticket);
+        }
         if (closed != null) {
             registry.remove(closed);
             closed.discardOutbound();
@@ -106,11 +221,12 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(Channel channel, Runnable task) {
         executor.execute(() -> {
             task.run();
-            if (!channel.config().isAutoRead() && executor.pending() <= LOW_WATER) {
+            if (!ending && !channel.config().isAutoRead() && executor.pending() <= LOW_WATER
+                    && pendingBytes.get() <= HIGH_WATER_BYTES / 4) {
                 channel.config().setAutoRead(true);
             }
         });
-        if (executor.pending() >= HIGH_WATER && channel.config().isAutoRead()) {
+        if ((executor.pending() >= HIGH_WATER || pendingBytes.get() >= HIGH_WATER_BYTES) && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);
         }
     }

@@ -25,14 +25,16 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
     private final Executor processingPool;
     private final Function<ClientConnection, StreamHandler> handlers;
     private final ConnectionRegistry registry;
+    private final ConnectionGate gate;
 
     C2sInitializer(C2sSettings settings, TlsContext tls, Executor processingPool,
-                   Function<ClientConnection, StreamHandler> handlers, ConnectionRegistry registry) {
+                   Function<ClientConnection, StreamHandler> handlers, ConnectionRegistry registry, ConnectionGate gate) {
         this.settings = settings;
         this.tls = tls;
         this.processingPool = processingPool;
         this.handlers = handlers;
         this.registry = registry;
+        this.gate = gate;
     }
 
     @Override
@@ -46,7 +48,8 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
         if (settings.idleTimeout() != null) {
             pipeline.addLast(IDLE, new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         }
-        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.maxStanzaSize()));
-        pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), tls, handlers, registry));
+        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.stanzaLimits()));
+        pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), tls, handlers, registry, gate,
+                settings.limits().loginTimeout()));
     }
 }

@@ -39,6 +39,7 @@ public final class C2sListener implements AutoCloseable {
     private final Function<ClientConnection, StreamHandler> handlers;
     private final String threadSuffix;
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final ConnectionGate gate;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor processingPool;
@@ -55,6 +56,7 @@ public final class C2sListener implements AutoCloseable {
         this.tls = tls;
         this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.threadSuffix = Objects.requireNonNull(threadSuffix, "threadSuffix");
+        this.gate = new ConnectionGate(settings.limits(), System::nanoTime);
     }
 
     /**
@@ -79,7 +81,7 @@ public final class C2sListener implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new C2sInitializer(settings, tls, processingPool, handlers, registry));
+                .childHandler(new C2sInitializer(settings, tls, processingPool, handlers, registry, gate));
         try {
             serverChannel = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -99,6 +101,11 @@ public final class C2sListener implements AutoCloseable {
     /** How many client connections are open. */
     public int connectionCount() {
         return registry.size();
+    }
+
+    /** How many client connections are open and not logged in yet. */
+    public int pendingLoginCount() {
+        return gate.pendingLogins();
     }
 
     @Override

@@ -4,29 +4,41 @@ import java.time.Duration;
 import java.util.Objects;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
+import org.skein.xmpp.stream.StanzaLimits;
 
 /**
  * The client listener's settings, read once from the node's configuration.
  *
  * @param bindAddress {@code xmpp.c2s.bindAddress}, default {@code 0.0.0.0}
  * @param port {@code xmpp.c2s.port}, default 5222; 0 for any free port
- * @param maxStanzaSize {@code xmpp.stanza.maxSize}, default 256KiB
+ * @param stanzaLimits {@code xmpp.stanza.maxSize} (256KiB), {@code xmpp.stanza.maxDepth} (64 levels, the stanza
+ *     being the first) and {@code xmpp.stanza.maxAttributes} (64 per element, namespace declarations included)
  * @param idleTimeout {@code xmpp.idleTimeout}, default 6m; {@code null} (-1) never closes idle connections
  * @param ioThreads {@code xmpp.c2s.ioThreads}, default the number of cores
  * @param processingThreads {@code xmpp.processing.threads}, default 8: the pool that runs stanza processing
+ * @param limits how many connections are accepted and how long they may take to log in
  */
-public record C2sSettings(String bindAddress, int port, int maxStanzaSize, Duration idleTimeout, int ioThreads,
-                          int processingThreads) {
+public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimits, Duration idleTimeout, int ioThreads,
+                          int processingThreads, ConnectionLimits limits) {
 
     public static final String BIND_ADDRESS_KEY = "xmpp.c2s.bindAddress";
     public static final String PORT_KEY = "xmpp.c2s.port";
     public static final String MAX_STANZA_SIZE_KEY = "xmpp.stanza.maxSize";
+    public static final String MAX_DEPTH_KEY = "xmpp.stanza.maxDepth";
+    public static final String MAX_ATTRIBUTES_KEY = "xmpp.stanza.maxAttributes";
     public static final String IDLE_TIMEOUT_KEY = "xmpp.idleTimeout";
     public static final String IO_THREADS_KEY = "xmpp.c2s.ioThreads";
     public static final String PROCESSING_THREADS_KEY = "xmpp.processing.threads";
 
     public C2sSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(stanzaLimits, "stanzaLimits");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The largest stanza a client may send, in bytes. */
+    public int maxStanzaSize() {
+        return stanzaLimits.maxBytes();
     }
 
     /** @throws ConfigException naming the file, the key and what was expected, for a bad value */
@@ -40,6 +52,16 @@ public record C2sSettings(String bindAddress, int port, int maxStanzaSize, Durat
         if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {
             throw new ConfigException(config.source() + ": key '" + MAX_STANZA_SIZE_KEY + "' is '"
                     + config.get(MAX_STANZA_SIZE_KEY, "") + "', expected a size from 1KiB to 2GiB such as 256KiB");
+        }
+        int maxDepth = config.getInt(MAX_DEPTH_KEY, StanzaLimits.DEFAULT.maxDepth());
+        if (maxDepth < 2 || maxDepth > StanzaLimits.CEILING.maxDepth()) {
+            throw new ConfigException(config.source() + ": key '" + MAX_DEPTH_KEY + "' is '" + maxDepth
+                    + "', expected a number of element levels from 2 to " + StanzaLimits.CEILING.maxDepth());
+        }
+        int maxAttributes = config.getInt(MAX_ATTRIBUTES_KEY, StanzaLimits.DEFAULT.maxAttributes());
+        if (maxAttributes < 8 || maxAttributes > StanzaLimits.CEILING.maxAttributes()) {
+            throw new ConfigException(config.source() + ": key '" + MAX_ATTRIBUTES_KEY + "' is '" + maxAttributes
+                    + "', expected a number of attributes per element from 8 to " + StanzaLimits.CEILING.maxAttributes());
         }
         Duration idle = config.getDuration(IDLE_TIMEOUT_KEY, Duration.ofMinutes(6));
         if (idle != null && idle.isZero()) {
@@ -58,6 +80,7 @@ public record C2sSettings(String bindAddress, int port, int maxStanzaSize, Durat
         if (bind.isEmpty()) {
             throw new ConfigException(config.source() + ": key '" + BIND_ADDRESS_KEY + "' is empty, expected an IP address such as 0.0.0.0 or 127.0.0.1");
         }
-        return new C2sSettings(bind, port, (int) maxSize, idle, io, processing);
+        return new C2sSettings(bind, port, new StanzaLimits((int) maxSize, maxDepth, maxAttributes), idle, io, processing,
+                ConnectionLimits.from(config));
     }
 }

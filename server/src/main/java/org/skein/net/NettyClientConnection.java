@@ -35,12 +35,23 @@ final class NettyClientConnection implements ClientConnection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean secure;
+    private volatile Runnable loggedInListener = () -> { };
 
     NettyClientConnection(Channel channel, SerialExecutor executor, XmlStreamDecoder decoder, TlsContext tls) {
         this.channel = channel;
         this.executor = executor;
         this.decoder = decoder;
         this.tls = tls;
+    }
+
+    /** What the network side does when the client has logged in (limits and deadlines, see C2sChannelHandler). */
+    void onLoggedIn(Runnable listener) {
+        this.loggedInListener = listener;
+    }
+
+    @Override
+    public void loggedIn() {
+        loggedInListener.run();
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class OfflineMessageManager {
         return store.store(username, clock.instant(), message.toXML());
     }
 
+    /** How many messages wait for the user. */
+    public int count(String username) {
+        return store.count(username);
+    }
+
     /** Delivers (and removes) every message kept for the session's user. */
     public void deliverTo(LocalClientSession session) {
         List<OfflineMessage> messages = store.takeAll(session.username());

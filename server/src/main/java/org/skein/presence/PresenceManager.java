@@ -21,6 +21,7 @@ import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.session.SessionManager;
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.PacketError;
 import org.xmpp.packet.Presence;
@@ -351,7 +352,7 @@ public final class PresenceManager {
         Presence error = presence.createCopy();
         error.setTo(session.address());
         error.setFrom(presence.getTo());
-        error.setError(packetError);
+        StanzaErrors.setError(error, packetError);
         session.deliver(error);
     }
 

@@ -16,7 +16,8 @@ import org.xmpp.packet.PacketError;
 /**
  * {@code jabber:iq:roster} (RFC 6121 section 2): roster get, set (add or update name and groups) and
  * remove, each change pushed to the user's interested resources. Subscription states are not changed
- * here (only presence subscription stanzas change them).
+ * here (only presence subscription stanzas change them). Adding an item to a roster that holds
+ * {@code roster.maxItems} items already gets {@code not-allowed}.
  */
 public final class RosterIqHandler implements IqHandler {
 
@@ -96,14 +97,19 @@ public final class RosterIqHandler implements IqHandler {
                 return IqErrors.error(request, PacketError.Condition.bad_request, serverJid);
             }
         }
-        rosters.update(session.username(), contactBare, old -> old == null
-                ? new RosterItem(contactBare, name, groups, Subscription.NONE, false, false)
-                : old.withNameAndGroups(name, groups), change -> {
-                    // pushed under the roster lock, so concurrent changes of the item reach clients in order
-                    if (change.changed() || (change.before() != null && !RosterXml.isVisible(change.before()))) {
-                        pusher.push(session.address().toBareJID(), contactBare, change.after());
-                    }
-                });
+        try {
+            rosters.update(session.username(), contactBare, old -> old == null
+                    ? new RosterItem(contactBare, name, groups, Subscription.NONE, false, false)
+                    : old.withNameAndGroups(name, groups), change -> {
+                        // pushed under the roster lock, so concurrent changes of the item reach clients in order
+                        if (change.changed() || (change.before() != null && !RosterXml.isVisible(change.before()))) {
+                            pusher.push(session.address().toBareJID(), contactBare, change.after());
+                        }
+                    });
+        } catch (RosterFullException e) {
+            return IqErrors.error(request, PacketError.Condition.not_allowed,
+                    "your roster holds its maximum of " + e.maxItems() + " items; remove one first", serverJid);
+        }
         return result(request);
     }
 

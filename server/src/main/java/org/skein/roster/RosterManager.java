@@ -12,7 +12,10 @@ import org.skein.cache.CacheFactory;
  * Reads and changes rosters: reads through the clustered {@value #CACHE_NAME} cache (username →
  * {@link Roster}) over the {@link RosterStore}; changes are made under the cache's lock for the user,
  * start from the stored roster (a node's cached copy may not show another node's latest change yet),
- * and are written to the store first and then to the cache, so every node sees them.
+ * and are written to the store first and then to the cache, so every node sees them. A change that
+ * would add an item to a roster holding {@code roster.maxItems} items already (default 1000) fails
+ * with a {@link RosterFullException} and changes nothing; existing items can always be changed or
+ * removed.
  *
  * <p>Blocks on the store: call it from processing threads only. Thread-safe.
  */
@@ -20,6 +23,9 @@ public final class RosterManager {
 
     /** Username → {@link Roster}. */
     public static final String CACHE_NAME = "rosters";
+    /** The most items a roster may hold (-1: no limit). */
+    public static final String MAX_ITEMS_KEY = "roster.maxItems";
+    public static final int DEFAULT_MAX_ITEMS = 1000;
 
     /** What an update did to one item: before and after ({@code null} when absent). */
     public record Change(RosterItem before, RosterItem after) {
@@ -30,10 +36,23 @@ public final class RosterManager {
 
     private final RosterStore store;
     private final Cache<String, Roster> rosters;
+    private final int maxItems;
 
+    /** A roster manager without a limit on roster sizes. */
     public RosterManager(RosterStore store, CacheFactory caches) {
+        this(store, caches, -1);
+    }
+
+    /** @param maxItems the most items a roster may hold, or -1 for no limit */
+    public RosterManager(RosterStore store, CacheFactory caches, int maxItems) {
         this.store = Objects.requireNonNull(store, "store");
         this.rosters = caches.createCache(CACHE_NAME);
+        this.maxItems = maxItems;
+    }
+
+    /** The most items a roster may hold, or -1. */
+    public int maxItems() {
+        return maxItems;
     }
 
     /** The user's roster (empty if the user has none). */
@@ -54,6 +73,8 @@ public final class RosterManager {
     /**
      * Changes one item atomically: {@code update} gets the current item (or {@code null}) and returns
      * the new one ({@code null} removes it).
+     *
+     * @throws RosterFullException if a new item would exceed the roster size limit (nothing changes)
      */
     public Change update(String username, String contactJid, UnaryOperator<RosterItem> update) {
         return update(username, contactJid, update, change -> { });
@@ -87,6 +108,9 @@ public final class RosterManager {
         RosterItem after = update.apply(before);
         if (Objects.equals(before, after)) {
             return new Change(before, after);
+        }
+        if (before == null && maxItems > 0 && roster.items().size() >= maxItems) {
+            throw new RosterFullException(username, maxItems);
         }
         if (after == null) {
             store.remove(username, contactJid);

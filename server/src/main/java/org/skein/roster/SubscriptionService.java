@@ -8,7 +8,9 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
 import org.skein.session.SessionManager;
 import org.skein.user.UserManager;
+import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
 import org.xmpp.packet.Presence;
 
 /**
@@ -62,15 +64,25 @@ public final class SubscriptionService {
         routed.setTo(new JID(contact, true));
         switch (presence.getType()) {
             case subscribe: {
-                rosters.update(user, contact, item -> {
-                    if (item == null) {
-                        return new RosterItem(contact, "", Set.of(), Subscription.NONE, true, false);
-                    }
-                    if (item.subscription() == Subscription.TO || item.subscription() == Subscription.BOTH) {
-                        return item;
-                    }
-                    return item.withSubscription(item.subscription(), true, item.pendingIn());
-                }, pushTo(userBare.toString(), contact));
+                try {
+                    rosters.update(user, contact, item -> {
+                        if (item == null) {
+                            return new RosterItem(contact, "", Set.of(), Subscription.NONE, true, false);
+                        }
+                        if (item.subscription() == Subscription.TO || item.subscription() == Subscription.BOTH) {
+                            return item;
+                        }
+                        return item.withSubscription(item.subscription(), true, item.pendingIn());
+                    }, pushTo(userBare.toString(), contact));
+                } catch (RosterFullException e) {
+                    Presence error = presence.createCopy();
+                    error.setFrom(new JID(contact, true));
+                    error.setTo(sender.address());
+                    StanzaErrors.setError(error, PacketError.Condition.not_allowed, PacketError.Type.cancel,
+                            "your roster holds its maximum of " + e.maxItems() + " items; remove one first");
+                    sender.deliver(error);
+                    return;
+                }
                 inbound(routed);
                 return;
             }
@@ -139,10 +151,21 @@ public final class SubscriptionService {
                     inbound(approved); // already approved: answer on the contact's behalf
                     return;
                 }
-                rosters.update(contactUser, from, item -> item == null
-                        ? new RosterItem(from, "", Set.of(), Subscription.NONE, false, true)
-                        : item.withSubscription(item.subscription(), item.pendingOut(), true),
-                        pushTo(contactBare, from));
+                try {
+                    rosters.update(contactUser, from, item -> item == null
+                            ? new RosterItem(from, "", Set.of(), Subscription.NONE, false, true)
+                            : item.withSubscription(item.subscription(), item.pendingOut(), true),
+                            pushTo(contactBare, from));
+                } catch (RosterFullException e) {
+                    // the request cannot be kept for the contact: its sender learns it at once
+                    Presence error = presence.createCopy();
+                    error.setFrom(new JID(contactBare, true));
+                    error.setTo(presence.getFrom());
+                    StanzaErrors.setError(error, PacketError.Condition.resource_constraint, PacketError.Type.wait,
+                            contactBare + " cannot take more contacts");
+                    routingTable.routeToAvailable(presence.getFrom().toBareJID(), error);
+                    return;
+                }
                 routingTable.routeToAvailable(contactBare, presence);
                 return;
             }

@@ -49,4 +49,11 @@ public interface ClientConnection {
 
     /** Sends the end of the stream and closes the connection. */
     void close();
+
+    /**
+     * The client has logged in (bound a resource): the connection no longer counts as a login in
+     * progress, and the login deadline no longer applies. Called by the stream logic once.
+     */
+    default void loggedIn() {
+    }
 }

@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.dom4j.Element;
+import org.skein.auth.LoginThrottle;
 import org.skein.routing.PacketRouter;
 import org.skein.xmpp.Namespaces;
-import org.skein.xmpp.sasl.AuthFailureThrottle;
+import org.skein.xmpp.StanzaErrors;
 import org.skein.xmpp.sasl.SaslFailure;
 import org.skein.xmpp.sasl.SaslMechanism;
 import org.skein.xmpp.sasl.SaslMechanisms;
@@ -36,8 +37,11 @@ import org.xmpp.packet.StreamError;
  * <p>Rules it enforces: a stanza before authentication (other than an in-band registration request
  * when that is on) or before binding is a {@code not-authorized} stream error; a {@code from} that is
  * not the client's own JID is {@code invalid-from}; a malformed {@code to} gets a {@code jid-malformed}
- * stanza error; a wrong password gets SASL {@code not-authorized} after a growing delay, and after
- * {@code maxAuthFailures} failures the stream is closed with {@code policy-violation}.
+ * stanza error. Every SASL exchange becomes a {@link LoginThrottle} attempt once the client has named
+ * its account: its final answer, success or {@code not-authorized} alike, goes out only after the
+ * attempt's delay (the decoder is paused meanwhile, so nothing else from the client is read), an
+ * attempt the throttle refuses gets {@code temporary-auth-failure} at once, and after
+ * {@code maxAuthFailures} wrong passwords the stream is closed with {@code policy-violation}.
  *
  * <p>Not thread-safe, by design: all its events run on the connection's serial executor.
  */
@@ -48,7 +52,7 @@ public final class ClientStream implements StreamHandler {
     private final ClientConnection connection;
     private final StreamSettings settings;
     private final SaslMechanisms mechanisms;
-    private final AuthFailureThrottle throttle;
+    private final LoginThrottle throttle;
     private final SessionManager sessions;
     private final PacketRouter router;
     private final UnaryOperator<IQ> registration;
@@ -58,6 +62,9 @@ public final class ClientStream implements StreamHandler {
     private String streamId;
     private String username;
     private SaslMechanism sasl;
+    private LoginThrottle.Attempt attempt;
+    /** An attempt whose answer is scheduled: given up if the client leaves before it. */
+    private LoginThrottle.Attempt answering;
     private int authFailures;
     private LocalClientSession session;
 
@@ -65,7 +72,7 @@ public final class ClientStream implements StreamHandler {
      * @param registration answers {@code jabber:iq:register} requests before authentication
      */
     public ClientStream(ClientConnection connection, StreamSettings settings, SaslMechanisms mechanisms,
-                        AuthFailureThrottle throttle, SessionManager sessions, PacketRouter router, UnaryOperator<IQ> registration) {
+                        LoginThrottle throttle, SessionManager sessions, PacketRouter router, UnaryOperator<IQ> registration) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.mechanisms = Objects.requireNonNull(mechanisms, "mechanisms");
@@ -143,6 +150,14 @@ public final class ClientStream implements StreamHandler {
     @Override
     public void onClosed() {
         closed = true;
+        if (attempt != null) {
+            attempt.abandoned();
+            attempt = null;
+        }
+        if (answering != null) {
+            answering.abandoned(); // frees its place at once; the scheduled answer finds the stream closed
+            answering = null;
+        }
         LocalClientSession ended = session;
         session = null;
         if (ended != null) {
@@ -248,8 +263,24 @@ public final class ClientStream implements StreamHandler {
         } catch (RuntimeException e) {
             LOG.warn("SASL {} failed on the server side", sasl.name(), e);
             sasl = null;
+            endAttempt();
             saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, "the server could not check the credentials");
             return;
+        }
+        if (attempt == null && sasl.attemptedUsername() != null) {
+            InetSocketAddress address = connection.remoteAddress();
+            attempt = throttle.begin(LoginThrottle.clientKey(address == null ? null : address.getAddress()),
+                    LoginThrottle.accountKey(sasl.attemptedUsername()));
+            LOG.debug("Login attempt as '{}' from {}: answer in {} ms{}{}", sasl.attemptedUsername(), address, attempt.delay().toMillis(),
+                    attempt.trustedClient() ? ", a known client" : "", attempt.refused() ? ", refused" : "");
+            if (attempt.refused()) {
+                attempt = null;
+                sasl = null;
+                LOG.info("Refused a login attempt as '{}' from {}: too many attempts for the account are under way",
+                        step.username(), address);
+                saslFailure(SaslFailure.TEMPORARY_AUTH_FAILURE, "too many login attempts for this account are under way; try again shortly");
+                return;
+            }
         }
         switch (step.kind()) {
             case CHALLENGE: {
@@ -261,13 +292,15 @@ public final class ClientStream implements StreamHandler {
             }
             case SUCCESS: {
                 sasl = null;
-                username = step.username();
-                throttle.recordSuccess(username);
+                String authenticated = step.username();
                 byte[] extra = step.data();
                 String success = "<success xmlns='" + Namespaces.SASL + "'>"
                         + (extra == null ? "" : Base64.getEncoder().encodeToString(extra)) + "</success>";
-                headerSent = false;
-                connection.restartStream(success);
+                answerOnSchedule(true, () -> {
+                    username = authenticated;
+                    headerSent = false;
+                    connection.restartStream(success);
+                });
                 return;
             }
             default:
@@ -275,34 +308,65 @@ public final class ClientStream implements StreamHandler {
                 if (step.isWrongCredentials()) {
                     wrongCredentials(step.username());
                 } else {
+                    endAttempt();
                     saslFailure(step.failure(), step.text());
                 }
         }
     }
 
+    /**
+     * Sends the final answer of the attempt under way when its delay is over (at once if there is no
+     * attempt or no delay left); the client's next bytes wait meanwhile, since the decoder pauses after
+     * each SASL element until it is told to go on.
+     */
+    private void answerOnSchedule(boolean success, Runnable answer) {
+        LoginThrottle.Attempt current = attempt;
+        attempt = null;
+        answering = current;
+        Runnable send = () -> {
+            answering = null;
+            if (current != null) {
+                if (closed) {
+                    current.abandoned();
+                } else if (success) {
+                    current.succeeded();
+                } else {
+                    current.failed();
+                }
+            }
+            if (!closed) {
+                answer.run();
+            }
+        };
+        Duration wait = current == null ? Duration.ZERO : current.remaining();
+        if (wait.isZero()) {
+            send.run();
+        } else {
+            connection.schedule(send, wait);
+        }
+    }
+
+    private void endAttempt() {
+        if (attempt != null) {
+            attempt.failed();
+            attempt = null;
+        }
+    }
+
     private void wrongCredentials(String triedUser) {
         authFailures++;
-        InetSocketAddress address = connection.remoteAddress();
-        Duration delay = throttle.recordFailure(address == null ? null : address.getAddress(), triedUser);
         boolean last = authFailures >= settings.maxAuthFailures();
+        InetSocketAddress address = connection.remoteAddress();
         LOG.info("Failed authentication {} of {} from {} as '{}'; answering in {} ms", authFailures, settings.maxAuthFailures(),
-                address, triedUser, delay.toMillis());
-        Runnable answer = () -> {
-            if (closed) {
-                return;
-            }
+                address, triedUser, attempt == null ? 0 : attempt.remaining().toMillis());
+        answerOnSchedule(false, () -> {
             connection.send(failureXml(SaslFailure.NOT_AUTHORIZED, "wrong username or password"));
             if (last) {
                 closeWithError(StreamError.Condition.policy_violation, "too many failed authentication attempts");
             } else {
                 connection.resumeParsing();
             }
-        };
-        if (delay.isZero()) {
-            answer.run();
-        } else {
-            connection.schedule(answer, delay);
-        }
+        });
     }
 
     private void saslFailure(SaslFailure failure, String text) {
@@ -401,7 +465,7 @@ public final class ClientStream implements StreamHandler {
             IQ error = IQ.createResultIQ(request);
             error.setTo((JID) null);
             error.setChildElement(request.getChildElement().createCopy());
-            error.setError(PacketError.Condition.bad_request);
+            StanzaErrors.setError(error, PacketError.Condition.bad_request);
             connection.send(error.toXML());
             return;
         }
@@ -410,6 +474,7 @@ public final class ClientStream implements StreamHandler {
         result.setFrom((JID) null);
         result.setChildElement("bind", Namespaces.BIND).addElement("jid").setText(session.address().toString());
         connection.send(result.toXML());
+        connection.loggedIn();
         LOG.debug("Bound {} from {}", session.address(), connection.remoteAddress());
     }
 
@@ -423,7 +488,7 @@ public final class ClientStream implements StreamHandler {
         Packet error = wrap(copy);
         PacketError packetError = new PacketError(PacketError.Condition.jid_malformed, PacketError.Condition.jid_malformed.getDefaultType(),
                 "'" + badTo + "' is not a valid JID");
-        error.setError(packetError);
+        StanzaErrors.setError(error, packetError);
         connection.send(error.toXML());
     }
 
@@ -435,7 +500,7 @@ public final class ClientStream implements StreamHandler {
         copy.addAttribute("to", session.address().toString());
         copy.addAttribute("from", settings.domain());
         Packet error = wrap(copy);
-        error.setError(new PacketError(PacketError.Condition.bad_request, PacketError.Type.modify, text));
+        StanzaErrors.setError(error, PacketError.Condition.bad_request, PacketError.Type.modify, text);
         connection.send(error.toXML());
     }
 

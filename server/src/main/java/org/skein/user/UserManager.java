@@ -35,6 +35,7 @@ public final class UserManager {
     private final UserStore store;
     private final Cache<String, User> users;
     private final ServerConfig config;
+    private volatile ScramCredentials unknownUser;
     private final List<AccountListener> listeners = new CopyOnWriteArrayList<>();
 
     public UserManager(UserStore store, CacheFactory caches, ServerConfig config) {
@@ -125,15 +126,30 @@ public final class UserManager {
         return store.credentials(normalize(username), algorithm);
     }
 
-    /** Checks a clear-text password (SASL PLAIN) against the stored credentials, in constant time. */
+    /**
+     * Checks a clear-text password against the stored credentials, in constant time; for a username
+     * that does not exist the same work is done against made-up credentials, so the answer takes as
+     * long either way.
+     */
     public boolean checkPassword(String username, String password) {
         String normalized;
         try {
             normalized = normalize(username);
         } catch (IllegalArgumentException e) {
-            return false;
+            normalized = null;
         }
-        return store.credentials(normalized, ScramAlgorithm.SHA_256).map(c -> c.matches(password)).orElse(false);
+        Optional<ScramCredentials> stored = normalized == null ? Optional.empty() : store.credentials(normalized, ScramAlgorithm.SHA_256);
+        boolean matches = stored.orElseGet(this::unknownUserCredentials).matches(password == null ? "" : password);
+        return matches && stored.isPresent();
+    }
+
+    private ScramCredentials unknownUserCredentials() {
+        ScramCredentials made = unknownUser;
+        if (made == null) {
+            made = ScramCredentials.derive(ScramAlgorithm.SHA_256, java.util.UUID.randomUUID().toString(), config.getInt(ITERATIONS_KEY, 4096));
+            unknownUser = made;
+        }
+        return made;
     }
 
     public List<String> usernames(int offset, int limit) {

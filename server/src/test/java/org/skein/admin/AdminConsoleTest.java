@@ -97,20 +97,124 @@ class AdminConsoleTest {
     }
 
     @Test
-    void aWrongPasswordIsRefusedAndRepeatedFailuresAreThrottled() throws Exception {
-        XmppServer node = node(Map.of());
+    void aWrongPasswordIsRefusedAndTheRightOneStillGetsInAfterManyWrongOnes() throws Exception {
+        XmppServer node = node(Map.of("xmpp.sasl.failureDelay", "20ms", "xmpp.sasl.failureDelayMax", "200ms"));
         ConsoleClient client = new ConsoleClient(node.adminConsole().port());
         HttpResponse<String> wrong = client.login("admin", "wrong");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("Wrong user name or password");
-        for (int i = 0; i < 5; i++) {
-            client.login("admin", "wrong");
+        for (int i = 0; i < 8; i++) {
+            assertThat(client.login("admin", "wrong").statusCode()).isEqualTo(401); // each answered after its delay
         }
-        HttpResponse<String> throttled = client.login("admin", "correct horse");
-        assertThat(throttled.statusCode()).isEqualTo(429);
-        assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
-        assertThat(throttled.body()).contains("Too many failed logins");
-        assertThat(client.get("/").statusCode()).isEqualTo(302);
+        HttpResponse<String> right = client.login("admin", "correct horse");
+        assertThat(right.statusCode()).as("never locked out").isEqualTo(302);
+        assertThat(client.get("/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBrowserThatHasNotLoggedInGetsNoSession() throws Exception {
+        XmppServer node = node(Map.of());
+        ConsoleClient anonymous = new ConsoleClient(node.adminConsole().port());
+        String sessionCookie = "SKEIN_ADMIN_" + node.nodeId().value();
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> page = anonymous.get("/login");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith(sessionCookie + "="));
+        }
+        for (String path : new String[] {"/", "/users", "/no-such-page", "/static/admin.css", "/language?lang=de"}) {
+            assertThat(anonymous.get(path).headers().allValues("Set-Cookie")).as(path).noneMatch(c -> c.startsWith(sessionCookie + "="));
+        }
+        HttpResponse<String> failed = anonymous.login("admin", "wrong");
+        assertThat(failed.statusCode()).isEqualTo(401);
+        assertThat(anonymous.cookieNames()).doesNotContain(sessionCookie);
+        HttpResponse<String> forged = anonymous.postRaw("/users/create", "username=eve&password=x");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(anonymous.cookieNames()).doesNotContain(sessionCookie);
+        // a login form from another site (without the browser's token cookie) is refused
+        HttpResponse<String> foreign = new ConsoleClient(node.adminConsole().port()).postRaw("/login",
+                "csrf=" + anonymous.csrf() + "&username=admin&password=correct+horse");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+
+        assertThat(anonymous.login("admin", "correct horse").statusCode()).isEqualTo(302);
+        assertThat(anonymous.cookieNames()).contains(sessionCookie);
+    }
+
+    /** Writes the head of a large multipart POST by hand and returns the status line, read before the body is sent. */
+    private static String uploadHead(int port, String pathAndQuery, String cookies) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(20_000);
+            String head = "POST " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + (cookies.isEmpty() ? "" : "Cookie: " + cookies + "\r\n")
+                    + "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + (50L * 1024 * 1024) + "\r\n\r\n"
+                    + "--xyz\r\nContent-Disposition: form-data; name=\"jar\"; filename=\"big.jar\"\r\n"
+                    + "Content-Type: application/java-archive\r\n\r\n";
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[64 * 1024]); // of 50 MiB: the rest is never sent
+            out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return in.readLine();
+        }
+    }
+
+    private static long filesIn(Path folder) throws Exception {
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.walk(folder)) {
+            return files.filter(java.nio.file.Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void uploadsWithoutALoginOrWithoutATokenAreRefusedBeforeTheBodyIsRead() throws Exception {
+        XmppServer node = node(Map.of());
+        int port = node.adminConsole().port();
+        Path uploads = node.homeDirectory().resolve("work").resolve("uploads");
+        assertThat(uploadHead(port, "/plugins/upload", "")).startsWith("HTTP/1.1 403");
+
+        ConsoleClient admin = loggedIn(node);
+        admin.get("/plugins");
+        assertThat(uploadHead(port, "/plugins/upload", admin.cookieHeader())).as("no token in the query").startsWith("HTTP/1.1 403");
+        assertThat(uploadHead(port, "/plugins/upload?csrf=guess", admin.cookieHeader())).startsWith("HTTP/1.1 403");
+        assertThat(filesIn(uploads)).isZero();
+        assertThat(node.pluginManager().getPlugins()).isEmpty();
+    }
+
+    @Test
+    void anAttackerBehindTheSameTunnelCannotKeepTheAdminOut() throws Exception {
+        // everyone comes from 127.0.0.1, as through an SSH tunnel; one attempt at a time may wait per account
+        XmppServer node = node(Map.of("xmpp.sasl.failureDelay", "200ms", "xmpp.sasl.failureDelayMax", "2s",
+                "xmpp.sasl.maxConcurrentAttempts", "1"));
+        ConsoleClient adminBrowser = loggedIn(node); // the admin's browser has logged in before: it is known
+        adminBrowser.get("/");
+        assertThat(adminBrowser.post("/logout", Map.of()).statusCode()).isEqualTo(302);
+        adminBrowser.get("/login");
+
+        ConsoleClient attacker = new ConsoleClient(node.adminConsole().port());
+        attacker.get("/login");
+        for (int i = 0; i < 8; i++) {
+            assertThat(attacker.login("admin", "guess" + i).statusCode()).isIn(401, 429);
+        }
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> guesses = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            guesses.add(attacker.loginAsync("admin", "parallel" + i));
+        }
+        HttpResponse<String> adminLogin = adminBrowser.post("/login", Map.of("username", "admin", "password", "correct horse"));
+        assertThat(adminLogin.statusCode()).as("the admin gets in during the attack").isEqualTo(302);
+        assertThat(adminBrowser.get("/").statusCode()).isEqualTo(200);
+
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (var guess : guesses) {
+            statuses.add(guess.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(statuses).as("parallel guesses beyond one under way are refused without a check").contains(429)
+                .containsOnly(401, 429);
+        HttpResponse<String> refused = guesses.stream().map(java.util.concurrent.CompletableFuture::join)
+                .filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("Too many login attempts");
     }
 
     @Test
@@ -420,7 +524,7 @@ class AdminConsoleTest {
                 throw new AssertionError(e);
             }
         });
-        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).contains("SKEIN_ADMIN").contains("Secure"));
+        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).contains("SKEIN_").contains("Secure"));
         assertThat(login.headers().firstValue("Strict-Transport-Security")).as("no HSTS while plain HTTP is served").isEmpty();
         assertThat(secure.post("/login", Map.of("username", "admin", "password", "correct horse")).statusCode()).isEqualTo(302);
         assertThat(secure.get("/").body()).contains(node.nodeId().value());

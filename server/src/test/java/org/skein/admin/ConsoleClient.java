@@ -22,6 +22,7 @@ final class ConsoleClient {
 
     private final String base;
     private final HttpClient http;
+    private final CookieManager cookies = new CookieManager();
     private String csrf = "";
 
     ConsoleClient(int port) {
@@ -35,7 +36,7 @@ final class ConsoleClient {
 
     private ConsoleClient(String base, javax.net.ssl.SSLContext tls) {
         this.base = base;
-        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
             builder.sslContext(tls);
@@ -79,7 +80,8 @@ final class ConsoleClient {
         System.arraycopy(head, 0, body, 0, head.length);
         System.arraycopy(content, 0, body, head.length, content.length);
         System.arraycopy(tail, 0, body, head.length + content.length, tail.length);
-        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        // a multipart form carries its token in the query string too: the console checks it before reading the body
+        return remember(http.send(HttpRequest.newBuilder(URI.create(base + path + "?csrf=" + enc(csrf))).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
     }
@@ -92,6 +94,26 @@ final class ConsoleClient {
 
     String csrf() {
         return csrf;
+    }
+
+    /** The cookies this browser holds, as a Cookie header (for requests written by hand). */
+    String cookieHeader() {
+        StringJoiner header = new StringJoiner("; ");
+        cookies.getCookieStore().getCookies().forEach(c -> header.add(c.getName() + "=" + c.getValue()));
+        return header.toString();
+    }
+
+    /** The names of the cookies this browser holds. */
+    java.util.List<String> cookieNames() {
+        return cookies.getCookieStore().getCookies().stream().map(java.net.HttpCookie::getName).toList();
+    }
+
+    /** POSTs a login with the token of the last page, without waiting for the answer. */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> loginAsync(String username, String password) {
+        String body = "csrf=" + enc(csrf) + "&username=" + enc(username) + "&password=" + enc(password);
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/login")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> remember(HttpResponse<String> response) {

@@ -162,22 +162,18 @@ class BadInputTest {
     }
 
     @Test
-    void wrongPasswordsAreAnsweredLateAndTheThirdClosesTheStream() throws Exception {
+    void theThirdWrongPasswordOnOneStreamClosesIt() throws Exception {
         try (RawClient client = connect()) {
             client.send(RawClient.header());
             client.await("</stream:features>");
             client.clear();
             for (int attempt = 1; attempt <= 2; attempt++) {
-                long started = System.nanoTime();
                 client.authPlain(user, "wrong");
-                String seen = client.await("</failure>");
-                long waitedMillis = (System.nanoTime() - started) / 1_000_000;
-                assertThat(seen).contains("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>");
-                assertThat(waitedMillis).as("failure %d answered after a delay", attempt).isGreaterThanOrEqualTo(150);
+                assertThat(client.await("</failure>")).contains("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/>");
                 client.clear();
             }
             client.authPlain(user, "wrong");
-            String last = client.awaitClose(Duration.ofSeconds(10));
+            String last = client.awaitClose(Duration.ofSeconds(20));
             assertThat(last).contains("<not-authorized/>").contains(RawClient.streamError("policy-violation"));
         }
     }

@@ -26,7 +26,15 @@ final class RawClient implements AutoCloseable {
     private String closeReason = "";
 
     RawClient(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(port, null);
+    }
+
+    /**
+     * A client whose connection comes from {@code localAddress} (on Linux any 127.x.y.z address works,
+     * so one test can play clients on several addresses), or from the loopback address if {@code null}.
+     */
+    RawClient(int port, InetAddress localAddress) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port, localAddress, 0);
         socket.setSoTimeout(100);
         in = socket.getInputStream();
         out = socket.getOutputStream();

@@ -103,4 +103,30 @@ class C2sChannelHandlerTest {
         assertThat(channel.isOpen()).isFalse();
         assertThat(handler.events).endsWith("closed");
     }
+
+    @Test
+    void readingStopsWhileParsedStanzasOfManyBytesWaitAndResumesWhenTheyAreProcessed() {
+        java.util.List<Runnable> pool = new java.util.ArrayList<>();
+        RecordingHandler slow = new RecordingHandler();
+        EmbeddedChannel ch = new EmbeddedChannel(new XmlStreamDecoder(new org.skein.xmpp.stream.StanzaLimits(512 * 1024, 64, 64)),
+                new C2sChannelHandler(new SerialExecutor(pool::add), null, connection -> slow, new ConnectionRegistry()));
+        try {
+            ch.writeInbound(Unpooled.copiedBuffer("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
+                    StandardCharsets.UTF_8));
+            String big = "<message><body>" + "x".repeat(300 * 1024) + "</body></message>";
+            for (int i = 0; i < 3; i++) {
+                ch.writeInbound(Unpooled.copiedBuffer(big, StandardCharsets.UTF_8));
+                assertThat(ch.config().isAutoRead()).as("after %d stanzas of 300 KiB", i + 1).isTrue();
+            }
+            ch.writeInbound(Unpooled.copiedBuffer(big, StandardCharsets.UTF_8));
+            assertThat(ch.config().isAutoRead()).as("1.2 MB of parsed stanzas wait").isFalse();
+            while (!pool.isEmpty()) {
+                pool.remove(0).run();
+            }
+            assertThat(ch.config().isAutoRead()).isTrue();
+            assertThat(slow.events).filteredOn(e -> e.startsWith("element")).hasSize(4);
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
 }

@@ -16,4 +16,10 @@ public interface SaslMechanism {
      * sent) or the content of a {@code <response/>}.
      */
     SaslStep evaluate(byte[] response);
+
+    /**
+     * The username the client named, as it typed it, once the exchange has got that far ({@code null}
+     * before): from then on the exchange counts as a login attempt on that account.
+     */
+    String attemptedUsername();
 }

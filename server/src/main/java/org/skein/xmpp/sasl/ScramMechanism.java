@@ -13,7 +13,8 @@ import org.skein.user.UserManager;
  * The server side of SCRAM (RFC 5802) with SHA-1 or SHA-256 (RFC 7677), without channel binding:
  * the client's GS2 header must be {@code n,,} or {@code y,,} (a client that asks for channel binding
  * with {@code p=} gets a clear failure). For an unknown user the exchange goes on with made-up
- * credentials and fails at the end, so it does not tell which usernames exist.
+ * credentials (a salt derived from a server secret and the normalised name, the configured iteration
+ * count) and fails at the end, so it does not tell which usernames exist.
  */
 final class ScramMechanism implements SaslMechanism {
 
@@ -30,6 +31,7 @@ final class ScramMechanism implements SaslMechanism {
     private String serverFirst;
     private String nonce;
     private String username;
+    private String attempted;
     private ScramCredentials credentials;
     private boolean knownUser;
 
@@ -49,6 +51,11 @@ final class ScramMechanism implements SaslMechanism {
     @Override
     public String name() {
         return algorithm.mechanism();
+    }
+
+    @Override
+    public String attemptedUsername() {
+        return attempted;
     }
 
     @Override
@@ -97,6 +104,7 @@ final class ScramMechanism implements SaslMechanism {
         if (decodedName == null) {
             return malformed("the username has a bad '=' escape");
         }
+        attempted = decodedName;
         try {
             username = UserManager.normalize(decodedName);
         } catch (IllegalArgumentException e) {

@@ -9,7 +9,8 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * Decides whether a stanza's XML (UTF-8 bytes) may be written to a client's stream as it is, without
  * being parsed into a packet and written again: only one well-formed {@code <message>} or {@code <iq>}
- * element, unprefixed, in valid UTF-8, with no DTD, qualifies. A presence never does (delivering one
+ * element, unprefixed, in strict UTF-8 ({@link Utf8Validator}), with no DTD and within the
+ * {@linkplain StanzaLimits#CEILING ceiling} of nesting and attributes, qualifies. A presence never does (delivering one
  * updates what its session saw, which needs a look inside). The check is a streaming scan with no tree
  * built, several times cheaper than {@link StanzaParser}.
  */
@@ -37,16 +38,32 @@ public final class RawStanzas {
         if (xml.length < 6 || xml[0] != '<' || !(startsWith(xml, "<message") || startsWith(xml, "<iq"))) {
             return false; // the usual refusal (a presence) without creating a reader
         }
+        if (Utf8Validator.firstInvalid(xml) >= 0) {
+            return false;
+        }
+        StanzaLimits limits = StanzaLimits.CEILING;
         XMLStreamReader reader = null;
         try {
             reader = FACTORY.createXMLStreamReader(new java.io.ByteArrayInputStream(xml), "UTF-8");
             boolean root = false;
+            int depth = 0;
             while (reader.hasNext()) {
                 int event = reader.next();
                 if (event == XMLStreamConstants.DTD || event == XMLStreamConstants.ENTITY_REFERENCE) {
                     return false;
                 }
-                if (event == XMLStreamConstants.START_ELEMENT && !root) {
+                if (event == XMLStreamConstants.END_ELEMENT) {
+                    depth--;
+                    continue;
+                }
+                if (event != XMLStreamConstants.START_ELEMENT) {
+                    continue;
+                }
+                if (++depth > limits.maxDepth()
+                        || reader.getAttributeCount() + reader.getNamespaceCount() > limits.maxAttributes()) {
+                    return false;
+                }
+                if (!root) {
                     root = true;
                     String name = reader.getLocalName();
                     String prefix = reader.getPrefix();

@@ -12,8 +12,11 @@ import org.xmpp.packet.Packet;
 import org.xmpp.packet.Presence;
 
 /**
- * Parses one stanza kept as XML text (offline messages, presences in the session cache) back into a
- * packet. DTDs are refused, so stored text can never pull in entities.
+ * Parses one stanza kept as XML text (offline messages, presences in the session cache, stanzas from
+ * other nodes) back into a packet. DTDs are refused, so stored text can never pull in entities;
+ * characters XML does not allow are refused by the parser; and the tree must stay within the
+ * {@linkplain StanzaLimits#CEILING ceiling} of nesting and attributes, so nothing that a client's
+ * stream could not have carried reaches the (recursive) serializer.
  */
 public final class StanzaParser {
 
@@ -43,6 +46,7 @@ public final class StanzaParser {
             Document document = READERS.get().read(new StringReader(xml));
             Element root = document.getRootElement();
             root.detach();
+            StanzaLimits.CEILING.check(root);
             return root;
         } catch (DocumentException e) {
             throw new IllegalArgumentException("not a stanza: " + e.getMessage(), e);

@@ -30,8 +30,11 @@ import org.xmpp.packet.StreamError;
  * may arrive in one read, and whitespace between stanzas (keepalives) is skipped. It enforces RFC
  * 6120's restricted XML: a DTD, an entity reference, a comment or a processing instruction is a
  * {@code restricted-xml} fault (so no XXE and no entity expansion attacks); malformed XML is a
- * {@code not-well-formed} fault; a top-level element larger than the configured maximum (counted in
- * bytes, also while it is still incomplete) is a {@code policy-violation} fault.
+ * {@code not-well-formed} fault, and so are bytes that are not strict UTF-8 ({@link Utf8Validator}:
+ * Aalto lets overlong and out-of-range sequences through); a top-level element larger than the
+ * configured maximum (counted in bytes, also while it is still incomplete), nested deeper than the
+ * maximum depth, or with more attributes than allowed on one element is a {@code policy-violation}
+ * fault ({@link StanzaLimits}). Stanzas that arrived before the offending bytes are passed on first.
  *
  * <p>Stream restarts: after a {@code <starttls/>}, {@code <auth/>} or {@code <response/>} element the
  * decoder pauses (bytes that arrive meanwhile are held, not parsed) until the handler that answers the
@@ -47,23 +50,31 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     private static final DocumentFactory DOCUMENTS = DocumentFactory.getInstance();
 
     private final int maxElementSize;
+    private final int maxDepth;
+    private final int maxAttributes;
+    private final Utf8Validator utf8 = new Utf8Validator();
     private AsyncXMLStreamReader<AsyncByteBufferFeeder> reader;
     private ChannelHandlerContext ctx;
     private int depth;
     private Element current;
     private long fed;
     private long boundary;
+    private int lastElementBytes;
     private boolean failed;
     private boolean paused;
     private ByteBuf feeding;
     private ByteBuf held;
 
-    /** @param maxElementSize the largest top-level element accepted, in bytes */
+    /** A decoder with the default depth and attribute limits. @param maxElementSize the largest top-level element accepted, in bytes */
     public XmlStreamDecoder(int maxElementSize) {
-        if (maxElementSize < 1) {
-            throw new IllegalArgumentException("maxElementSize must be positive");
-        }
-        this.maxElementSize = maxElementSize;
+        this(new StanzaLimits(maxElementSize, StanzaLimits.DEFAULT.maxDepth(), StanzaLimits.DEFAULT.maxAttributes()));
+    }
+
+    /** @param limits the largest top-level element in bytes, the deepest nesting, the most attributes per element */
+    public XmlStreamDecoder(StanzaLimits limits) {
+        this.maxElementSize = limits.maxBytes();
+        this.maxDepth = limits.maxDepth();
+        this.maxAttributes = limits.maxAttributes();
     }
 
     private static AsyncXMLInputFactory newFactory() {
@@ -140,6 +151,7 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
         fed = 0;
         boundary = 0;
         paused = false;
+        utf8.reset();
     }
 
     /** Whether the decoder waits for {@link #resume()} or {@link #restart()}. */
@@ -166,6 +178,27 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
             buf.release();
             return;
         }
+        int bad = utf8.firstInvalid(buf);
+        if (bad < 0) {
+            parse(buf);
+            return;
+        }
+        // parse what came before the bad byte (stanzas sent before it are not lost), then fail
+        if (bad > buf.readerIndex()) {
+            parse(buf.readRetainedSlice(bad - buf.readerIndex()));
+        }
+        if (failed) {
+            buf.release();
+        } else if (paused || feeding != null) {
+            hold(buf); // checked again when the handler lets the parser go on
+        } else {
+            int value = buf.getUnsignedByte(bad);
+            buf.release();
+            fault(StreamError.Condition.not_well_formed, String.format("not well-formed XML: invalid UTF-8 (byte 0x%02X)", value));
+        }
+    }
+
+    private void parse(ByteBuf buf) {
         AsyncXMLStreamReader<AsyncByteBufferFeeder> parser = reader();
         ByteBuffer nio = buf.nioBufferCount() == 1 ? buf.nioBuffer() : ByteBuffer.wrap(ByteBufUtilCopy.copy(buf));
         feeding = buf;
@@ -241,6 +274,10 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
                 return;
             }
             String defaultNs = reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX);
+            if (reader.getAttributeCount() + reader.getNamespaceCount() > maxAttributes) {
+                fault(StreamError.Condition.policy_violation, "the stream header has more than " + maxAttributes + " attributes");
+                return;
+            }
             StreamHeader header = new StreamHeader(attribute("", "to"), attribute("", "from"), attribute("", "version"),
                     attribute(XMLConstants.XML_NS_URI, "lang"), defaultNs == null ? "" : defaultNs);
             boundary = reader.getLocationInfo().getEndingByteOffset();
@@ -249,6 +286,15 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
         }
         if (depth == 1) {
             boundary = reader.getLocationInfo().getStartingByteOffset();
+        }
+        if (depth > maxDepth) { // depth 1 is the stream: this element's level in its stanza is depth
+            fault(StreamError.Condition.policy_violation, "the stanza's elements are nested deeper than " + maxDepth + " levels");
+            return;
+        }
+        if (reader.getAttributeCount() + reader.getNamespaceCount() > maxAttributes) {
+            fault(StreamError.Condition.policy_violation, "<" + reader.getLocalName() + "> has more than " + maxAttributes
+                    + " attributes");
+            return;
         }
         depth++;
         Element element = DOCUMENTS.createElement(qname(reader.getLocalName(), reader.getPrefix(), reader.getNamespaceURI()));
@@ -294,11 +340,20 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
             fault(StreamError.Condition.policy_violation, "the stanza is larger than " + maxElementSize + " bytes");
             return;
         }
+        lastElementBytes = (int) (end - boundary);
         boundary = end;
         if (pausesAfter(stanza)) {
             paused = true;
         }
         ctx.fireChannelRead(stanza);
+    }
+
+    /**
+     * The size in bytes of the top-level element last passed on: for the next handler, while it handles
+     * that element (on the event loop), to weigh what it keeps.
+     */
+    public int lastElementBytes() {
+        return lastElementBytes;
     }
 
     private void text(int event) throws XMLStreamException {

@@ -11,6 +11,9 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -46,7 +50,14 @@ import org.slf4j.LoggerFactory;
  * The node's TLS identity and the factory of server-side {@link SslHandler}s. The certificate comes
  * from {@code xmpp.tls.keystore} (PKCS12, password {@code xmpp.tls.keystorePassword}) when the operator
  * configured one; otherwise a self-signed certificate for the XMPP domain is generated on first start
- * into {@code data/tls/self-signed.p12} in the node's home and reused on later starts. Thread-safe.
+ * into {@code data/tls/self-signed.p12} in the node's home and reused on later starts.
+ *
+ * <p>The self-signed keystore is protected by a password generated with it and kept beside it in
+ * {@code data/tls/self-signed.password}; both files are readable by the node's user only (mode 600, the
+ * folder 700, where the file system has POSIX permissions), and their modes are tightened again at each
+ * start. A keystore made by an older version (with the password that was once built into the code) is
+ * read with that password once, then stored again under a generated one. A configured keystore that
+ * other users may read is reported in the log. Thread-safe.
  */
 public final class TlsContext {
 
@@ -54,7 +65,11 @@ public final class TlsContext {
 
     public static final String KEYSTORE_KEY = "xmpp.tls.keystore";
     public static final String PASSWORD_KEY = "xmpp.tls.keystorePassword";
-    private static final String SELF_SIGNED_PASSWORD = "skein-self-signed";
+    /** The password keystores made before generated passwords had; read once, to move them to a generated one. */
+    private static final String LEGACY_SELF_SIGNED_PASSWORD = "skein-self-signed";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
 
     private final SslContext sslContext;
     private final X509Certificate certificate;
@@ -83,12 +98,10 @@ public final class TlsContext {
                 throw new ConfigException(config.source() + ": key '" + KEYSTORE_KEY + "' is '" + configured
                         + "', expected a readable PKCS12 keystore (looked for " + file + ")");
             }
+            warnIfOthersCanRead(file, config, KEYSTORE_KEY);
         } else {
             file = home.resolve("data").resolve("tls").resolve("self-signed.p12");
-            password = SELF_SIGNED_PASSWORD.toCharArray();
-            if (!Files.exists(file)) {
-                generateSelfSigned(file, password, domain);
-            }
+            password = selfSignedPassword(file, domain);
         }
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
@@ -142,6 +155,122 @@ public final class TlsContext {
         return certificate;
     }
 
+    /**
+     * The password of the self-signed keystore: made with a new keystore, read from the password
+     * file, or (for a keystore an older version made) the old built-in one, after which the keystore
+     * is stored again under a new password. Leaves both files readable by their owner only.
+     */
+    private static char[] selfSignedPassword(Path file, String domain) {
+        Path passwordFile = file.resolveSibling("self-signed.password");
+        try {
+            Path folder = Objects.requireNonNull(file.getParent());
+            Files.createDirectories(folder);
+            ownerOnly(folder, OWNER_ONLY_FOLDER);
+            if (!Files.exists(file)) {
+                char[] fresh = newPassword();
+                writeSecret(passwordFile, new String(fresh)); // first: a keystore is never left without its password
+                generateSelfSigned(file, fresh, domain);
+                return fresh;
+            }
+            ownerOnly(file, OWNER_ONLY_FILE);
+            if (Files.exists(passwordFile)) {
+                ownerOnly(passwordFile, OWNER_ONLY_FILE);
+                char[] stored = Files.readString(passwordFile, java.nio.charset.StandardCharsets.UTF_8).trim().toCharArray();
+                if (opens(file, stored)) {
+                    return stored;
+                }
+            }
+            char[] legacy = LEGACY_SELF_SIGNED_PASSWORD.toCharArray();
+            if (!opens(file, legacy)) {
+                throw new ConfigException(file + ": the self-signed keystore cannot be opened with the password in " + passwordFile
+                        + "; delete both files to make a new self-signed certificate");
+            }
+            char[] fresh = newPassword();
+            KeyStore keyStore = read(file, legacy);
+            String alias = Collections.list(keyStore.aliases()).stream().filter(a -> {
+                try {
+                    return keyStore.isKeyEntry(a);
+                } catch (GeneralSecurityException e) {
+                    return false;
+                }
+            }).findFirst().orElseThrow(() -> new ConfigException(file + ": the keystore holds no private key"));
+            PrivateKey key = (PrivateKey) keyStore.getKey(alias, legacy);
+            X509Certificate certificate = (X509Certificate) keyStore.getCertificate(alias);
+            writeSecret(passwordFile, new String(fresh)); // first: a keystore that is not stored yet still opens with the old one
+            store(file, fresh, key, certificate);
+            LOG.info("Stored the self-signed certificate's key in {} under a generated password (in {})", file, passwordFile);
+            return fresh;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read or protect the self-signed keystore " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] newPassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+    }
+
+    private static boolean opens(Path file, char[] password) {
+        try {
+            read(file, password);
+            return true;
+        } catch (IOException | GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static KeyStore read(Path file, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            keyStore.load(in, password);
+        }
+        return keyStore;
+    }
+
+    /** Writes a file readable by its owner only: created with those permissions, then moved into place. */
+    private static void writeSecret(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        createOwnerOnly(tmp);
+        Files.writeString(tmp, content, java.nio.charset.StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (posix(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+        } else {
+            Files.createFile(file);
+        }
+    }
+
+    private static void ownerOnly(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (posix(path) && !Files.getPosixFilePermissions(path).equals(permissions)) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
+    private static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** Reports a configured keystore that users other than the node's may read (it holds the private key). */
+    private static void warnIfOthersCanRead(Path file, ServerConfig config, String key) {
+        try {
+            if (posix(file)) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+                if (permissions.contains(PosixFilePermission.OTHERS_READ) || permissions.contains(PosixFilePermission.GROUP_READ)) {
+                    LOG.warn("{}: the keystore {} (key '{}') holds the private key and can be read by other users ({}); "
+                            + "make it readable by the node's user only: chmod 600 {}", config.source(), file, key,
+                            PosixFilePermissions.toString(permissions), file);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot read the permissions of {}", file, e);
+        }
+    }
+
     private static void generateSelfSigned(Path file, char[] password, String domain) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -171,9 +300,11 @@ public final class TlsContext {
         keyStore.setKeyEntry("skein", key, password, new Certificate[] {certificate});
         Files.createDirectories(Objects.requireNonNull(file.getParent()));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        createOwnerOnly(tmp); // never readable by others, not even for a moment
         try (OutputStream out = Files.newOutputStream(tmp)) {
             keyStore.store(out, password);
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

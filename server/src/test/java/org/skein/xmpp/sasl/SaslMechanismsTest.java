@@ -37,7 +37,34 @@ class SaslMechanismsTest {
         caches = new CacheFactory(NodeID.of("sasl-test"), config, () -> null, tasks, Clock.systemUTC(), Ticker.systemTicker());
         UserManager users = new UserManager(new InMemoryUserStore(), caches, config);
         users.createUser("alice", "pencil", "", "");
-        mechanisms = new SaslMechanisms(users, "localhost", false, 4096);
+        this.users = users;
+        mechanisms = new SaslMechanisms(users, "localhost", false, 4096, () -> SECRET.clone());
+    }
+
+    private static final byte[] SECRET = "a server secret of 32 bytes.....".getBytes(StandardCharsets.US_ASCII);
+    private UserManager users;
+
+    private String saltFor(SaslMechanisms of, String name) throws Exception {
+        ScramClient client = new ScramClient("SHA-256", "HmacSHA256", "PBKDF2WithHmacSHA256", 256, "n,,", name, "x");
+        SaslStep first = of.create("SCRAM-SHA-256", false).orElseThrow().evaluate(client.first());
+        String text = new String(first.data(), StandardCharsets.UTF_8);
+        return text.substring(text.indexOf(",s=") + 3);
+    }
+
+    @Test
+    void missingUsersShowOneSaltForEveryCaseAndStringprepVariantLikeExistingOnes() throws Exception {
+        assertThat(saltFor(mechanisms, "ALICE")).isEqualTo(saltFor(mechanisms, "alice"));
+        assertThat(saltFor(mechanisms, "MALLORY")).isEqualTo(saltFor(mechanisms, "mallory"))
+                .isEqualTo(saltFor(mechanisms, "Mal\u00ADlory")) // a soft hyphen, which nodeprep removes
+                .isEqualTo(saltFor(mechanisms, " mallory"))
+                .isNotEqualTo(saltFor(mechanisms, "mallory2"));
+        // the same salt, iteration count and length as an existing account, and one per name and secret
+        assertThat(saltFor(mechanisms, "mallory")).matches("[A-Za-z0-9+/]{22}==,i=4096");
+        assertThat(saltFor(mechanisms, "alice")).matches("[A-Za-z0-9+/]{22}==,i=4096");
+        SaslMechanisms otherSecret = new SaslMechanisms(users, "localhost", false, 4096, () -> new byte[32]);
+        assertThat(saltFor(otherSecret, "mallory")).isNotEqualTo(saltFor(mechanisms, "mallory"));
+        assertThat(saltFor(new SaslMechanisms(users, "localhost", false, 4096, () -> SECRET.clone()), "mallory"))
+                .isEqualTo(saltFor(mechanisms, "mallory"));
     }
 
     @AfterEach

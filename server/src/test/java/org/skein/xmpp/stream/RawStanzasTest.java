@@ -54,4 +54,32 @@ class RawStanzasTest {
         assertThat(check("<!DOCTYPE message [<!ENTITY e 'x'>]><message>&e;</message>")).isFalse();
         assertThat(check("<message><!DOCTYPE x></message>")).isFalse();
     }
+
+    @Test
+    void overlongAndOutOfRangeUtf8IsRefused() {
+        for (int[] sequence : new int[][] {{0xC0, 0x80}, {0xC0, 0xBC}, {0xE0, 0x80, 0x80}, {0xF4, 0x90, 0x80, 0x80}, {0xF0, 0x80, 0x80, 0x80}}) {
+            byte[] head = "<message><body>".getBytes(StandardCharsets.UTF_8);
+            byte[] tail = "</body></message>".getBytes(StandardCharsets.UTF_8);
+            byte[] all = new byte[head.length + sequence.length + tail.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            for (int i = 0; i < sequence.length; i++) {
+                all[head.length + i] = (byte) sequence[i];
+            }
+            System.arraycopy(tail, 0, all, head.length + sequence.length, tail.length);
+            assertThat(RawStanzas.deliverableAsIs(all)).as("bytes %s", java.util.Arrays.toString(sequence)).isFalse();
+        }
+    }
+
+    @Test
+    void stanzasBeyondTheCeilingOfNestingOrAttributesAreRefused() {
+        int depth = StanzaLimits.CEILING.maxDepth() + 1;
+        String deep = "<message>" + "<a>".repeat(depth - 1) + "</a>".repeat(depth - 1) + "</message>";
+        assertThat(check(deep)).isFalse();
+        assertThat(check("<message>" + "<a>".repeat(depth - 2) + "</a>".repeat(depth - 2) + "</message>")).isTrue();
+        StringBuilder attributes = new StringBuilder("<message");
+        for (int i = 0; i <= StanzaLimits.CEILING.maxAttributes(); i++) {
+            attributes.append(" a").append(i).append("='x'");
+        }
+        assertThat(check(attributes + "/>")).isFalse();
+    }
 }

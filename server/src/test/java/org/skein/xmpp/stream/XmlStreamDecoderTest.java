@@ -191,6 +191,106 @@ class XmlStreamDecoderTest {
         assertThat(message.asXML()).contains("x:foo").contains("x:bar=\"1\"").contains("xmlns:x=\"urn:x\"");
     }
 
+    private void writeBytes(String before, int[] bytes, String after) {
+        byte[] head = before.getBytes(StandardCharsets.UTF_8);
+        byte[] tail = after.getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[head.length + bytes.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        for (int i = 0; i < bytes.length; i++) {
+            all[head.length + i] = (byte) bytes[i];
+        }
+        System.arraycopy(tail, 0, all, head.length + bytes.length, tail.length);
+        channel.writeInbound(Unpooled.wrappedBuffer(all));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"C0 80", "C0 BC", "C1 81", "E0 80 80", "E0 9F BF", "ED A0 80",
+            "F0 80 80 80", "F0 8F BF BF", "F4 90 80 80", "F5 80 80 80", "FF", "80", "C3 28", "E2 82 28"})
+    void invalidUtf8IsNotWellFormedAndStanzasBeforeItAreKept(String hex) {
+        String[] parts = hex.split(" ");
+        int[] bytes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            bytes[i] = Integer.parseInt(parts[i], 16);
+        }
+        writeBytes(HEADER + "<presence/><message><body>a", bytes, "b</body></message><presence/>");
+        List<Object> events = events();
+        assertThat(events).hasSize(3);
+        assertThat(((Element) events.get(1)).getName()).isEqualTo("presence");
+        assertThat(((StreamFault) events.get(2)).condition()).isEqualTo(StreamError.Condition.not_well_formed);
+        assertThat(((StreamFault) events.get(2)).text()).contains("UTF-8");
+    }
+
+    @Test
+    void invalidUtf8SplitOverReadsIsFound() {
+        write(HEADER);
+        events();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'<', 'm', '>', (byte) 0xE0}));
+        assertThat(events()).isEmpty();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 0x80, '<', '/', 'm', '>'}));
+        assertFault(StreamError.Condition.not_well_formed);
+    }
+
+    @Test
+    void validFourByteAndBoundaryCharactersPass() {
+        write(HEADER + "<message><body>\u007f \u0085 \ud7ff \ue000 \ufffd \ud800\udc00 \udbff\udfff</body></message>");
+        List<Object> events = events();
+        assertThat(events).hasSize(2);
+        assertThat(((Element) events.get(1)).elementText("body")).isEqualTo("\u007f \u0085 \ud7ff \ue000 \ufffd \ud800\udc00 \udbff\udfff");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "character {index}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"&#0;", "&#x0;", "&#1;", "&#x1F;", "&#xFFFE;", "&#xD800;", "\u0001", "\u001f"})
+    void charactersXmlForbidsAreNotWellFormed(String text) {
+        write(HEADER + "<message><body>" + text + "</body></message>");
+        assertFault(StreamError.Condition.not_well_formed);
+    }
+
+    @Test
+    void elementsNestedDeeperThanTheLimitArePolicyViolation() {
+        XmlStreamDecoder limited = new XmlStreamDecoder(new StanzaLimits(1 << 20, 5, 64));
+        EmbeddedChannel ch = new EmbeddedChannel(limited);
+        try {
+            ch.writeInbound(Unpooled.copiedBuffer(HEADER + "<message><a><b><c><d></d></c></b></a></message>", StandardCharsets.UTF_8));
+            ch.writeInbound(Unpooled.copiedBuffer("<message><a><b><c><d><e/></d></c></b></a></message><presence/>", StandardCharsets.UTF_8));
+            List<Object> events = new ArrayList<>();
+            Object o;
+            while ((o = ch.readInbound()) != null) {
+                events.add(o);
+            }
+            assertThat(events).hasSize(3);
+            assertThat(((Element) events.get(1)).getName()).isEqualTo("message");
+            StreamFault fault = (StreamFault) events.get(2);
+            assertThat(fault.condition()).isEqualTo(StreamError.Condition.policy_violation);
+            assertThat(fault.text()).contains("nested deeper than 5");
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void moreAttributesThanTheLimitArePolicyViolation() {
+        XmlStreamDecoder limited = new XmlStreamDecoder(new StanzaLimits(1 << 20, 64, 8));
+        EmbeddedChannel ch = new EmbeddedChannel(limited);
+        try {
+            StringBuilder many = new StringBuilder("<message");
+            for (int i = 0; i < 9; i++) {
+                many.append(" a").append(i).append("='").append(i).append('\'');
+            }
+            ch.writeInbound(Unpooled.copiedBuffer(HEADER + "<message a='1' b='2' xmlns:x='urn:x'/>" + many + "/>", StandardCharsets.UTF_8));
+            List<Object> events = new ArrayList<>();
+            Object o;
+            while ((o = ch.readInbound()) != null) {
+                events.add(o);
+            }
+            assertThat(events).hasSize(3);
+            StreamFault fault = (StreamFault) events.get(2);
+            assertThat(fault.condition()).isEqualTo(StreamError.Condition.policy_violation);
+            assertThat(fault.text()).contains("more than 8 attributes");
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
     private void assertFault(StreamError.Condition condition) {
         List<Object> events = events();
         assertThat(events).isNotEmpty();
