@@ -198,7 +198,7 @@ final class XmppServices {
                 rosterManager, clock, pubSubMaxItems(config));
         pubSub.component().ifPresent(components::add);
         new Pep(pubSub.engine(), pubSub.notifier(), pubSub.fanout(), caps, rosterManager, iqRouter, presenceManager,
-                discoInfo, discoItems, domain);
+                discoInfo, discoItems, domain, blockLists);
         presenceManager.addListener((session, presence, becameAvailable) -> {
             if (!presence.isAvailable()) {
                 pubSub.sessionEnded(session.address());
