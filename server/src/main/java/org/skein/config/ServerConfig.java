@@ -152,6 +152,26 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * A size in bytes within bounds (no -1 for unlimited).
+     *
+     * @param expected how to describe a good value in the error, such as {@code "a size from 1 byte to 10MiB such as 128KiB"}
+     * @throws ConfigException naming the file and the key if the value is not a size from {@code min} to {@code max}
+     */
+    public long getByteSize(String key, long defaultValue, long min, long max, String expected) {
+        String value = values.get(key);
+        long size;
+        try {
+            size = value == null || value.isEmpty() ? defaultValue : parseByteSize(value);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue(source, key, value, expected);
+        }
+        if (size < min || size > max) {
+            throw ConfigException.badValue(source, key, value, expected);
+        }
+        return size;
+    }
+
     /** A duration, or {@code null} when the value is -1 (forever). */
     public Duration getDuration(String key, Duration defaultValue) {
         String value = values.get(key);

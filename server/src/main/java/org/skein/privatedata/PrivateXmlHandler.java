@@ -62,12 +62,7 @@ public final class PrivateXmlHandler implements IqHandler {
      * @throws ConfigException if it is not a size from 1 byte to 10MiB
      */
     public static long maxSize(ServerConfig config) {
-        long value = config.getByteSize(MAX_SIZE_KEY, DEFAULT_MAX_SIZE);
-        if (value < 1 || value > LARGEST_MAX_SIZE) {
-            throw new ConfigException(config.source() + ": key '" + MAX_SIZE_KEY + "' is '" + config.get(MAX_SIZE_KEY, "")
-                    + "', expected a size from 1 to 10MiB such as 512KiB");
-        }
-        return value;
+        return config.getByteSize(MAX_SIZE_KEY, DEFAULT_MAX_SIZE, 1, LARGEST_MAX_SIZE, "a size from 1 to 10MiB such as 512KiB");
     }
 
     @Override

@@ -59,12 +59,7 @@ public final class VCardManager {
      * @throws ConfigException if it is not a size from 1 byte to 10MiB
      */
     public static long maxSize(ServerConfig config) {
-        long value = config.getByteSize(MAX_SIZE_KEY, DEFAULT_MAX_SIZE);
-        if (value < 1 || value > LARGEST_MAX_SIZE) {
-            throw new ConfigException(config.source() + ": key '" + MAX_SIZE_KEY + "' is '" + config.get(MAX_SIZE_KEY, "")
-                    + "', expected a size from 1 to 10MiB such as 128KiB");
-        }
-        return value;
+        return config.getByteSize(MAX_SIZE_KEY, DEFAULT_MAX_SIZE, 1, LARGEST_MAX_SIZE, "a size from 1 to 10MiB such as 128KiB");
     }
 
     /** The largest vCard kept, in bytes of XML. */
