@@ -2,6 +2,8 @@
 # Starts Debian's PostgreSQL on 127.0.0.1:5432 and creates the role and database the PostgreSQL
 # tests use (user skein, password skein, database skein_test). Safe to run twice.
 set -euo pipefail
+# su postgres runs its commands here: a directory the postgres user may enter (not a clone under /root)
+cd /
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
   apt-get install -y -q postgresql >/dev/null
 fi

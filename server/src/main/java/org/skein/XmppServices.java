@@ -16,6 +16,8 @@ import org.skein.blocking.JdbcBlockListStore;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.bytestreams.BytestreamsProxy;
+import org.skein.bytestreams.ProxySettings;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
@@ -103,6 +105,7 @@ final class XmppServices {
     private final BlockListManager blockLists;
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
+    private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
 
@@ -219,6 +222,11 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
+        this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
+        if (proxy != null) {
+            components.add(proxy.component());
+        }
     }
 
     /** Keeps routes, sessions and presence right across cluster changes: see {@link XmppClusterListener}. */
@@ -335,21 +343,27 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate and starts listening for clients. */
+    /** Loads the certificate, starts the bytestreams proxy if it is on, and starts listening for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
+        if (proxy != null) {
+            proxy.start();
+        }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
         listener = created;
         created.start();
     }
 
-    /** Says goodbye to every client and stops the listener. */
+    /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
     void stop() {
         C2sListener current = listener;
         if (current != null) {
             current.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
     }
 

@@ -13,7 +13,8 @@ import org.skein.storage.Database;
 /**
  * A started, migrated database for store tests: embedded H2 in a folder, or a schema of its own on the
  * PostgreSQL server that {@code .ci/postgres-setup.sh} starts (127.0.0.1:5432, database skein_test, user
- * skein; another with {@code SKEIN_TEST_POSTGRES_URL}). {@link #close()} closes the pool and drops the schema.
+ * skein; the README's test command {@code ./skein-test.sh} sets it up; another with
+ * {@code SKEIN_TEST_POSTGRES_URL}). {@link #close()} closes the pool and drops the schema.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -37,12 +38,18 @@ public final class TestDatabase implements AutoCloseable {
     /**
      * A schema of its own on PostgreSQL.
      *
-     * @throws SQLException if the server is not reachable (callers skip their test then)
+     * @throws IllegalStateException if the server is not reachable, saying how to get it: a PostgreSQL
+     *     test fails then, it is never skipped
      */
-    public static TestDatabase postgres(Path data) throws SQLException {
+    public static TestDatabase postgres(Path data) {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = DriverManager.getConnection(POSTGRES_URL, "skein", "skein"); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("The PostgreSQL tests need a PostgreSQL server at " + POSTGRES_URL
+                    + " with database skein_test owned by user skein (password skein): run ./skein-test.sh, which installs"
+                    + " and starts it on Debian, or sudo bash .ci/postgres-setup.sh, or name another server in"
+                    + " SKEIN_TEST_POSTGRES_URL. It said: " + e.getMessage(), e);
         }
         Database database = new Database(ServerConfig.inMemory(Map.of(
                 "db.url", POSTGRES_URL + "?currentSchema=" + schema, "db.user", "skein", "db.password", "skein")), data, "pg-test");

@@ -24,6 +24,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.skein.XmppServer;
 import org.skein.c2s.SmackClients;
 
@@ -35,14 +36,17 @@ import org.skein.c2s.SmackClients;
  * switch clustering off on one node and see it leave. Screenshots of the main pages go to
  * {@code target/screenshots/}, and of any failed step with its page source.
  *
- * <p>The steps build on each other and run in order on one cluster and one browser.
+ * <p>The steps build on each other and run in order on one cluster and one browser. Every look at a
+ * page waits for its condition ({@link Browser#until}: WebDriver waits and {@link ExpectedConditions}):
+ * after a click that posts a form, for the old page to go and the element to show on the new one, so
+ * that the test holds on a machine whose cores are busy with other work.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminConsoleBrowserIT {
 
     private static final String PASSWORD = "browser test password";
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Browser.PATIENCE;
 
     @TempDir
     static Path dir;
@@ -87,14 +91,14 @@ class AdminConsoleBrowserIT {
         step("login", () -> {
             assertThat(browser.processCount()).as("the driver and browser processes we watch").isGreaterThanOrEqualTo(2);
             open(one, "/");
-            assertThat(web.getCurrentUrl()).endsWith("/login");
+            browser.until(ExpectedConditions.urlMatches("/login$"));
             submitLogin("admin", "not the password");
-            assertThat(text(By.id("login-error"))).contains("Wrong user name or password");
+            awaitText(By.id("login-error"), "Wrong user name or password");
             assertThat(web.getCurrentUrl()).endsWith("/login");
 
             logIn(one);
             assertThat(text(By.id("node-id"))).isEqualTo("one");
-            assertThat(text(By.id("cluster-state"))).contains("Clustering is off");
+            awaitText(By.id("cluster-state"), "Clustering is off");
             screenshot("dashboard");
 
             // the browser's own session, but no token: refused, and nothing changes
@@ -109,11 +113,11 @@ class AdminConsoleBrowserIT {
             assertThat(one.userManager().exists("eve")).isFalse();
             // the same request with the page's token is accepted (so the 403 was the token's doing)
             open(one, "/users");
-            web.findElement(By.id("new-username")).sendKeys("carol");
-            web.findElement(By.id("new-password")).sendKeys("carol's password");
-            web.findElement(By.id("create-user")).click();
-            await().atMost(WAIT).until(() -> one.userManager().exists("carol"));
-            assertThat(text(By.id("flash"))).contains("User carol created.");
+            element(By.id("new-username")).sendKeys("carol");
+            element(By.id("new-password")).sendKeys("carol's password");
+            submit(By.id("create-user"));
+            awaitText(By.id("flash"), "User carol created.");
+            assertThat(one.userManager().exists("carol")).isTrue();
             screenshot("users");
         });
     }
@@ -130,26 +134,26 @@ class AdminConsoleBrowserIT {
             awaitText(By.id("cluster-status"), "This node is in the cluster, as a member.");
 
             open(one, "/clustering");
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(nodeRows()).containsExactly("one", "two"));
-            assertThat(web.findElement(By.cssSelector("#nodes-table tr[data-node='one']")).getText()).contains("(this node)").contains("yes");
-            assertThat(web.findElement(By.cssSelector("#nodes-table tr[data-node='two']")).getText()).contains("hazelcast");
+            browser.until(driver -> nodeRows().equals(List.of("one", "two")));
+            assertThat(text(By.cssSelector("#nodes-table tr[data-node='one']"))).contains("(this node)").contains("yes");
+            assertThat(text(By.cssSelector("#nodes-table tr[data-node='two']"))).contains("hazelcast");
             assertThat(one.config().getBoolean("clustering.enabled", false)).as("the switch is saved").isTrue();
             screenshot("clustering");
 
             open(one, "/");
-            assertThat(text(By.id("cluster-state"))).contains("in a cluster");
+            awaitText(By.id("cluster-state"), "in a cluster");
             assertThat(text(By.id("cluster-nodes"))).isEqualTo("2");
 
-            // each cache on each node, from the statistics both nodes publish
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            // each cache on each node, from the statistics both nodes publish (the page is loaded again until both show)
+            browser.until(driver -> {
                 open(one, "/caches");
-                assertThat(web.findElements(By.cssSelector("#caches-table tr[data-cache='sessions.info'][data-node='two']"))).hasSize(1);
-                assertThat(web.findElements(By.cssSelector("#caches-table tr[data-cache='sessions.info'][data-node='one']"))).hasSize(1);
+                return web.findElements(By.cssSelector("#caches-table tr[data-cache='sessions.info'][data-node='two']")).size() == 1
+                        && web.findElements(By.cssSelector("#caches-table tr[data-cache='sessions.info'][data-node='one']")).size() == 1;
             });
             screenshot("caches");
 
             open(one, "/plugins");
-            assertThat(web.findElement(By.cssSelector("#plugins-table tr[data-plugin='hazelcast']")).getText()).contains("Skein Hazelcast plugin");
+            assertThat(text(By.cssSelector("#plugins-table tr[data-plugin='hazelcast']"))).contains("Skein Hazelcast plugin");
             screenshot("plugins");
         });
     }
@@ -159,15 +163,16 @@ class AdminConsoleBrowserIT {
     void theHazelcastPluginsNodePageShowsTheMembers() {
         step("hazelcast-node-page", () -> {
             open(one, "/");
-            web.findElement(By.id("nav-plugin-hazelcast-hazelcast-node")).click();
+            submit(By.id("nav-plugin-hazelcast-hazelcast-node"));
             awaitText(By.cssSelector(".hazelcast-node h1"), "Cluster node one");
-            List<String> members = web.findElements(By.cssSelector("#members li a")).stream().map(WebElement::getText).collect(Collectors.toList());
+            List<String> members = browser.until(ExpectedConditions.visibilityOfAllElementsLocatedBy(By.cssSelector("#members li a")))
+                    .stream().map(WebElement::getText).collect(Collectors.toList());
             assertThat(members).containsExactly("one", "two");
-            web.findElement(By.linkText("two")).click();
+            submit(By.linkText("two"));
             awaitText(By.cssSelector(".hazelcast-node h1"), "Cluster node two");
             screenshot("hazelcast-node"); // also: the plugin's page broke no rule of the console's security policy
             assertThat(text(By.id("memory"))).contains("MiB used");
-            assertThat(Integer.parseInt(web.findElement(By.id("memory-gauge")).getAttribute("value"))).isBetween(1, 100);
+            assertThat(Integer.parseInt(element(By.id("memory-gauge")).getAttribute("value"))).isBetween(1, 100);
         });
     }
 
@@ -186,40 +191,38 @@ class AdminConsoleBrowserIT {
         });
         By bobRow = By.cssSelector("#sessions-table tr[data-jid='bob@localhost/browser']");
         step("sessions", () -> {
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            browser.until(driver -> {
                 open(one, "/sessions");
-                assertThat(web.findElement(bobRow).getAttribute("data-node")).isEqualTo("two");
+                return web.findElements(bobRow).stream().anyMatch(row -> "two".equals(row.getAttribute("data-node")));
             });
-            assertThat(web.findElement(bobRow).getText()).contains("127.0.0.1:").doesNotContain("(this node)");
+            assertThat(text(bobRow)).contains("127.0.0.1:").doesNotContain("(this node)");
             // the counts: none on node one, one in the cluster, node two's in the node table
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            browser.until(driver -> {
                 open(one, "/");
-                assertThat(text(By.id("session-counts"))).isEqualTo("0 on this node, 1 in the cluster");
+                return web.findElement(By.id("session-counts")).getText().equals("0 on this node, 1 in the cluster");
             });
             open(one, "/clustering");
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-                assertThat(text(By.cssSelector("#nodes-table tr[data-node='two'] td.sessions"))).isEqualTo("1");
-                assertThat(text(By.cssSelector("#nodes-table tr[data-node='one'] td.sessions"))).isEqualTo("0");
-            });
+            // the node table is refreshed by the page's script
+            awaitText(By.cssSelector("#nodes-table tr[data-node='two'] td.sessions"), "1");
+            awaitText(By.cssSelector("#nodes-table tr[data-node='one'] td.sessions"), "0");
             open(one, "/sessions");
-            web.findElement(By.id("session-search")).sendKeys("bob");
-            web.findElement(By.id("session-search-button")).click();
+            element(By.id("session-search")).sendKeys("bob");
+            submit(By.id("session-search-button"));
             awaitText(By.id("session-matches"), "Sessions matching \"bob\": 1");
             screenshot("sessions");
         });
         step("close-session", () -> {
-            web.findElement(bobRow).findElement(By.cssSelector("button.close-session")).click();
-            await().atMost(WAIT).ignoreExceptions().until(() -> {
-                web.switchTo().alert().accept(); // the console asks before it closes a session
-                return true;
-            });
+            WebElement close = element(bobRow).findElement(By.cssSelector("button.close-session"));
+            close.click();
+            browser.until(ExpectedConditions.alertIsPresent()).accept(); // the console asks before it closes a session
+            browser.until(ExpectedConditions.stalenessOf(close));
             awaitText(By.id("flash"), "The session bob@localhost/browser on node two was closed.");
             await().atMost(WAIT).until(() -> !bob.isConnected() && !closedWith.isEmpty());
             assertThat(closedWith).singleElement().isInstanceOf(XMPPException.StreamErrorException.class);
             assertThat(closedWith.get(0)).hasMessageContaining("policy-violation");
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            browser.until(driver -> {
                 open(one, "/sessions");
-                assertThat(web.findElements(bobRow)).isEmpty();
+                return web.findElements(bobRow).isEmpty();
             });
         });
     }
@@ -233,8 +236,8 @@ class AdminConsoleBrowserIT {
             assertThat(two.config().getBoolean("clustering.enabled", true)).isFalse();
 
             open(one, "/clustering");
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(nodeRows()).containsExactly("one"));
-            assertThat(text(By.id("cluster-status"))).contains("in the cluster, as the senior member");
+            browser.until(driver -> nodeRows().equals(List.of("one")));
+            awaitText(By.id("cluster-status"), "in the cluster, as the senior member");
             screenshot("clustering-after-leave");
         });
     }
@@ -250,21 +253,21 @@ class AdminConsoleBrowserIT {
     }
 
     private void submitLogin(String user, String password) {
-        web.findElement(By.id("username")).sendKeys(user);
-        web.findElement(By.id("password")).sendKeys(password);
-        web.findElement(By.id("login")).click();
+        element(By.id("username")).sendKeys(user);
+        element(By.id("password")).sendKeys(password);
+        submit(By.id("login"));
     }
 
     private void logIn(XmppServer node) {
         open(node, "/login");
         submitLogin("admin", PASSWORD);
-        await().atMost(WAIT).ignoreExceptions().until(() -> web.findElement(By.id("node-id")).getText().equals(node.nodeId().value()));
+        browser.until(ExpectedConditions.textToBe(By.id("node-id"), node.nodeId().value()));
     }
 
     private void switchClustering(XmppServer node, boolean on) {
         open(node, "/clustering");
-        web.findElement(By.id(on ? "clustering-on" : "clustering-off")).click();
-        web.findElement(By.id("clustering-save")).click();
+        browser.until(ExpectedConditions.elementToBeClickable(By.id(on ? "clustering-on" : "clustering-off"))).click();
+        submit(By.id("clustering-save"));
         awaitText(By.id("flash"), on ? "Clustering is being switched on" : "Clustering is being switched off");
     }
 
@@ -274,12 +277,28 @@ class AdminConsoleBrowserIT {
                 .collect(Collectors.toList());
     }
 
+    /** The element once it is shown. */
+    private WebElement element(By by) {
+        return browser.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** The element's text once it is shown. */
     private String text(By by) {
-        return web.findElement(by).getText();
+        return element(by).getText();
+    }
+
+    /**
+     * Clicks what leaves the page (a form's button, a link) and waits until the page it was on is gone,
+     * so that what is looked up next is looked up on the next page.
+     */
+    private void submit(By by) {
+        WebElement target = browser.until(ExpectedConditions.elementToBeClickable(by));
+        target.click();
+        browser.until(ExpectedConditions.stalenessOf(target));
     }
 
     private void awaitText(By by, String expected) {
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(web.findElement(by).getText()).contains(expected));
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(by, expected));
     }
 
     private interface Step {

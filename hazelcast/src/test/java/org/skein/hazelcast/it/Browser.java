@@ -11,11 +11,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,6 +26,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Chromium from the machine's packages ({@code /usr/bin/chromium}, driven through
@@ -31,12 +34,17 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * a fresh profile under {@code target/}, and screenshots into {@code target/screenshots/}. Closing it
  * quits the browser, stops the driver, deletes the profile and reports the browser or driver
  * processes that outlived it.
+ *
+ * <p>Tests look at pages through {@link #until}: the browser, its driver and the nodes share a machine
+ * whose cores may be busy, so nothing is looked up before the page that has it is there.
  */
 final class Browser implements AutoCloseable {
 
     static final Path CHROMEDRIVER = Path.of(System.getProperty("skein.chromedriver", "/usr/bin/chromedriver"));
     static final Path CHROMIUM = Path.of(System.getProperty("skein.chromium", "/usr/bin/chromium"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** How long a condition on a page may take: long, as it only matters when the condition never comes. */
+    static final Duration PATIENCE = Duration.ofSeconds(90);
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
@@ -52,7 +60,8 @@ final class Browser implements AutoCloseable {
     Browser() throws IOException {
         if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
             throw new IllegalStateException("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
-                    + " (Debian: sudo apt-get install -y chromium chromium-driver; .ci/run installs them)");
+                    + " (Debian: sudo apt-get install -y chromium chromium-driver; the README's test command ./skein-test.sh"
+                    + " installs them)");
         }
         Files.createDirectories(SCREENSHOTS);
         profile = Files.createDirectories(Path.of("target")).resolve("browser-profile-" + UUID.randomUUID());
@@ -60,6 +69,7 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .withLogFile(new File("target/chromedriver.log"))
+                .withTimeout(Duration.ofMinutes(2))
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -81,8 +91,8 @@ final class Browser implements AutoCloseable {
             throw e;
         }
         driver = started;
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(15));
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofMinutes(2));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         // the driver and every browser process it started: a browser whose driver is gone is no
         // longer our descendant, so they are remembered now to be checked after close
         processes = ProcessHandle.current().descendants()
@@ -92,6 +102,17 @@ final class Browser implements AutoCloseable {
 
     WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * Waits until the condition holds (returns neither null nor false), for at most {@link #PATIENCE}:
+     * a WebDriver wait that looks again while the element is missing or was replaced by a newer page.
+     *
+     * @return the condition's last value
+     * @throws org.openqa.selenium.TimeoutException if it never held
+     */
+    <T> T until(Function<? super WebDriver, T> condition) {
+        return new WebDriverWait(driver, PATIENCE).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /**

@@ -24,8 +24,11 @@ import org.skein.testing.TestNodes;
  * Nodes in one JVM, each with the packed Hazelcast plugin jar in its own plugins folder and a local
  * Hazelcast file of its own: 127.0.0.1, a free port, a TCP-IP member list of every node of this
  * fixture, and a cluster name no other test uses. Closing it stops every node it started.
+ *
+ * <p>Public, and shipped in this module's test jar, for the {@code conformance} module's three-node
+ * runs of Smack's integration test suite; the plugin jar is found through {@code skein.plugin.jar}.
  */
-final class HazelcastNodes implements AutoCloseable {
+public final class HazelcastNodes implements AutoCloseable {
 
     /** The packed plugin, built by {@code package} before the integration tests run. */
     static final Path PLUGIN_JAR = Path.of(System.getProperty("skein.plugin.jar", "target/hazelcast.jar"));
@@ -37,7 +40,7 @@ final class HazelcastNodes implements AutoCloseable {
     private final Map<String, XmppServer> started = new HashMap<>();
 
     /** @param names the names (and node ids) of the nodes this fixture may start */
-    HazelcastNodes(Path root, String... names) {
+    public HazelcastNodes(Path root, String... names) {
         this.nodes = new TestNodes(root);
         this.names = List.of(names);
         for (String name : names) {
@@ -45,20 +48,20 @@ final class HazelcastNodes implements AutoCloseable {
         }
     }
 
-    String clusterName() {
+    public String clusterName() {
         return clusterName;
     }
 
-    int port(String name) {
+    public int port(String name) {
         return ports.get(name);
     }
 
-    Path home(String name) {
+    public Path home(String name) {
         return nodes.root().resolve(name);
     }
 
     /** The configuration every node gets: clustering on, unlimited caches, quick failure detection. */
-    static Map<String, String> baseConfig(String name) {
+    public static Map<String, String> baseConfig(String name) {
         Map<String, String> config = new HashMap<>();
         config.put("node.id", name);
         config.put("clustering.enabled", "true");
@@ -71,11 +74,11 @@ final class HazelcastNodes implements AutoCloseable {
     }
 
     /** Starts a node with the plugin jar in its plugins folder; returns when it is a member. */
-    XmppServer start(String name) {
+    public XmppServer start(String name) {
         return start(name, Map.of());
     }
 
-    XmppServer start(String name, Map<String, String> extraConfig) {
+    public XmppServer start(String name, Map<String, String> extraConfig) {
         XmppServer node = startWithoutWaiting(name, extraConfig);
         await().atMost(Duration.ofSeconds(60)).until(() -> node.clusterManager().isClusteringStarted());
         return node;
@@ -139,7 +142,7 @@ final class HazelcastNodes implements AutoCloseable {
                 """.formatted(clusterName, ports.get(name), members);
     }
 
-    XmppServer node(String name) {
+    public XmppServer node(String name) {
         return started.get(name);
     }
 
@@ -149,7 +152,7 @@ final class HazelcastNodes implements AutoCloseable {
     }
 
     /** Stops one node (it leaves the cluster cleanly). */
-    void stop(String name) {
+    public void stop(String name) {
         XmppServer node = started.remove(name);
         if (node != null) {
             node.stop();
@@ -167,7 +170,7 @@ final class HazelcastNodes implements AutoCloseable {
      * connections: a port from that range may be taken by another member's connection before this
      * member binds it.
      */
-    static int freePort() {
+    public static int freePort() {
         int below = 32768;
         try {
             // readAllLines, not readString: a file of /proc reports a size of 0

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.h2.tools.Server;
 import org.skein.XmppServer;
+import org.skein.testing.TestKeystores;
 
 /**
  * Node JVMs ({@link NodeProcess}) that form one cluster with the packed Hazelcast plugin and serve one
@@ -55,7 +56,7 @@ final class ProcessCluster implements AutoCloseable {
         this.logFolder = logFolder;
         this.layout = new HazelcastNodes(dir, names);
         Path keystore = dir.resolve("domain.p12");
-        this.certificate = XmppClients.makeKeystore(keystore, DOMAIN, KEYSTORE_PASSWORD);
+        this.certificate = TestKeystores.selfSigned(keystore, DOMAIN, KEYSTORE_PASSWORD);
         // the H2 TCP server listens on loopback only (read once, when H2 first opens a server socket)
         System.setProperty("h2.bindAddress", "127.0.0.1");
         int databasePort = HazelcastNodes.freePort();

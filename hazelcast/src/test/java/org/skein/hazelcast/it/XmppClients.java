@@ -1,16 +1,9 @@
 package org.skein.hazelcast.it;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
 import org.jivesoftware.smack.AbstractXMPPConnection;
 import org.jivesoftware.smack.ConnectionConfiguration.SecurityMode;
@@ -21,7 +14,7 @@ import org.skein.c2s.SmackClients;
 /**
  * Smack clients for nodes that run in other JVMs: STARTTLS required, trusting only the domain's
  * certificate (one PKCS12 keystore that every node of the cluster is configured with, made by
- * {@code keytool} as an operator would), SCRAM-SHA-1. {@link #close()} disconnects every client made.
+ * {@link org.skein.testing.TestKeystores}), SCRAM-SHA-1. {@link #close()} disconnects every client made.
  */
 final class XmppClients implements AutoCloseable {
 
@@ -32,30 +25,6 @@ final class XmppClients implements AutoCloseable {
     XmppClients(String domain, X509Certificate certificate) throws Exception {
         this.domain = domain;
         this.trust = SmackClients.trusting(certificate);
-    }
-
-    /**
-     * Makes a self-signed certificate for {@code domain} with {@code keytool} into a new PKCS12 keystore.
-     *
-     * @return the certificate
-     */
-    static X509Certificate makeKeystore(Path file, String domain, String password) throws IOException, InterruptedException {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "xmpp", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=" + domain, "-ext", "SAN=dns:" + domain, "-validity", "7",
-                "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", password, "-keypass", password)
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("keytool failed: " + output);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password.toCharArray());
-            return (X509Certificate) store.getCertificate("xmpp");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot read the keystore keytool made: " + e.getMessage(), e);
-        }
     }
 
     /** A client for {@code user/resource} on the node listening on {@code port}, not yet connected (add listeners first). */
