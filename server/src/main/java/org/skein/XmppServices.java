@@ -145,6 +145,7 @@ final class XmppServices {
         SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users,
                 blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
+        sessionManager.setMessageHoldStorage(offlineMessageManager::store);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
         this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);

@@ -3,6 +3,7 @@
  * ({@link org.skein.session.ClientStream}), the {@link org.skein.session.LocalClientSession} it yields,
  * the {@link org.skein.session.SessionManager} that keeps them (and the clustered {@code sessions.info}
  * cache that lets other nodes read them), and the {@link org.skein.session.RemoteSessionLocator} hook
- * for sessions on other nodes.
+ * for sessions on other nodes. A new session's {@link org.skein.session.MessageHold} keeps live chat and
+ * normal messages behind the user's offline messages until those are delivered.
  */
 package org.skein.session;
