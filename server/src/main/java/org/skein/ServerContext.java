@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ServerConfig;
@@ -103,6 +103,9 @@ public interface ServerContext {
      * delete, subscribe, publish...) for plugins; empty when {@code pubsub.enabled} is false.
      */
     java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics();
+
+    /** Group chat (XEP-0045): the node's services and their rooms, for plugins that create and configure rooms. */
+    org.skein.muc.MultiUserChat multiUserChat();
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();

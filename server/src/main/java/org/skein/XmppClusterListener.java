@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.presence.ClusterPresence;
 import org.skein.routing.RoutingTable;
 import org.skein.session.SessionInfo;
@@ -40,12 +41,15 @@ final class XmppClusterListener implements ClusterEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(XmppClusterListener.class);
 
     private final CacheFactory caches;
+    private final ClusterManager cluster;
     private final RoutingTable routingTable;
     private final SessionManager sessions;
     private final ClusterPresence presence;
 
-    XmppClusterListener(CacheFactory caches, RoutingTable routingTable, SessionManager sessions, ClusterPresence presence) {
+    XmppClusterListener(CacheFactory caches, ClusterManager cluster, RoutingTable routingTable, SessionManager sessions,
+                        ClusterPresence presence) {
         this.caches = Objects.requireNonNull(caches, "caches");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.presence = Objects.requireNonNull(presence, "presence");
@@ -72,7 +76,7 @@ final class XmppClusterListener implements ClusterEventListener {
         Map<String, SessionInfo> lost = sessions.remoteSessions().takeNode(nodeId);
         int told = presence.nodeLost(lost.keySet());
         LOG.info("Node {} left with {} sessions; local sessions got {} unavailable presences", nodeId, lost.size(), told);
-        if (caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty()) {
+        if (cluster.isSeniorClusterMember() && cluster.getNodeInfo(nodeId).isEmpty()) {
             int routes = routingTable.removeRoutesOf(nodeId);
             int infos = sessions.removeSessionInfoOf(nodeId);
             LOG.info("As the senior member, removed {} routes and {} session infos of node {}", routes, infos, nodeId);

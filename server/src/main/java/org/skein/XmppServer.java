@@ -17,9 +17,12 @@ import org.skein.admin.AdminConsole;
 import org.skein.auth.ServerSecrets;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.spi.ClusterMember;
+import org.skein.clustering.ClusterManager;
+import org.skein.clustering.NodeAttachment;
 import org.skein.component.ComponentRegistry;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 import org.skein.iq.IqRouter;
 import org.skein.message.MessageRouter;
@@ -98,6 +101,17 @@ public final class XmppServer implements ServerContext, AutoCloseable {
      * @throws org.skein.config.ConfigException if the configuration is unusable
      */
     public XmppServer(Path home, ServerConfig config, Clock clock) {
+        this(home, config, clock, Ticker.systemTicker());
+    }
+
+    /**
+     * A node in {@code home} with the given configuration, clock and the time source of its caches'
+     * lifetimes (tests hand a ticker they advance).
+     *
+     * @throws org.skein.config.ConfigException if the configuration is unusable
+     */
+    public XmppServer(Path home, ServerConfig config, Clock clock, Ticker ticker) {
+        Objects.requireNonNull(ticker, "ticker");
         this.home = Objects.requireNonNull(home, "home").toAbsolutePath();
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -110,8 +124,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.taskExecutor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
-        this.cacheFactory = new CacheFactory(nodeId, config, () -> this, taskExecutor, clock, Ticker.systemTicker());
-        this.clusterManager = new ClusterManager(nodeId, config, cacheFactory);
+        this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, ticker);
+        this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskExecutor, clock,
+                new XmppAttachment());
         this.database = new Database(config, this.home.resolve("data"), name);
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
@@ -119,13 +134,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 offlineBytes(config));
         this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
-        this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clock, userManager, rosterStore,
-                offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
+        this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clusterManager, clock, userManager,
+                rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle());
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
-        this.clusterManager.addListener(xmpp.pubSubClusterListener(cacheFactory), 20);
+        this.clusterManager.addListener(xmpp.pubSubClusterListener(clusterManager), 20);
+        // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
+        // node, and they should not wait for the senior's cleanup of the route caches
+        this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);
     }
 
     /** {@code offline.maxBytesPerUser}: bytes of stanzas kept offline per user (10 MiB; -1 = no byte quota). */
@@ -272,9 +290,29 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.caps();
     }
 
+    @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        return xmpp.multiUserChat();
+    }
+
     /** The port the client listener is bound to (the chosen one when {@code xmpp.c2s.port} is 0), or -1 when it is not listening. */
     public int c2sPort() {
         return xmpp.c2sPort();
+    }
+
+    /** The plain XMPP over WebSocket port ({@code ws://}, {@code xmpp.websocket.port}; the chosen one when 0), or -1 when it is off. */
+    public int webSocketPort() {
+        return xmpp.webSocketPort();
+    }
+
+    /** The XMPP over WebSocket port with TLS ({@code wss://}, {@code xmpp.websocket.tls.port}), or -1 when it is off. */
+    public int webSocketTlsPort() {
+        return xmpp.webSocketTlsPort();
+    }
+
+    /** The URL path of the WebSocket endpoint ({@code xmpp.websocket.path}). */
+    public String webSocketPath() {
+        return xmpp.webSocketSettings().path();
     }
 
     /** How many client connections are open on this node (logged in or not). */
@@ -360,6 +398,22 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     /** The node's scheduler for periodic housekeeping (one thread; keep tasks short). */
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /**
+     * What the node installs while it is a member of a cluster (see {@link NodeClustering}); the XMPP
+     * services are made after the cluster manager, and it attaches only once the node runs.
+     */
+    private final class XmppAttachment implements NodeAttachment {
+        @Override
+        public void attach(ClusterMember member) {
+            xmpp.nodeClustering().attach(member);
+        }
+
+        @Override
+        public void detach(boolean clean) {
+            xmpp.nodeClustering().detach(clean);
+        }
     }
 
     private interface Step {

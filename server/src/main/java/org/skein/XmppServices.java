@@ -13,11 +13,12 @@ import org.skein.blocking.BlockListManager;
 import org.skein.blocking.BlockingHandler;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.blocking.JdbcBlockListStore;
+import org.skein.bytestreams.BytestreamsProxy;
+import org.skein.bytestreams.ProxySettings;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
-import org.skein.bytestreams.BytestreamsProxy;
-import org.skein.bytestreams.ProxySettings;
+import org.skein.clustering.ClusterManager;
 import org.skein.component.ComponentRegistry;
 import org.skein.config.ConfigException;
 import org.skein.config.ServerConfig;
@@ -33,8 +34,11 @@ import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
 import org.skein.message.MessageRouter;
+import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
 import org.skein.net.C2sSettings;
+import org.skein.net.websocket.WebSocketSettings;
+import org.skein.net.websocket.WebSocketTransport;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.offline.OfflineMessageStore;
 import org.skein.pep.Pep;
@@ -96,6 +100,7 @@ final class XmppServices {
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final C2sSettings c2sSettings;
+    private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
     private final SaslMechanisms mechanisms;
     private final LoginThrottle throttle;
@@ -104,9 +109,13 @@ final class XmppServices {
     private final BlockListManager blockLists;
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
+    private final NodeClustering nodeClustering;
+    private final MultiUserChat multiUserChat;
     private final BytestreamsProxy proxy;
     private volatile TlsContext tls;
     private volatile C2sListener listener;
+    private volatile WebSocketTransport webSocket;
+    private volatile WebSocketTransport webSocketTls;
 
     /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
     static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
@@ -115,15 +124,17 @@ final class XmppServices {
     /** Key of the publish-subscribe service's domain. */
     static final String PUBSUB_DOMAIN_KEY = "pubsub.domain";
 
-    XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches, Clock clock,
-                 UserManager users, RosterStore rosterStore, OfflineMessageStore offlineStore, PubSubStore pubSubStore,
-                 ScheduledExecutorService scheduler, Database database, String version, ServerSecrets secrets) {
+    XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches,
+                 ClusterManager cluster, Clock clock, UserManager users, RosterStore rosterStore,
+                 OfflineMessageStore offlineStore, PubSubStore pubSubStore, ScheduledExecutorService scheduler,
+                 Database database, String version, ServerSecrets secrets) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
         this.domain = domain(config);
         JID serverJid = new JID(null, domain, null, true);
         this.c2sSettings = C2sSettings.from(config);
+        this.webSocketSettings = WebSocketSettings.from(config, c2sSettings);
         boolean registrationEnabled = config.getBoolean(RegistrationHandler.ENABLED_KEY, false);
         int maxFailures = config.getInt(MAX_AUTH_FAILURES_KEY, 3);
         if (maxFailures < 1) {
@@ -137,7 +148,9 @@ final class XmppServices {
 
         this.components = new ComponentRegistry(domain);
         this.routingTable = new RoutingTable(nodeId, caches);
-        this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, clock);
+        routingTable.setComponents(components);
+        this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, cluster, clock);
+        cluster.registerTaskService(SessionManager.class, sessionManager);
         this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
         this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
                 BlockListManager.maxItems(config));
@@ -150,11 +163,12 @@ final class XmppServices {
                 offlineMessageManager, caches, components, blockLists);
         this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
         IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
+        cluster.registerTaskService(IqRequests.class, requests);
         requests.setForwarder((node, response) -> {
-            if (!caches.isClustered() || caches.getClusterNodeInfo(node).isEmpty()) {
+            if (!caches.isClustered() || cluster.getNodeInfo(node).isEmpty()) {
                 return false;
             }
-            caches.doClusterTask(new IqResponseTask(response.toXML()), node);
+            cluster.doClusterTask(new IqResponseTask(response.toXML()), node);
             return true;
         });
         this.iqRouter = new IqRouter(domain, routingTable, users, components, requests, blockLists);
@@ -219,8 +233,12 @@ final class XmppServices {
         packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
-        this.clusterListener = new XmppClusterListener(caches, routingTable, sessionManager,
+        this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
+        this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
+        this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
+                routingTable, messageRouter, blockLists, components);
+        cluster.registerTaskService(MultiUserChat.class, multiUserChat);
         ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
         this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
         if (proxy != null) {
@@ -233,12 +251,17 @@ final class XmppServices {
         return clusterListener;
     }
 
+    /** What the node installs while it is a member of a cluster: see {@link NodeClustering}. */
+    NodeClustering nodeClustering() {
+        return nodeClustering;
+    }
+
     /**
      * Keeps publish-subscribe right across cluster changes (registered after {@link #clusterListener()}):
      * cached copies dropped and this node's temporary subscriptions re-asserted after a join or merge,
      * a dead node's temporary subscriptions ended by the senior member.
      */
-    ClusterEventListener pubSubClusterListener(CacheFactory caches) {
+    ClusterEventListener pubSubClusterListener(ClusterManager cluster) {
         return new ClusterEventListener() {
             @Override
             public void joinedCluster() {
@@ -252,7 +275,7 @@ final class XmppServices {
 
             @Override
             public void leftCluster(NodeID nodeId) {
-                pubSub.nodeLost(nodeId, caches.isSeniorClusterMember() && caches.getClusterNodeInfo(nodeId).isEmpty());
+                pubSub.nodeLost(nodeId, cluster.isSeniorClusterMember() && cluster.getNodeInfo(nodeId).isEmpty());
             }
         };
     }
@@ -343,15 +366,27 @@ final class XmppServices {
         return features;
     }
 
-    /** Loads the certificate, starts the bytestreams proxy if it is on, and starts listening for clients. */
+    /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
         tls = TlsContext.load(config, home, domain);
+        multiUserChat.start();
         if (proxy != null) {
             proxy.start();
         }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
                 mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+        WebSocketSettings ws = webSocketSettings;
+        if (ws.enabled() && ws.port() >= 0) {
+            webSocket = new WebSocketTransport(ws, null, domain);
+            created.addTransport(webSocket, ws.bindAddress(), ws.port(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.PORT_KEY + "'");
+        }
+        if (ws.enabled() && ws.tlsPort() >= 0) {
+            webSocketTls = new WebSocketTransport(ws, tls, domain);
+            created.addTransport(webSocketTls, ws.bindAddress(), ws.tlsPort(),
+                    "'" + WebSocketSettings.BIND_ADDRESS_KEY + "' and '" + WebSocketSettings.TLS_PORT_KEY + "'");
+        }
         listener = created;
         created.start();
     }
@@ -362,9 +397,14 @@ final class XmppServices {
         if (current != null) {
             current.close();
         }
+        multiUserChat.close();
         if (proxy != null) {
             proxy.close();
         }
+    }
+
+    MultiUserChat multiUserChat() {
+        return multiUserChat;
     }
 
     String domain() {
@@ -423,6 +463,25 @@ final class XmppServices {
     int c2sPort() {
         C2sListener current = listener;
         return current == null ? -1 : current.port();
+    }
+
+    /** The plain WebSocket port ({@code ws://}), or -1 when not listening. */
+    int webSocketPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocket;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket port with TLS ({@code wss://}), or -1 when not listening. */
+    int webSocketTlsPort() {
+        C2sListener current = listener;
+        WebSocketTransport transport = webSocketTls;
+        return current == null || transport == null ? -1 : current.port(transport);
+    }
+
+    /** The WebSocket settings (path, origins...). */
+    WebSocketSettings webSocketSettings() {
+        return webSocketSettings;
     }
 
     int c2sConnectionCount() {

@@ -68,7 +68,7 @@ class XmppServerTest {
         XmppServer node = new XmppServer(dir, ServerConfig.inMemory(with(with(QUIET, "node.id", "thread-check"), "cache.stats.interval", "50ms")),
                 Clock.systemUTC());
         node.start();
-        node.cacheFactory().doSynchronousClusterTask(n -> "warm up the task pool", true);
+        node.clusterManager().doSynchronousClusterTask(n -> "warm up the task pool", true);
         assertThat(threadsOf("thread-check")).isNotEmpty();
 
         node.stop();

@@ -1,6 +1,8 @@
 package org.skein.conformance;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +50,19 @@ record SintOutcome(String name, SintSelection selection, List<Test> tests, Map<S
         String displayName() {
             return simpleClassName() + '.' + method + (connection.isEmpty() ? "" : " [" + connection + ']');
         }
+    }
+
+    /**
+     * This run and a later one against the same nodes as one outcome: the tests of both in order, the
+     * main accounts' placement of this one, the first early stop.
+     */
+    SintOutcome followedBy(SintOutcome later, String laterName) {
+        List<Test> all = new ArrayList<>(tests);
+        all.addAll(later.tests);
+        Map<String, String> impossible = new LinkedHashMap<>(impossibleClasses);
+        impossible.putAll(later.impossibleClasses);
+        String stop = abort != null ? abort : later.abort == null ? null : "(" + laterName + ") " + later.abort;
+        return new SintOutcome(name, selection, all, impossible, placement, stop, duration.plus(later.duration));
     }
 
     List<Test> with(Result result) {

@@ -1,6 +1,8 @@
 package org.skein.conformance;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -52,6 +54,57 @@ record SintSelection(String enabledTests, String disabledTests, String enabledSp
                 blankToNull(properties.getProperty("sint.disabledSpecifications")),
                 replyTimeout,
                 blankToNull(properties.getProperty("sint.debugger")));
+    }
+
+    /** This selection with these test classes left out as well. */
+    SintSelection without(List<String> classes) {
+        String disabled = disabledTests == null ? String.join(",", classes) : disabledTests + "," + String.join(",", classes);
+        return new SintSelection(enabledTests, disabled, enabledSpecifications, disabledSpecifications, replyTimeout, debugger);
+    }
+
+    /** This selection narrowed to these test classes (or to the methods of them it names). */
+    SintSelection only(List<String> classes) {
+        String enabled = enabledTests == null ? String.join(",", classes)
+                : String.join(",", entries(enabledTests).stream().filter(entry -> namesOneOf(entry, classes)).toList());
+        return new SintSelection(enabled, disabledTests, enabledSpecifications, disabledSpecifications, replyTimeout, debugger);
+    }
+
+    /**
+     * Whether this selection selects any of these test classes, which are tagged with this specification
+     * (SINT leaves out a whole class when {@code disabledTests} names it or one of its methods).
+     */
+    boolean selects(List<String> classes, String specification) {
+        if (disabledTests != null && entries(disabledTests).stream().anyMatch(entry -> namesOneOf(entry, classes))) {
+            return false;
+        }
+        if (enabledTests != null && entries(enabledTests).stream().noneMatch(entry -> namesOneOf(entry, classes))) {
+            return false;
+        }
+        String wanted = normalised(specification);
+        if (enabledSpecifications != null && entries(enabledSpecifications).stream().map(SintSelection::normalised).noneMatch(wanted::equals)) {
+            return false;
+        }
+        return disabledSpecifications == null
+                || entries(disabledSpecifications).stream().map(SintSelection::normalised).noneMatch(wanted::equals);
+    }
+
+    private static List<String> entries(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+    }
+
+    /** Whether a test entry ({@code Class}, {@code Class.method}, qualified or not) names one of these simple class names. */
+    private static boolean namesOneOf(String entry, List<String> classes) {
+        for (String simple : classes) {
+            if (entry.equals(simple) || entry.endsWith('.' + simple) || entry.startsWith(simple + '.') || entry.contains('.' + simple + '.')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A specification as SINT compares them: {@code XEP-0115}, {@code xep0115} and {@code XEP 0115} are one. */
+    private static String normalised(String specification) {
+        return specification.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "");
     }
 
     /** Whether this is the whole suite (nothing enabled or disabled by name). */

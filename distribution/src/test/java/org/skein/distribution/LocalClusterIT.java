@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the built distribution as a new user would, with the README's commands: the repository's
  * {@code skein-local-cluster.sh start}, {@code check}, {@code stop}, on free ports instead of
- * 5222/9090/5701 and in a cluster folder under {@code target/}. Checks that three node JVMs run and
+ * 5222/5280/5443/9090/5701 and in a cluster folder under {@code target/}. Checks that three node JVMs run and
  * form one cluster (the script's own wait reads the admin consoles; this test also reads each node's
  * Hazelcast member list in its log and connects to its XMPP port), that a second {@code start}
  * changes nothing, that the check passes (a message and a presence between two nodes), and that
@@ -48,6 +48,8 @@ class LocalClusterIT {
     private int xmppPort;
     private int adminPort;
     private int hazelcastPort;
+    private int webSocketPort;
+    private int webSocketTlsPort;
     private int commands;
 
     @BeforeEach
@@ -57,7 +59,7 @@ class LocalClusterIT {
         deleteRecursively(clusterDir);
         Files.createDirectories(WORK);
         List<Integer> bases = new ArrayList<>();
-        while (bases.size() < 3) {
+        while (bases.size() < 5) {
             int base = freePortRange(3);
             if (bases.stream().noneMatch(other -> Math.abs(other - base) < 3)) {
                 bases.add(base);
@@ -66,6 +68,8 @@ class LocalClusterIT {
         xmppPort = bases.get(0);
         adminPort = bases.get(1);
         hazelcastPort = bases.get(2);
+        webSocketPort = bases.get(3);
+        webSocketTlsPort = bases.get(4);
     }
 
     @AfterEach
@@ -82,7 +86,9 @@ class LocalClusterIT {
                 .contains("host 127.0.0.1  port " + xmppPort)
                 .contains("host 127.0.0.1  port " + (xmppPort + 2))
                 .contains("http://127.0.0.1:" + adminPort + "/")
-                .contains("http://127.0.0.1:" + (adminPort + 2) + "/");
+                .contains("http://127.0.0.1:" + (adminPort + 2) + "/")
+                .contains("ws://127.0.0.1:" + webSocketPort + "/xmpp-websocket")
+                .contains("wss://localhost:" + (webSocketTlsPort + 2) + "/xmpp-websocket");
         Properties accounts = new Properties();
         try (var reader = Files.newBufferedReader(clusterDir.resolve("accounts.properties"))) {
             accounts.load(reader);
@@ -109,6 +115,16 @@ class LocalClusterIT {
         for (int i = 0; i < NODES.size(); i++) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), xmppPort + i), 5_000);
+            }
+            // and web clients: XEP-0156 discovery on the node's WebSocket port names its endpoint
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), webSocketPort + i), 5_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /.well-known/host-meta HTTP/1.1\r\nHost: 127.0.0.1:" + (webSocketPort + i)
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 200")
+                        .contains("href='ws://127.0.0.1:" + (webSocketPort + i) + "/xmpp-websocket'");
             }
         }
 
@@ -158,6 +174,8 @@ class LocalClusterIT {
         env.put("SKEIN_XMPP_PORT", Integer.toString(xmppPort));
         env.put("SKEIN_ADMIN_PORT", Integer.toString(adminPort));
         env.put("SKEIN_HAZELCAST_PORT", Integer.toString(hazelcastPort));
+        env.put("SKEIN_WEBSOCKET_PORT", Integer.toString(webSocketPort));
+        env.put("SKEIN_WEBSOCKET_TLS_PORT", Integer.toString(webSocketTlsPort));
         // the distribution was just built by this reactor: never build again from inside the build
         env.put("SKEIN_BUILD", "never");
         env.put("JAVA_HOME", System.getProperty("java.home"));

@@ -1,14 +1,14 @@
 package org.skein.hazelcast;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.skein.ServerContext;
-import org.skein.cluster.ClusterManager;
-import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
+import org.skein.cluster.Registration;
+import org.skein.clustering.ClusterManager;
+import org.skein.hazelcast.cluster.HazelcastProvider;
 import org.skein.hazelcast.config.LocalConfigFile;
 import org.skein.hazelcast.config.PluginSettings;
 import org.skein.hazelcast.serialization.ClassAllowlist;
@@ -23,14 +23,15 @@ import org.slf4j.LoggerFactory;
  * The Hazelcast clustering plugin, as the node's plugin manager loads it from {@code plugins/hazelcast.jar}.
  *
  * <p>{@link #initializePlugin} creates the node's {@code conf/hazelcast-local-config.xml} from the
- * plugin's template if it is missing, and registers the {@link HazelcastClusterStrategy} with the
- * node's cache factory. Clustering itself starts when the node's cluster manager starts it: at the
- * node's start (after every plugin is loaded), or from the admin console. If the plugin is loaded into
- * a node that is already running with {@code clustering.enabled=true}, it starts clustering itself, on
- * its own thread, so the plugin manager is not held up while the member joins.
+ * plugin's template if it is missing, and registers the {@link HazelcastProvider} with the node's
+ * cluster manager. Clustering itself starts when the node's cluster manager starts it: at the node's
+ * start (after every plugin is loaded), or from the admin console. If the plugin is loaded into a node
+ * that is already running with {@code clustering.enabled=true}, it asks the cluster manager to start
+ * clustering, which it does on its own lifecycle thread, so the plugin manager is not held up while the
+ * member joins.
  *
- * <p>{@link #destroyPlugin} leaves the cluster, unregisters the strategy and stops every thread the
- * plugin started.
+ * <p>{@link #destroyPlugin} closes its registrations: the node leaves the cluster (a join in progress
+ * is stopped) and the provider is unregistered.
  *
  * <p>It also supplies the data of the plugin's admin console page, {@code hazelcast-node}
  * ({@code web/cluster-node.html}).
@@ -46,8 +47,7 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
     }
 
     /** What {@link #initializePlugin} set up, undone by {@link #destroyPlugin}. */
-    private record Started(ServerContext server, HazelcastClusterStrategy strategy, PluginClassResolver resolver,
-                           ExecutorService starter, NodePageModel page) {
+    private record Started(ServerContext server, HazelcastProvider provider, NodePageModel page, List<Registration> registrations) {
     }
 
     @Override
@@ -57,33 +57,24 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
                 .get(PluginSettings.LOCAL_CONFIG, "conf/" + PluginSettings.LOCAL_CONFIG_NAME)));
         ClassAllowlist allowlist = new ClassAllowlist();
         PluginClassResolver resolver = new PluginClassResolver(context.classLoader(), allowlist);
+        List<Registration> registrations = new ArrayList<>();
         server.pluginManager().addPluginListener(resolver);
+        registrations.add(() -> server.pluginManager().removePluginListener(resolver));
         resolver.addAll(server.pluginManager().getPlugins());
-        HazelcastClusterStrategy strategy = new HazelcastClusterStrategy(server, context.classLoader(), allowlist, resolver);
+        HazelcastProvider provider = new HazelcastProvider(server.nodeId(), server.config(), server.homeDirectory(),
+                server.clock(), context.classLoader(), allowlist, resolver);
+        ClusterManager clusterManager = server.clusterManager();
         try {
-            server.cacheFactory().setClusteredStrategy(strategy);
+            registrations.add(clusterManager.registerProvider(provider));
+            registrations.add(clusterManager.registerTaskService(NodeFigures.class, new NodeFigures(provider)));
         } catch (RuntimeException e) {
-            server.pluginManager().removePluginListener(resolver);
-            strategy.close();
+            closeAll(server, registrations);
             throw e;
         }
-        ExecutorService starter = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "skein-hazelcast-start-" + server.nodeId());
-            thread.setDaemon(true);
-            thread.setContextClassLoader(context.classLoader());
-            return thread;
-        });
-        started = new Started(server, strategy, resolver, starter, new NodePageModel(server));
-        ClusterManager clusterManager = server.clusterManager();
+        started = new Started(server, provider, new NodePageModel(server), registrations);
         if (server.pluginManager().hasLoadedInitialPlugins() && clusterManager.isClusteringEnabled()) {
             LOG.info("Hazelcast plugin loaded into running node {}: starting clustering", server.nodeId());
-            starter.execute(() -> {
-                try {
-                    clusterManager.startup();
-                } catch (RuntimeException e) {
-                    LOG.error("Node {} could not start clustering", server.nodeId(), e);
-                }
-            });
+            clusterManager.startClustering();
         }
     }
 
@@ -94,24 +85,17 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
             return;
         }
         started = null;
-        ServerContext server = current.server();
-        current.starter().shutdownNow();
-        try {
-            server.clusterManager().shutdown();
-        } catch (RuntimeException e) {
-            LOG.error("Node {} could not leave the cluster cleanly", server.nodeId(), e);
-        }
-        try {
-            server.cacheFactory().clearClusteredStrategy(current.strategy());
-        } catch (RuntimeException e) {
-            LOG.error("Node {} could not unregister the Hazelcast strategy", server.nodeId(), e);
-        }
-        server.pluginManager().removePluginListener(current.resolver());
-        current.strategy().close();
-        try {
-            current.starter().awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        closeAll(current.server(), current.registrations());
+    }
+
+    /** Closes in reverse order: the figures service, the provider (the node leaves the cluster), the listener. */
+    private static void closeAll(ServerContext server, List<Registration> registrations) {
+        for (int i = registrations.size() - 1; i >= 0; i--) {
+            try {
+                registrations.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.error("Node {}: the Hazelcast plugin could not undo one of its registrations", server.nodeId(), e);
+            }
         }
     }
 
@@ -132,9 +116,9 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
         return current.page().model(Objects.requireNonNullElse(parameters, Map.of()), Objects.requireNonNullElse(locale, Locale.ENGLISH));
     }
 
-    /** The clustered strategy this plugin registered; {@code null} before {@link #initializePlugin}. */
-    public HazelcastClusterStrategy strategy() {
+    /** The clustering provider this plugin registered; {@code null} before {@link #initializePlugin}. */
+    public HazelcastProvider provider() {
         Started current = started;
-        return current == null ? null : current.strategy();
+        return current == null ? null : current.provider();
     }
 }

@@ -15,6 +15,7 @@ import org.skein.cache.CacheStats;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.hazelcast.routing.RouterFigures;
 
 /**
@@ -48,7 +49,7 @@ final class NodePageModel {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("parameter 'node' is not a node id: " + requested);
         }
-        Optional<ClusterNodeInfo> info = caches.getClusterNodeInfo(nodeId);
+        Optional<ClusterNodeInfo> info = server.clusterManager().getNodeInfo(nodeId);
         if (info.isEmpty()) {
             throw new IllegalArgumentException("node " + nodeId + " is not a member of the cluster");
         }
@@ -59,17 +60,17 @@ final class NodePageModel {
         model.put("senior", info.get().senior());
         model.put("local", nodeId.equals(server.nodeId()));
         model.put("clustered", caches.isClustered());
-        model.put("strategy", caches.getCurrentStrategy().name());
-        model.put("nodes", nodes(caches));
-        memory(caches, nodeId, locale, model);
+        model.put("strategy", caches.getCurrentStorage().name());
+        model.put("nodes", nodes(server.clusterManager()));
+        memory(server.clusterManager(), nodeId, locale, model);
         model.put("caches", cacheRows(statsOf(caches, nodeId), locale));
-        router(caches, nodeId, model);
+        router(server.clusterManager(), nodeId, model);
         return model;
     }
 
-    private static List<Map<String, Object>> nodes(CacheFactory caches) {
+    private static List<Map<String, Object>> nodes(ClusterManager cluster) {
         List<Map<String, Object>> nodes = new ArrayList<>();
-        for (ClusterNodeInfo node : caches.getClusterNodesInfo()) {
+        for (ClusterNodeInfo node : cluster.getNodesInfo()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("nodeId", node.nodeId().value());
             row.put("hostName", node.hostName());
@@ -79,9 +80,9 @@ final class NodePageModel {
         return nodes;
     }
 
-    private static void memory(CacheFactory caches, NodeID nodeId, Locale locale, Map<String, Object> model) {
+    private static void memory(ClusterManager cluster, NodeID nodeId, Locale locale, Map<String, Object> model) {
         try {
-            Map<String, Long> memory = caches.doSynchronousClusterTask(new NodeFiguresTask(), nodeId, MEMORY_TIMEOUT);
+            Map<String, Long> memory = cluster.doSynchronousClusterTask(new NodeFiguresTask(), nodeId, MEMORY_TIMEOUT);
             long total = memory.get("total");
             long used = total - memory.get("free");
             long max = memory.get("max");
@@ -107,9 +108,9 @@ final class NodePageModel {
      * {@code sources}, {@code sentTotal}, {@code receivedTotal}; rows of plain maps), or
      * {@code routerError} when the node did not answer.
      */
-    private static void router(CacheFactory caches, NodeID nodeId, Map<String, Object> model) {
+    private static void router(ClusterManager cluster, NodeID nodeId, Map<String, Object> model) {
         try {
-            RouterFigures figures = caches.doSynchronousClusterTask(new RouterFiguresTask(), nodeId, MEMORY_TIMEOUT);
+            RouterFigures figures = cluster.doSynchronousClusterTask(new RouterFiguresTask(), nodeId, MEMORY_TIMEOUT);
             Map<String, Object> router = new LinkedHashMap<>();
             router.put("running", figures.running());
             List<Map<String, Object>> destinations = new ArrayList<>();

@@ -67,6 +67,8 @@ public final class AdminConsole implements AutoCloseable {
         this.throttle = throttle;
         this.loginForms = new LoginForms(cookieSuffix(node), throttle.settings().trustPeriod());
         this.pluginPages = new PluginPages(node.pluginManager());
+        // every node answers the console's node table, whether its own console runs or not
+        node.clusterManager().registerTaskService(NodeStatus.Source.class, () -> NodeStatus.of(node));
     }
 
     private static String cookieSuffix(ServerContext node) {
@@ -217,6 +219,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/clustering", new ClusteringPage());
         pages.put("/caches", new CachesPage());
         pages.put("/sessions", new SessionsPage());
+        pages.put("/rooms", new RoomsPage());
         pages.put("/users", new UsersPage());
         pages.put("/pubsub", new PubSubPage());
         pages.put("/plugins", new PluginsPage());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.cache.CacheStats;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
@@ -87,7 +88,7 @@ final class CachesPage implements AdminPage {
             exchange.redirect("/caches", exchange.message("caches.badSettings", name, e.getMessage()));
             return;
         }
-        String key = CacheFactory.configKey(name);
+        String key = CacheSettingsResolver.key(name);
         ServerConfig config = exchange.node().config();
         config.set(key + ".maxSize", Formats.size(maxSize));
         config.set(key + ".maxLifetime", Formats.lifetime(maxLifetime));

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.skein.ServerContext;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
@@ -53,14 +53,14 @@ final class ClusteringPage implements AdminPage {
         model.put("started", cluster.isClusteringStarted());
         model.put("senior", cluster.isSeniorClusterMember());
         model.put("lastError", cluster.getLastError().orElse(null));
-        model.put("strategy", node.cacheFactory().getClusteredStrategy().map(s -> s.name()).orElse(null));
+        model.put("strategy", cluster.getProviderName().orElse(null));
         return model;
     }
 
     private static Map<String, Object> nodesModel(AdminExchange exchange) {
         ServerContext node = exchange.node();
         Duration timeout = node.config().getDuration("admin.nodeStatusTimeout", Duration.ofSeconds(2));
-        ClusterTaskResults<NodeStatus> results = node.cacheFactory()
+        ClusterTaskResults<NodeStatus> results = node.clusterManager()
                 .doSynchronousClusterTask(new NodeStatus.Task(), true, timeout == null ? Duration.ofSeconds(2) : timeout);
         List<Map<String, Object>> rows = new ArrayList<>();
         NodeID senior = node.clusterManager().getSeniorClusterMember();

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import org.skein.ServerContext;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 
 /** This node at a glance (id, version, uptime, memory, sessions here and in the cluster) and the cluster's state. */
 final class DashboardPage implements AdminPage {

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.skein.ServerContext;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.TaskContext;
 import org.skein.plugin.LoadedPlugin;
 
 /**
@@ -34,13 +35,19 @@ public record NodeStatus(NodeID nodeId, String serverVersion, Map<String, String
                 runtime.maxMemory(), ManagementFactory.getRuntimeMXBean().getUptime(), node.sessionManager().getUserSessionsCount(true));
     }
 
+    /** What every node registers for {@link Task}: takes the node's status there. */
+    @FunctionalInterface
+    interface Source {
+        NodeStatus status();
+    }
+
     /** Asks a node for its status. */
     public static final class Task implements ClusterTask<NodeStatus> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public NodeStatus execute(ServerContext node) {
-            return NodeStatus.of(node);
+        public NodeStatus execute(TaskContext context) {
+            return context.service(Source.class).status();
         }
     }
 }

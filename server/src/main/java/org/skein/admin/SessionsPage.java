@@ -76,6 +76,7 @@ final class SessionsPage implements AdminPage {
         // InetSocketAddress.toString() of an unresolved peer starts with "/"
         row.put("address", info.clientAddress().startsWith("/") ? info.clientAddress().substring(1) : info.clientAddress());
         row.put("since", Formats.time(info.created()));
+        row.put("transport", "websocket".equals(info.transport()) ? "websocket" : "tcp");
         Presence presence = presence(info);
         if (presence == null) {
             row.put("show", "none");

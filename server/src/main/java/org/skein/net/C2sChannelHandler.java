@@ -50,7 +50,10 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     static final Duration GOODBYE_GRACE = Duration.ofSeconds(5);
 
     private final SerialExecutor executor;
+    private final C2sTransport transport;
     private final TlsContext tls;
+    private final boolean encrypted;
+    private final InetSocketAddress clientAddress;
     private final Function<ClientConnection, StreamHandler> handlers;
     private final ConnectionRegistry registry;
     private final ConnectionGate gate;
@@ -66,17 +69,24 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
     C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
-        this(executor, tls, handlers, registry, null, null);
+        this(executor, TcpTransport.INSTANCE, tls, false, null, handlers, registry, null, null);
     }
 
     /**
+     * @param tls the context for STARTTLS, or null where it is not offered
+     * @param encrypted whether the connection is encrypted from the start (wss, or a trusted TLS proxy)
+     * @param clientAddress the client's address if not the socket's peer (a trusted proxy's forward), else null
      * @param gate the listener's connection limits, or {@code null} for none
      * @param loginTimeout how long the client has to log in, or {@code null} for no deadline
      */
-    C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
+    C2sChannelHandler(SerialExecutor executor, C2sTransport transport, TlsContext tls, boolean encrypted,
+                      InetSocketAddress clientAddress, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout) {
         this.executor = executor;
+        this.transport = transport;
         this.tls = tls;
+        this.encrypted = encrypted;
+        this.clientAddress = clientAddress;
         this.handlers = handlers;
         this.registry = registry;
         this.gate = gate;
@@ -84,20 +94,37 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // added behind a transport's handshake (WebSocket), when the channel is active already
+        if (ctx.channel().isActive()) {
+            begin(ctx);
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        ctx.fireChannelActive();
+        begin(ctx);
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            return;
+        }
         decoder = ctx.pipeline().get(XmlStreamDecoder.class);
-        connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls);
+        connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls, transport.name(), transport.framing(),
+                encrypted, clientAddress);
         connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
         handler = handlers.apply(connection);
         registry.add(connection);
-        ctx.fireChannelActive();
         if (gate != null) {
-            ConnectionGate.Admission admission = gate.admit((InetSocketAddress) ctx.channel().remoteAddress());
+            InetSocketAddress client = clientAddress != null ? clientAddress : (InetSocketAddress) ctx.channel().remoteAddress();
+            ConnectionGate.Admission admission = gate.admit(client);
             if (admission.evicted() != null) {
                 admission.evicted().evict();
             }
             if (!admission.admitted()) {
-                LOG.debug("Refusing the connection from {}: {}", ctx.channel().remoteAddress(), admission.refusal());
+                LOG.debug("Refusing the connection from {}: {}", client, admission.refusal());
                 String report = gate.refusalReport(admission.refusal());
                 if (report != null) {
                     LOG.warn(report);
@@ -112,7 +139,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         if (loginTimeout != null) {
             loginDeadline = ctx.executor().schedule(() -> {
                 if (!loggedIn) {
-                    LOG.debug("{} did not log in within {}", ctx.channel().remoteAddress(), loginTimeout);
+                    LOG.debug("{} did not log in within {}", connection.remoteAddress(), loginTimeout);
                     end(ctx, StreamError.Condition.policy_violation, "log in within " + loginTimeout.toSeconds() + " s");
                 }
             }, loginTimeout.toNanos(), TimeUnit.NANOSECONDS);

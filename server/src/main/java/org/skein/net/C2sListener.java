@@ -9,6 +9,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -24,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's client-to-server listener: a Netty server on NIO, its event loops
+ * The node's client-to-server listener: a Netty server on NIO for the TCP port and for any other
+ * transports added ({@link #addTransport}: XMPP over WebSocket), its event loops
  * ({@code skein-c2s-accept-<node>}, {@code skein-c2s-io-<node>}) and the processing pool
  * ({@code skein-xmpp-<node>}) that runs the XMPP logic of every connection, one task at a time per
  * connection. {@link #close()} says {@code system-shutdown} to every client, closes the connections
@@ -39,11 +42,28 @@ public final class C2sListener implements AutoCloseable {
     private final Function<ClientConnection, StreamHandler> handlers;
     private final String threadSuffix;
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final List<Endpoint> endpoints = new ArrayList<>();
     private final ConnectionGate gate;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private ThreadPoolExecutor processingPool;
     private Channel serverChannel;
+
+    /** Another transport on an address of its own, and the keys that configure it (for error messages). */
+    private static final class Endpoint {
+        final C2sTransport transport;
+        final String bindAddress;
+        final int port;
+        final String keys;
+        Channel channel;
+
+        Endpoint(C2sTransport transport, String bindAddress, int port, String keys) {
+            this.transport = transport;
+            this.bindAddress = bindAddress;
+            this.port = port;
+            this.keys = keys;
+        }
+    }
 
     /**
      * @param settings where to listen and how
@@ -60,9 +80,24 @@ public final class C2sListener implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts accepting clients.
+     * Serves another transport (XMPP over WebSocket...) on an address of its own, with the same threads,
+     * limits and XMPP logic as the TCP port. Call before {@link #start()}.
      *
-     * @throws ConfigException if the address cannot be bound
+     * @param port the port, 0 for any free one
+     * @param keys the configuration keys of the address, named when it cannot be bound
+     */
+    public synchronized void addTransport(C2sTransport transport, String bindAddress, int port, String keys) {
+        if (serverChannel != null) {
+            throw new IllegalStateException("the listener is running already");
+        }
+        endpoints.add(new Endpoint(Objects.requireNonNull(transport, "transport"), Objects.requireNonNull(bindAddress, "bindAddress"),
+                port, keys));
+    }
+
+    /**
+     * Binds the port (and those of the other transports) and starts accepting clients.
+     *
+     * @throws ConfigException if an address cannot be bound
      */
     public synchronized void start() {
         if (serverChannel != null) {
@@ -81,16 +116,36 @@ public final class C2sListener implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new C2sInitializer(settings, tls, processingPool, handlers, registry, gate));
+                .childHandler(new C2sInitializer(settings, TcpTransport.INSTANCE, tls, processingPool, handlers, registry, gate));
+        serverChannel = bind(bootstrap, settings.bindAddress(), settings.port(),
+                "'" + C2sSettings.BIND_ADDRESS_KEY + "' and '" + C2sSettings.PORT_KEY + "'");
+        LOG.info("Listening for XMPP clients on {}", serverChannel.localAddress());
+        for (Endpoint endpoint : endpoints) {
+            ServerBootstrap other = bootstrap.clone()
+                    .childHandler(new C2sInitializer(settings, endpoint.transport, tls, processingPool, handlers, registry, gate));
+            endpoint.channel = bind(other, endpoint.bindAddress, endpoint.port, endpoint.keys);
+            LOG.info("Listening for XMPP clients ({}) on {}", endpoint.transport.name(), endpoint.channel.localAddress());
+        }
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, String address, int port, String keys) {
         try {
-            serverChannel = bootstrap.bind(new InetSocketAddress(settings.bindAddress(), settings.port())).syncUninterruptibly().channel();
+            return bootstrap.bind(new InetSocketAddress(address, port)).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             close();
-            throw new ConfigException("cannot listen for clients on " + settings.bindAddress() + ":" + settings.port()
-                    + " (keys '" + C2sSettings.BIND_ADDRESS_KEY + "' and '" + C2sSettings.PORT_KEY
-                    + "', expected a free port on a local address): " + e.getMessage(), e);
+            throw new ConfigException("cannot listen for clients on " + address + ":" + port
+                    + " (keys " + keys + ", expected a free port on a local address): " + e.getMessage(), e);
         }
-        LOG.info("Listening for XMPP clients on {}", serverChannel.localAddress());
+    }
+
+    /** The port a transport added with {@link #addTransport} is bound to, or -1 when not listening. */
+    public synchronized int port(C2sTransport transport) {
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint.transport == transport && endpoint.channel != null) {
+                return ((InetSocketAddress) endpoint.channel.localAddress()).getPort();
+            }
+        }
+        return -1;
     }
 
     /** The port the listener is bound to (the chosen one when the configured port is 0), or -1 when not listening. */
@@ -113,6 +168,12 @@ public final class C2sListener implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
             serverChannel = null;
+        }
+        for (Endpoint endpoint : endpoints) {
+            if (endpoint.channel != null) {
+                endpoint.channel.close().syncUninterruptibly();
+                endpoint.channel = null;
+            }
         }
         registry.closeAll(3000);
         if (ioGroup != null) {

@@ -14,7 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.skein.session.ClientConnection;
-import org.skein.xmpp.stream.StreamWriter;
+import org.skein.xmpp.stream.StreamFraming;
 import org.skein.xmpp.stream.XmlStreamDecoder;
 import org.skein.xmpp.tls.TlsContext;
 import org.xmpp.packet.StreamError;
@@ -30,6 +30,9 @@ final class NettyClientConnection implements ClientConnection {
     private final SerialExecutor executor;
     private final XmlStreamDecoder decoder;
     private final TlsContext tls;
+    private final String transport;
+    private final StreamFraming framing;
+    private final InetSocketAddress clientAddress;
     private final Queue<ByteBuf> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -37,11 +40,33 @@ final class NettyClientConnection implements ClientConnection {
     private volatile boolean secure;
     private volatile Runnable loggedInListener = () -> { };
 
-    NettyClientConnection(Channel channel, SerialExecutor executor, XmlStreamDecoder decoder, TlsContext tls) {
+    /**
+     * @param tls the context for STARTTLS, or null where it is not offered
+     * @param transport the transport's name, shown with the session
+     * @param framing how the stream's own parts are written
+     * @param encrypted whether the connection is encrypted from the start
+     * @param clientAddress the client's address when it is not the socket's peer, else null
+     */
+    NettyClientConnection(Channel channel, SerialExecutor executor, XmlStreamDecoder decoder, TlsContext tls, String transport,
+                          StreamFraming framing, boolean encrypted, InetSocketAddress clientAddress) {
         this.channel = channel;
         this.executor = executor;
         this.decoder = decoder;
         this.tls = tls;
+        this.transport = transport;
+        this.framing = framing;
+        this.clientAddress = clientAddress;
+        this.secure = encrypted;
+    }
+
+    @Override
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public StreamFraming framing() {
+        return framing;
     }
 
     /** What the network side does when the client has logged in (limits and deadlines, see C2sChannelHandler). */
@@ -74,6 +99,9 @@ final class NettyClientConnection implements ClientConnection {
 
     @Override
     public InetSocketAddress remoteAddress() {
+        if (clientAddress != null) {
+            return clientAddress;
+        }
         SocketAddress address = channel.remoteAddress();
         return address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
     }
@@ -168,26 +196,30 @@ final class NettyClientConnection implements ClientConnection {
 
     @Override
     public void closeWithError(StreamError.Condition condition, String text) {
-        closeAfter(StreamWriter.error(condition, text) + StreamWriter.end());
+        closeAfter(framing.error(condition, text), framing.end());
     }
 
     @Override
     public void close() {
-        closeAfter(StreamWriter.end());
+        closeAfter(framing.end());
     }
 
-    private void closeAfter(String lastWords) {
+    /** Writes what is queued and the last words (each a write of its own, for framed transports), then closes. */
+    private void closeAfter(String... lastWords) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        String words = lastWords;
         onLoop(() -> {
             drain();
             if (!channel.isActive()) {
                 channel.close();
                 return;
             }
-            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), words)).addListener(ChannelFutureListener.CLOSE);
+            for (int i = 0; i < lastWords.length - 1; i++) {
+                channel.write(ByteBufUtil.writeUtf8(channel.alloc(), lastWords[i]), channel.voidPromise());
+            }
+            channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), lastWords[lastWords.length - 1]))
+                    .addListener(ChannelFutureListener.CLOSE);
         });
     }
 }

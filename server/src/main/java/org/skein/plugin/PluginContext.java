@@ -3,7 +3,7 @@ package org.skein.plugin;
 import java.nio.file.Path;
 import org.skein.ServerContext;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.config.ServerConfig;
 
 /**

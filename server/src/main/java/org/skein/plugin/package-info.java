@@ -16,5 +16,11 @@
  *       plugins without stopping the node, and offers install, delete and reload to the admin console.
  *       {@link org.skein.plugin.PluginListener}s hear of each plugin loaded and unloaded.</li>
  * </ul>
+ *
+ * <p>A plugin compiles against two modules: {@code skein-api} (the clustering core: caches, cluster events
+ * and tasks, {@code org.skein.clustering.ClusterManager}, and the SPI a clustering plugin implements) and
+ * {@code skein-server} ({@link org.skein.ServerContext} and the node's services). Every registration it
+ * makes with the node returns a {@code Registration} to close in {@link org.skein.plugin.Plugin#destroyPlugin};
+ * {@code examples/cluster-events} shows one.
  */
 package org.skein.plugin;

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.component.ComponentRegistry;
+import org.skein.component.LocalComponent;
 import org.skein.session.LocalClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class RoutingTable {
     private final ConcurrentMap<String, Consumer<Packet>> endpoints = new ConcurrentHashMap<>();
     private final AtomicLong remoteDeliveryFailures = new AtomicLong();
     private volatile RemotePacketRouter remotePacketRouter;
+    private volatile ComponentRegistry components;
     private volatile UndeliverableHandler undeliverableHandler = (recipient, packet) ->
             LOG.warn("No handler for a packet that could not be delivered to {}; it is dropped", recipient);
 
@@ -338,7 +341,8 @@ public final class RoutingTable {
 
     /**
      * Delivers a packet to the session with this full JID: locally, or through the remote packet
-     * router when the route is on another node. Does not wait for the network.
+     * router when the route is on another node; a packet for a component's address goes to the
+     * component on this node (see {@link #setComponents}). Does not wait for the network.
      *
      * @return whether a session was found (locally, or a route on a node the remote router reaches)
      */
@@ -348,6 +352,13 @@ public final class RoutingTable {
         if (local != null) {
             local.deliver(packet);
             return true;
+        }
+        ComponentRegistry registry = components;
+        if (registry != null) {
+            java.util.Optional<LocalComponent> component = registry.forAddress(recipient);
+            if (component.isPresent()) {
+                return toComponent(component.get(), packet);
+            }
         }
         ClientRoute route = userRoutes.get(full);
         if (route == null) {
@@ -430,6 +441,25 @@ public final class RoutingTable {
     /** Sets what happens to packets the remote packet router could not deliver (the node sets it). */
     public void setUndeliverableHandler(UndeliverableHandler handler) {
         this.undeliverableHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Sets the node's components: a packet for a component's address that reaches the routing table (a
+     * component on another node sent it to this node's component through the remote packet router) is
+     * handed to this node's component. Clients' stanzas to components never come this way: the routers
+     * hand those to the component before they look for a route.
+     */
+    public void setComponents(ComponentRegistry registry) {
+        this.components = registry;
+    }
+
+    private static boolean toComponent(LocalComponent component, Packet packet) {
+        try {
+            component.process(packet);
+        } catch (RuntimeException e) {
+            LOG.warn("Component {} failed on a stanza from another node", component.domain(), e);
+        }
+        return true;
     }
 
     /** Sets (or clears, with {@code null}) the router for routes on other nodes. */

@@ -3,6 +3,7 @@ package org.skein.session;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import org.skein.xmpp.stream.StreamFraming;
 import org.xmpp.packet.StreamError;
 
 /**
@@ -29,8 +30,21 @@ public interface ClientConnection {
     /** Whether the connection is still open for writing. */
     boolean isOpen();
 
-    /** Writes XML text and flushes it. */
+    /**
+     * Writes XML text and flushes it: one top-level element (or one part of the stream from
+     * {@link #framing()}) per call, so that a transport that frames each element (WebSocket) can.
+     */
     void send(String xml);
+
+    /** How the stream's header, features, errors and end are written on this connection. */
+    default StreamFraming framing() {
+        return StreamFraming.XML_STREAM;
+    }
+
+    /** The kind of connection, shown with its session: {@code tcp} or {@code websocket}. */
+    default String transport() {
+        return "tcp";
+    }
 
     /**
      * Answers {@code <starttls/>}: writes {@code proceed} in clear, then every later byte goes through

@@ -16,6 +16,7 @@ import org.skein.xmpp.sasl.SaslMechanism;
 import org.skein.xmpp.sasl.SaslMechanisms;
 import org.skein.xmpp.sasl.SaslStep;
 import org.skein.xmpp.stream.StreamFault;
+import org.skein.xmpp.stream.StreamFraming;
 import org.skein.xmpp.stream.StreamHeader;
 import org.skein.xmpp.stream.StreamWriter;
 import org.slf4j.Logger;
@@ -92,7 +93,8 @@ public final class ClientStream implements StreamHandler {
         }
         streamId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String replyTo = header.from().isEmpty() ? null : header.from();
-        String opening = StreamWriter.header(settings.domain(), streamId, replyTo, header.lang());
+        StreamFraming framing = connection.framing();
+        String opening = framing.header(settings.domain(), streamId, replyTo, header.lang());
         headerSent = true;
         if (!Namespaces.CLIENT.equals(header.defaultNamespace())) {
             connection.send(opening);
@@ -109,7 +111,8 @@ public final class ClientStream implements StreamHandler {
             closeWithError(StreamError.Condition.unsupported_version, "this server speaks XMPP 1.0");
             return;
         }
-        connection.send(opening + StreamWriter.features(features()));
+        connection.send(opening);
+        connection.send(framing.features(features()));
     }
 
     @Override
@@ -175,7 +178,7 @@ public final class ClientStream implements StreamHandler {
         StringBuilder sb = new StringBuilder(256);
         if (username == null) {
             boolean secure = connection.isSecure();
-            if (settings.tlsAvailable() && !secure) {
+            if (settings.tlsAvailable() && !secure && connection.framing().offersStartTls()) {
                 sb.append("<starttls xmlns='").append(Namespaces.TLS).append("'>");
                 if (settings.tlsRequired()) {
                     sb.append("<required/>");
@@ -200,7 +203,8 @@ public final class ClientStream implements StreamHandler {
     }
 
     private void startTls(Element element) {
-        if ("starttls".equals(element.getName()) && settings.tlsAvailable() && !connection.isSecure() && username == null) {
+        if ("starttls".equals(element.getName()) && settings.tlsAvailable() && !connection.isSecure() && username == null
+                && connection.framing().offersStartTls()) {
             connection.startTls("<proceed xmlns='" + Namespaces.TLS + "'/>");
             headerSent = false;
             return;
@@ -517,7 +521,7 @@ public final class ClientStream implements StreamHandler {
             return;
         }
         if (!headerSent) {
-            connection.send(StreamWriter.header(settings.domain(), streamId == null ? "error" : streamId, null, null));
+            connection.send(connection.framing().header(settings.domain(), streamId == null ? "error" : streamId, null, null));
             headerSent = true;
         }
         closeWithError(condition, text);

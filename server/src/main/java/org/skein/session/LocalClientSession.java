@@ -20,8 +20,9 @@ import org.xmpp.packet.StreamError;
  * A bound client session on this node. Its presence and flags are written on the session's own
  * processing thread and read from others, hence volatile.
  *
- * <p>It remembers which other resources its client saw available: every available presence
- * delivered to it from a full JID adds that JID, every unavailable one removes it. When those
+ * <p>It remembers which other resources of its domain its client saw available: every available
+ * presence delivered to it from a full JID adds that JID, every unavailable one removes it (addresses of
+ * services such as group chat rooms are left to those services, which say themselves who is gone). When those
  * resources vanish without saying goodbye (their node crashed or this node left the cluster), the
  * client is told they are unavailable, once each, from this set ({@link #visiblePresences()}).
  *
@@ -208,6 +209,9 @@ public final class LocalClientSession implements ClientSession {
         JID from = p.getFrom();
         if (from == null || from.getResource() == null || from.equals(address)) {
             return;
+        }
+        if (!address.getDomain().equals(from.getDomain())) {
+            return; // a service's addresses (a room's occupants) are the service's to tell about
         }
         if (p.getType() == null) {
             visible.add(from.toString());

@@ -2,9 +2,9 @@ package org.skein.session;
 
 import java.time.Instant;
 import java.util.Objects;
-import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
@@ -30,14 +30,14 @@ public final class RemoteClientSession implements ClientSession {
     private final JID address;
     private final SessionInfo info;
     private final RoutingTable routingTable;
-    private final CacheFactory caches;
+    private final ClusterManager cluster;
     private volatile Presence presence;
 
-    public RemoteClientSession(JID address, SessionInfo info, RoutingTable routingTable, CacheFactory caches) {
+    public RemoteClientSession(JID address, SessionInfo info, RoutingTable routingTable, ClusterManager cluster) {
         this.address = Objects.requireNonNull(address, "address");
         this.info = Objects.requireNonNull(info, "info");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
-        this.caches = Objects.requireNonNull(caches, "caches");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
     }
 
     @Override
@@ -115,7 +115,7 @@ public final class RemoteClientSession implements ClientSession {
     @Override
     public void close(StreamError.Condition condition, String text) {
         try {
-            caches.doClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), info.node());
+            cluster.doClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), info.node());
         } catch (ClusterException e) {
             LOG.info("Could not ask node {} to close {}: {}", info.node(), address, e.getMessage());
         }

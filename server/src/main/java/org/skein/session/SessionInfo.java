@@ -16,15 +16,22 @@ import org.skein.cluster.NodeID;
  * @param created when the session was bound, in epoch milliseconds
  * @param clientAddress the client's IP address and port
  * @param streamId the id of the client's stream
+ * @param transport how the client is connected: {@code tcp} or {@code websocket}
  */
-public record SessionInfo(NodeID node, String presenceXml, int priority, long created, String clientAddress, String streamId)
-        implements Serializable {
+public record SessionInfo(NodeID node, String presenceXml, int priority, long created, String clientAddress, String streamId,
+                          String transport) implements Serializable {
 
     public SessionInfo {
         Objects.requireNonNull(node, "node");
         presenceXml = presenceXml == null ? "" : presenceXml;
         clientAddress = clientAddress == null ? "" : clientAddress;
         streamId = streamId == null ? "" : streamId;
+        transport = transport == null || transport.isEmpty() ? "tcp" : transport;
+    }
+
+    /** A session of a client on the TCP port. */
+    public SessionInfo(NodeID node, String presenceXml, int priority, long created, String clientAddress, String streamId) {
+        this(node, presenceXml, priority, created, clientAddress, streamId, "tcp");
     }
 
     /** Whether the session is available (has an available presence). */
@@ -33,6 +40,6 @@ public record SessionInfo(NodeID node, String presenceXml, int priority, long cr
     }
 
     public SessionInfo withPresence(String xml, int newPriority) {
-        return new SessionInfo(node, xml, newPriority, created, clientAddress, streamId);
+        return new SessionInfo(node, xml, newPriority, created, clientAddress, streamId, transport);
     }
 }

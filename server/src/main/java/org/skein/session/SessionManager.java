@@ -13,6 +13,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
@@ -68,6 +69,7 @@ public final class SessionManager {
     private final String domain;
     private final RoutingTable routingTable;
     private final CacheFactory caches;
+    private final ClusterManager cluster;
     private final Cache<String, SessionInfo> sessionInfo;
     private final RemoteSessions remoteSessions;
     private final Clock clock;
@@ -82,14 +84,16 @@ public final class SessionManager {
     /** A client that sends no initial presence this long after its bind gets its held messages anyway. */
     static final Duration HOLD_TIMEOUT = Duration.ofSeconds(10);
 
-    public SessionManager(NodeID localNode, String domain, RoutingTable routingTable, CacheFactory caches, Clock clock) {
+    public SessionManager(NodeID localNode, String domain, RoutingTable routingTable, CacheFactory caches,
+                          ClusterManager cluster, Clock clock) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.caches = Objects.requireNonNull(caches, "caches");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.sessionInfo = caches.createCache(INFO_CACHE);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.remoteSessions = new RemoteSessions(localNode, node -> caches.getClusterNodeInfo(node).isPresent());
+        this.remoteSessions = new RemoteSessions(localNode, node -> cluster.getNodeInfo(node).isPresent());
         sessionInfo.addCacheEntryListener(remoteSessions, true, true);
     }
 
@@ -145,7 +149,8 @@ public final class SessionManager {
 
     private SessionInfo infoOf(LocalClientSession session) {
         return new SessionInfo(localNode, session.isAvailable() ? session.presence().toXML() : "", session.priority(),
-                session.creationTime().toEpochMilli(), session.clientAddress(), session.streamId());
+                session.creationTime().toEpochMilli(), session.clientAddress(), session.streamId(),
+                session.connection().transport());
     }
 
     /** Ends a local session on the server's initiative: its presence goes unavailable, its stream is closed, its route goes. */
@@ -167,7 +172,7 @@ public final class SessionManager {
             return false;
         }
         try {
-            Boolean closed = caches.doSynchronousClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), node);
+            Boolean closed = cluster.doSynchronousClusterTask(new SessionTasks.Close(address.toString(), condition.toXMPP(), text), node);
             return Boolean.TRUE.equals(closed);
         } catch (ClusterException e) {
             LOG.warn("Node {} did not close the session {} ({}): {}", node, address, condition.toXMPP(), e.getMessage());
@@ -313,7 +318,7 @@ public final class SessionManager {
         if (caches.isClustered()) {
             for (Map.Entry<String, SessionInfo> entry : sessionInfo.entrySet()) {
                 if (!entry.getValue().node().equals(localNode)) {
-                    all.add(new RemoteClientSession(new JID(entry.getKey(), true), entry.getValue(), routingTable, caches));
+                    all.add(new RemoteClientSession(new JID(entry.getKey(), true), entry.getValue(), routingTable, cluster));
                 }
             }
         }
@@ -400,7 +405,7 @@ public final class SessionManager {
         if (onlyLocal || !caches.isClustered()) {
             return routingTable.sessionCount(true);
         }
-        ClusterTaskResults<Integer> results = caches.doSynchronousClusterTask(new SessionTasks.CountSessions(), true);
+        ClusterTaskResults<Integer> results = cluster.doSynchronousClusterTask(new SessionTasks.CountSessions(), true);
         logPartial("session count", results);
         int total = 0;
         for (Integer count : results.results().values()) {
@@ -418,7 +423,7 @@ public final class SessionManager {
         if (onlyLocal || !caches.isClustered()) {
             return localUsers().size();
         }
-        ClusterTaskResults<HashSet<String>> results = caches.doSynchronousClusterTask(new SessionTasks.LocalUsers(), true);
+        ClusterTaskResults<HashSet<String>> results = cluster.doSynchronousClusterTask(new SessionTasks.LocalUsers(), true);
         logPartial("user count", results);
         HashSet<String> all = new HashSet<>();
         for (HashSet<String> users : results.results().values()) {
@@ -455,7 +460,7 @@ public final class SessionManager {
     public int broadcast(Packet packet) {
         int local = broadcastLocally(packet);
         if (caches.isClustered()) {
-            caches.doClusterTask(new SessionTasks.Broadcast(packet.toXML()));
+            cluster.doClusterTask(new SessionTasks.Broadcast(packet.toXML()));
         }
         return local;
     }

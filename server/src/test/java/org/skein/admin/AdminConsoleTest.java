@@ -33,7 +33,7 @@ import org.skein.config.ConfigException;
 import org.skein.plugin.PluginJarBuilder;
 import org.skein.session.SessionInfo;
 import org.skein.session.SessionManager;
-import org.skein.testing.InMemoryCluster;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
 /** The console over real HTTP against a node started in the test. */
@@ -471,7 +471,7 @@ class AdminConsoleTest {
         XmppServer one = nodes.start("one", withId(config, "one"));
         XmppServer two = nodes.start("two", withId(config, "two"));
         for (XmppServer node : List.of(one, two)) {
-            node.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(node)));
+            node.clusterManager().registerProvider(cluster.provider());
             node.clusterManager().startup();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> one.cacheFactory().isClustered() && two.cacheFactory().isClustered());
@@ -491,14 +491,8 @@ class AdminConsoleTest {
             assertThat(nodeRow(nodesTable, "one")).contains("<td class=\"number sessions\">1</td>");
             assertThat(nodeRow(nodesTable, "two")).contains("<td class=\"number sessions\">1</td>");
 
-            // without a remote session locator (the clustering plugin's) node one cannot reach node two's session
+            // the node installed its session locator when it joined: node two's session is closed there, by a cluster task
             admin.get("/sessions");
-            admin.post("/sessions/close", Map.of("jid", "bob@localhost/desk"));
-            assertThat(admin.get("/sessions").body()).contains("The session bob@localhost/desk is on node two, which this node cannot reach");
-            assertThat(bob.isConnected()).isTrue();
-
-            // a stand-in for the plugin's locator: node two's own session object
-            one.sessionManager().setRemoteSessionLocator((node, jid) -> node.equals(two.nodeId()) ? two.sessionManager().getLocalSession(jid) : null);
             admin.post("/sessions/close", Map.of("jid", "bob@localhost/desk"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !bob.isConnected());
             assertThat(admin.get("/sessions").body()).contains("The session bob@localhost/desk on node two was closed.");

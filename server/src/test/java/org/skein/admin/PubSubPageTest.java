@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.pubsub.PubSubTopics;
-import org.skein.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 import org.xmpp.packet.JID;
 
@@ -59,7 +59,7 @@ class PubSubPageTest {
         XmppServer one = nodes.start("one", config("one", database));
         XmppServer two = nodes.start("two", config("two", database));
         for (XmppServer node : List.of(one, two)) {
-            node.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(node)));
+            node.clusterManager().registerProvider(cluster.provider());
             node.clusterManager().startup();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> one.cacheFactory().isClustered() && two.cacheFactory().isClustered());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.skein.testing.FakeTicker;
+import org.skein.cache.testing.FakeTicker;
 
 /** The throttle's schedule, on a fake clock. */
 class LoginThrottleTest {

@@ -31,8 +31,8 @@ class ComponentRoutingTest {
 
     @Test
     void stanzasToAComponentsDomainReachItAndItsAnswersReachTheClient() throws Exception {
-        // without the built-in publish-subscribe service, so that the echo component is the only item
-        try (NodeWithClients env = new NodeWithClients(Map.of("pubsub.enabled", "false"))) {
+        // without the built-in services (publish-subscribe, group chat), so that the echo component is the only item
+        try (NodeWithClients env = new NodeWithClients(Map.of("pubsub.enabled", "false", "muc.enabled", "false"))) {
             Echo echo = new Echo("echo.localhost", env);
             ComponentRegistry.Registration registration = env.node.components().add(echo);
             String alice = env.newUser();

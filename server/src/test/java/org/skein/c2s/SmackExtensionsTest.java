@@ -53,7 +53,8 @@ class SmackExtensionsTest {
             assertThat(info.containsFeature("urn:xmpp:ping")).isTrue();
             assertThat(info.containsFeature("jabber:iq:register")).isFalse();
             DiscoverItems items = disco.discoverItems(JidCreate.domainBareFrom("localhost"));
-            assertThat(items.getItems()).extracting(i -> i.getEntityID().toString()).containsExactly("pubsub.localhost");
+            assertThat(items.getItems()).extracting(i -> i.getEntityID().toString())
+                    .containsExactlyInAnyOrder("pubsub.localhost", "conference.localhost");
 
             DiscoverInfo account = disco.discoverInfo(JidCreate.bareFrom(env.jid(bob)));
             assertThat(account.hasIdentity("account", "registered")).isTrue();

@@ -21,7 +21,7 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.skein.XmppServer;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.session.LocalClientSession;
-import org.skein.testing.InMemoryCluster;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 import org.xmpp.packet.JID;
 
@@ -45,7 +45,7 @@ class TwoNodeRoutingTest {
             XmppServer one = nodes.start("one", Map.of("node.id", "one", "clustering.enabled", "true", "db.url", database));
             XmppServer two = nodes.start("two", Map.of("node.id", "two", "clustering.enabled", "true", "db.url", database));
             for (XmppServer node : List.of(one, two)) {
-                node.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(node)));
+                node.clusterManager().registerProvider(cluster.provider());
                 node.clusterManager().startup();
                 XmppServer other = node == one ? two : one;
                 node.routingTable().setRemotePacketRouter((target, recipient, packet) -> {

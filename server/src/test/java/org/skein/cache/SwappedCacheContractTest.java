@@ -6,8 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
-import org.skein.testing.AbstractCacheContractTest;
-import org.skein.testing.InMemoryCluster;
+import org.skein.cluster.testing.InMemoryCluster;
+import org.skein.cache.testing.AbstractCacheContractTest;
 import org.skein.testing.TestNodes;
 
 /**
@@ -30,8 +30,8 @@ class SwappedCacheContractTest extends AbstractCacheContractTest {
         Map<String, String> config = Map.of("clustering.enabled", "true", "cache.default.maxSize", "-1", "cache.default.maxLifetime", "-1");
         one = nodes.start("one", config);
         two = nodes.start("two", config);
-        one.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(one)));
-        two.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(two)));
+        one.clusterManager().registerProvider(cluster.provider());
+        two.clusterManager().registerProvider(cluster.provider());
     }
 
     @AfterEach

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
-import org.skein.testing.InMemoryCluster;
-import org.skein.testing.InMemoryClusterStrategy;
+import org.skein.clustering.ClusterManager;
+import org.skein.cluster.testing.InMemoryCluster;
+import org.skein.cluster.testing.InMemoryProvider;
 import org.skein.testing.TestNodes;
 
 class ClusterManagerTest {
@@ -71,33 +72,51 @@ class ClusterManagerTest {
         };
     }
 
+    /** Makes this test's node a member of a cluster with one other node (which joins after it). */
+    private XmppServer clusterWithAnother(InMemoryCluster cluster) {
+        node.config().set(ClusterManager.ENABLED_KEY, "true");
+        manager.registerProvider(cluster.provider());
+        assertThat(manager.startup()).isTrue();
+        XmppServer other = nodes.start("other", Map.of("node.id", "other", "clustering.enabled", "true"));
+        other.clusterManager().registerProvider(cluster.provider());
+        assertThat(other.clusterManager().startup()).isTrue();
+        return other;
+    }
+
     @Test
     void listenersAreCalledBySequenceThenByRegistration() {
         manager.addListener(recording("ten"), 10);
         manager.addListener(recording("zero-a"), 0);
         manager.addListener(recording("five"), 5);
         manager.addListener(recording("zero-b"));
+        var removed = manager.addListener(recording("removed"), 1);
+        removed.close();
 
-        manager.fireJoinedCluster(NodeID.of("other"), true);
+        clusterWithAnother(new InMemoryCluster());
 
-        assertThat(calls).containsExactly("zero-a:joined(other)", "zero-b:joined(other)", "five:joined(other)", "ten:joined(other)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() == 12);
+        assertThat(calls).containsExactly("zero-a:joined", "zero-b:joined", "five:joined", "ten:joined",
+                "zero-a:senior", "zero-b:senior", "five:senior", "ten:senior",
+                "zero-a:joined(other)", "zero-b:joined(other)", "five:joined(other)", "ten:joined(other)");
     }
 
     @Test
-    void aFailingListenerIsSkippedAndTheOthersStillHear() {
+    void aFailingListenerIsSkippedAndTheOthersStillHear() throws Exception {
         manager.addListener(recording("before"), 0);
         manager.addListener(new ClusterEventListener() {
             @Override
-            public void leftCluster(NodeID nodeId) {
+            public void joinedCluster(NodeID nodeId) {
                 throw new IllegalStateException("listener bug");
             }
         }, 1);
         manager.addListener(recording("after"), 2);
 
-        manager.fireLeftCluster(NodeID.of("gone"), true);
-        manager.fireJoinedCluster(NodeID.of("back"), true);
+        XmppServer other = clusterWithAnother(new InMemoryCluster());
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("after:joined(other)"));
+        other.clusterManager().shutdown();
 
-        assertThat(calls).containsExactly("before:left(gone)", "after:left(gone)", "before:joined(back)", "after:joined(back)");
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.contains("after:left(other)"));
+        assertThat(calls).containsSubsequence("before:joined(other)", "after:joined(other)", "before:left(other)", "after:left(other)");
     }
 
     @Test
@@ -118,20 +137,21 @@ class ClusterManagerTest {
             }
         });
 
+        InMemoryCluster cluster = new InMemoryCluster();
+        InMemoryProvider provider = cluster.provider();
+        node.config().set(ClusterManager.ENABLED_KEY, "true");
+        manager.registerProvider(provider);
+        assertThat(manager.startup()).isTrue();
+        // facts as a library reports them, from another thread, without waiting
         for (int i = 0; i < 500; i++) {
             NodeID id = NodeID.of("n" + i);
-            if (i % 2 == 0) {
-                manager.fireJoinedCluster(id, false);
-                expected.add("+" + id);
-            } else {
-                manager.fireLeftCluster(id, false);
-                expected.add("-" + id);
-            }
+            provider.member().report().memberLeft(id);
+            expected.add("-" + id);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 500);
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() == 500);
         assertThat(calls).containsExactlyElementsOf(expected);
-        assertThat(threads).singleElement().asString().startsWith("skein-cluster-events-");
+        assertThat(threads).singleElement().asString().isEqualTo("skein-cluster-" + node.nodeId());
     }
 
     @Test
@@ -150,17 +170,17 @@ class ClusterManagerTest {
 
     @Test
     void aDisabledNodeDoesNotStartClustering() {
-        InMemoryClusterStrategy strategy = nodes.closeLater(new InMemoryCluster().strategyFor(node));
-        node.cacheFactory().setClusteredStrategy(strategy);
+        InMemoryCluster cluster = new InMemoryCluster();
+        manager.registerProvider(cluster.provider());
         assertThat(manager.isClusteringEnabled()).isFalse();
         assertThat(manager.startup()).isFalse();
-        assertThat(strategy.isMember()).isFalse();
+        assertThat(cluster.members()).isEmpty();
     }
 
     @Test
     void theSwitchPersistsTheSettingAndStartsAndStopsClustering() throws Exception {
-        InMemoryClusterStrategy strategy = nodes.closeLater(new InMemoryCluster().strategyFor(node));
-        node.cacheFactory().setClusteredStrategy(strategy);
+        InMemoryCluster cluster = new InMemoryCluster();
+        manager.registerProvider(cluster.provider());
         manager.addListener(new ClusterEventListener() {
             @Override
             public void joinedCluster() {
@@ -187,22 +207,18 @@ class ClusterManagerTest {
         assertThat(manager.setClusteringEnabled(false).get()).isFalse();
         assertThat(manager.waitForClusteringStopped(Duration.ofSeconds(10))).isTrue();
         assertThat(node.config().getBoolean(ClusterManager.ENABLED_KEY, true)).isFalse();
-        assertThat(strategy.isMember()).isFalse();
+        assertThat(cluster.members()).isEmpty();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() == 3);
         assertThat(calls).containsExactly("joined, caches clustered: true", "senior", "left, caches clustered: false");
     }
 
     @Test
-    void aStrategyThatCannotJoinLeavesTheNodeAloneWithTheReason() {
+    void aProviderThatCannotJoinLeavesTheNodeAloneWithTheReason() {
         node.config().set(ClusterManager.ENABLED_KEY, "true");
-        InMemoryClusterStrategy broken = nodes.closeLater(new InMemoryCluster().strategyFor(node));
-        node.cacheFactory().setClusteredStrategy(new DelegatingStrategy(broken) {
-            @Override
-            public boolean startCluster() {
-                throw new ClusterException("no member reachable at 127.0.0.1:5701");
-            }
-        });
+        InMemoryProvider broken = new InMemoryCluster().provider();
+        broken.refuseJoins("no member reachable at 127.0.0.1:5701");
+        manager.registerProvider(broken);
 
         assertThat(manager.startup()).isFalse();
         assertThat(manager.getState()).isEqualTo(ClusterManager.State.STOPPED);

@@ -16,12 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.skein.ServerContext;
 import org.skein.XmppServer;
 import org.skein.cache.Cache;
-import org.skein.cache.CacheWrapper;
-import org.skein.testing.InMemoryCluster;
-import org.skein.testing.InMemoryClusterStrategy;
+import org.skein.cluster.testing.InMemoryCluster;
 import org.skein.testing.TestNodes;
 
 /**
@@ -43,7 +40,7 @@ class InMemoryClusteringTest {
         nodes = new TestNodes(dir);
         for (String name : List.of("one", "two", "three")) {
             XmppServer server = nodes.start(name, Map.of("node.id", name, "clustering.enabled", "true"));
-            server.cacheFactory().setClusteredStrategy(nodes.closeLater(cluster.strategyFor(server)));
+            server.clusterManager().registerProvider(cluster.provider());
             List<String> log = Collections.synchronizedList(new ArrayList<>());
             events.put(name, log);
             server.clusterManager().addListener(new ClusterEventListener() {
@@ -81,13 +78,28 @@ class InMemoryClusteringTest {
         nodes.close();
     }
 
+    /** The storage a cache of a node is in now, as its statistics say. */
+    private static String storageOf(XmppServer node, String cache) {
+        return node.cacheFactory().getLocalCacheStats().stream().filter(s -> s.name().equals(cache)).findFirst().orElseThrow().strategy();
+    }
+
     private XmppServer node(int i) {
         return servers.get(i);
     }
 
+    /**
+     * Starts clustering on every node, in order, each once the earlier ones heard of the one before: a node
+     * that joined announces itself to the others with a cluster task, so they hear of it a moment later, and
+     * the announcements of two nodes that join at nearly the same time may arrive in either order.
+     */
     private void startAll() {
-        for (XmppServer server : servers) {
+        for (int i = 0; i < servers.size(); i++) {
+            XmppServer server = servers.get(i);
             assertThat(server.clusterManager().startup()).isTrue();
+            String joined = "joined(" + server.nodeId() + ")";
+            List<XmppServer> earlier = servers.subList(0, i);
+            await().atMost(Duration.ofSeconds(30)).until(() -> earlier.stream()
+                    .allMatch(node -> events.get(node.nodeId().value()).contains(joined)));
         }
     }
 
@@ -110,7 +122,8 @@ class InMemoryClusteringTest {
         assertThat(sharedOnOne.get("written-in-cluster")).isEqualTo("by three");
 
         assertThat(privateOnOne).containsOnlyKeys("mine");
-        assertThat(((CacheWrapper<?, ?>) privateOnOne).getDelegate().getClass().getSimpleName()).isEqualTo("LocalCache");
+        assertThat(storageOf(node(0), "private")).isEqualTo("local");
+        assertThat(storageOf(node(0), "shared")).isEqualTo("in-memory");
         assertThat(cluster.content("private")).isEmpty();
 
         node(0).clusterManager().shutdown();
@@ -151,24 +164,23 @@ class InMemoryClusteringTest {
     @Test
     void tasksRunOnEveryNodeWithThatNodesContext() {
         startAll();
-        ClusterTaskResults<String> others = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, false);
+        ClusterTaskResults<String> others = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, false);
         assertThat(others.results()).containsOnly(
                 Map.entry(node(1).nodeId(), "two"), Map.entry(node(2).nodeId(), "three"));
 
-        ClusterTaskResults<String> all = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, true);
+        ClusterTaskResults<String> all = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, true);
         assertThat(all.results()).hasSize(3).containsEntry(node(0).nodeId(), "one");
 
-        String name = node(0).cacheFactory().doSynchronousClusterTask(NodeName.INSTANCE, node(2).nodeId());
+        String name = node(0).clusterManager().doSynchronousClusterTask(NodeName.INSTANCE, node(2).nodeId());
         assertThat(name).isEqualTo("three");
-        assertThatThrownBy(() -> node(0).cacheFactory().doClusterTask(NodeName.INSTANCE, NodeID.of("four")))
+        assertThatThrownBy(() -> node(0).clusterManager().doClusterTask(NodeName.INSTANCE, NodeID.of("four")))
                 .isInstanceOf(UnknownClusterNodeException.class);
     }
 
     @Test
     void aCrashedNodeIsReportedAsLeftToTheOthers() {
         startAll();
-        InMemoryClusterStrategy three = cluster.members().get(2);
-        three.crash();
+        cluster.crash(node(2).nodeId());
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(events.get("one")).endsWith("left(three)");
             assertThat(events.get("two")).endsWith("left(three)");
@@ -183,7 +195,7 @@ class InMemoryClusteringTest {
         CountDownLatch release = new CountDownLatch(1);
         SlowOnTwo.latch = release;
         try {
-            ClusterTaskResults<String> results = node(0).cacheFactory()
+            ClusterTaskResults<String> results = node(0).clusterManager()
                     .doSynchronousClusterTask(new SlowOnTwo(), true, Duration.ofMillis(300));
             assertThat(results.results()).containsOnlyKeys(node(0).nodeId(), node(2).nodeId());
             assertThat(results.timedOut()).containsExactly(node(1).nodeId());
@@ -196,7 +208,7 @@ class InMemoryClusteringTest {
         INSTANCE;
 
         @Override
-        public String execute(ServerContext node) {
+        public String execute(TaskContext node) {
             return node.nodeId().value();
         }
     }
@@ -205,7 +217,7 @@ class InMemoryClusteringTest {
         static volatile CountDownLatch latch;
 
         @Override
-        public String execute(ServerContext node) throws InterruptedException {
+        public String execute(TaskContext node) throws InterruptedException {
             if (node.nodeId().value().equals("two")) {
                 latch.await();
             }

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.skein.ServerContext;
 import org.skein.cache.CacheFactory;
-import org.skein.cluster.ClusterManager;
+import org.skein.clustering.ClusterManager;
 import org.skein.cluster.NodeID;
 import org.skein.config.ServerConfig;
 
@@ -150,6 +150,11 @@ public final class FakeServerContext implements ServerContext {
     @Override
     public java.util.Optional<org.skein.pubsub.PubSubTopics> pubSubTopics() {
         return java.util.Optional.empty();
+    }
+
+    @Override
+    public org.skein.muc.MultiUserChat multiUserChat() {
+        throw new UnsupportedOperationException("no group chat in a fake context");
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.skein.roster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 
 /**
@@ -27,7 +25,6 @@ import org.skein.config.ServerConfig;
  */
 class RosterManagerStaleCacheTest {
 
-    private final ExecutorService tasks = Executors.newSingleThreadExecutor();
     private final InMemoryRosterStore store = new InMemoryRosterStore();
     private final CacheFactory cachesOfNode1 = caches("node1");
     private final CacheFactory cachesOfNode2 = caches("node2");
@@ -38,7 +35,6 @@ class RosterManagerStaleCacheTest {
     void close() {
         cachesOfNode1.close();
         cachesOfNode2.close();
-        tasks.shutdownNow();
     }
 
     @Test
@@ -58,7 +54,7 @@ class RosterManagerStaleCacheTest {
     }
 
     private CacheFactory caches(String node) {
-        return new CacheFactory(NodeID.of(node), ServerConfig.inMemory(Map.of()), () -> null, tasks, Clock.systemUTC(),
+        return new CacheFactory(NodeID.of(node), new CacheSettingsResolver(ServerConfig.inMemory(Map.of()))::resolve,
                 Ticker.systemTicker());
     }
 

@@ -6,21 +6,23 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.skein.XmppServer;
-import org.skein.session.SessionInfoLocator;
+import org.skein.cluster.NodeID;
+import org.skein.cluster.testing.InMemoryCluster;
+import org.skein.routing.RemotePacketRouter;
 
 /**
- * XMPP nodes in one JVM that form one domain on an {@link InMemoryCluster}, wired as the clustering
- * plugin wires a node: the in-memory clustered strategy, an {@link InMemoryPacketRouter} and the
- * {@link SessionInfoLocator}, set before the node joins. The nodes share one in-memory H2 database
- * (accounts, rosters, offline messages), as real cluster nodes share one database. Closing stops every
- * node, then the strategies and routers.
+ * XMPP nodes in one JVM that form one domain on an {@link InMemoryCluster}, each with the cluster's
+ * provider registered as the clustering plugin registers its own, plus a packet router part
+ * ({@link InMemoryPacketRouter}): the node runs the same join protocol as with Hazelcast and installs
+ * the router and its session locator itself. The nodes share one in-memory H2 database (accounts,
+ * rosters, offline messages), as real cluster nodes share one database. Closing stops every node.
  */
 public final class ClusteredNodes implements AutoCloseable {
 
     private final TestNodes nodes;
     private final InMemoryCluster cluster = new InMemoryCluster();
     private final String databaseUrl = "jdbc:h2:mem:cluster-" + UUID.randomUUID();
-    private final Map<XmppServer, InMemoryClusterStrategy> strategies = new HashMap<>();
+    private final Map<NodeID, XmppServer> byId = new HashMap<>();
 
     public ClusteredNodes(Path root) {
         this.nodes = new TestNodes(root);
@@ -39,11 +41,9 @@ public final class ClusteredNodes implements AutoCloseable {
         values.put("xmpp.sasl.failureDelay", "20ms");
         values.putAll(config);
         XmppServer node = nodes.start(name, values);
-        InMemoryClusterStrategy strategy = nodes.closeLater(cluster.strategyFor(node));
-        strategies.put(node, strategy);
-        node.cacheFactory().setClusteredStrategy(strategy);
-        node.routingTable().setRemotePacketRouter(nodes.closeLater(new InMemoryPacketRouter(cluster, node)));
-        node.sessionManager().setRemoteSessionLocator(new SessionInfoLocator(node));
+        byId.put(node.nodeId(), node);
+        node.clusterManager().registerProvider(cluster.provider().withPart(RemotePacketRouter.Part.class,
+                member -> new InMemoryPacketRouter(cluster, node.nodeId(), byId::get)));
         join(node);
         return node;
     }
@@ -51,7 +51,7 @@ public final class ClusteredNodes implements AutoCloseable {
     /** Makes a node that left join again; waits until it has. */
     public void join(XmppServer node) throws InterruptedException {
         node.clusterManager().startup();
-        if (!node.clusterManager().waitForClusteringStarted(Duration.ofSeconds(10))) {
+        if (!node.clusterManager().waitForClusteringStarted(Duration.ofSeconds(30))) {
             throw new IllegalStateException("node " + node.nodeId() + " did not join the in-memory cluster");
         }
     }
@@ -59,14 +59,14 @@ public final class ClusteredNodes implements AutoCloseable {
     /** Makes a node leave the cluster cleanly; waits until its caches are local. */
     public void leave(XmppServer node) throws InterruptedException {
         node.clusterManager().shutdown();
-        if (!node.clusterManager().waitForClusteringStopped(Duration.ofSeconds(10))) {
+        if (!node.clusterManager().waitForClusteringStopped(Duration.ofSeconds(30))) {
             throw new IllegalStateException("node " + node.nodeId() + " did not leave the in-memory cluster");
         }
     }
 
     /** Drops a node out of the cluster without a clean leave, as a killed process. */
     public void crash(XmppServer node) {
-        strategies.get(node).crash();
+        cluster.crash(node.nodeId());
     }
 
     public InMemoryCluster cluster() {

@@ -2,6 +2,7 @@ package org.skein.bench.blocking;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,6 +30,10 @@ import org.skein.blocking.BlockListStore;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
+import org.skein.clustering.ClusterSettings;
+import org.skein.clustering.NodeAttachment;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
@@ -93,10 +99,13 @@ public class BlockingCheckBenchmark {
     public void setUp() throws Exception {
         Map<String, String> config = cache.equals("unbounded")
                 ? Map.of("cache.blocklists.maxSize", "-1", "cache.blocklists.maxLifetime", "-1") : Map.of();
-        CacheFactory caches = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(config), () -> null, null,
-                Clock.systemUTC(), Ticker.systemTicker());
+        CacheFactory caches = new CacheFactory(NodeID.of("bench"), new CacheSettingsResolver(ServerConfig.inMemory(config))::resolve,
+                Ticker.systemTicker());
+        // a node alone; its task executor makes no thread unless a task runs (none does here)
+        ClusterManager cluster = new ClusterManager(NodeID.of("bench"), ClusterSettings.inMemory(false, Duration.ofSeconds(10)),
+                caches, Executors.newSingleThreadExecutor(), Clock.systemUTC(), NodeAttachment.NONE);
         routes = new RoutingTable(NodeID.of("bench"), caches);
-        SessionManager sessions = new SessionManager(NodeID.of("bench"), DOMAIN, routes, caches, Clock.systemUTC());
+        SessionManager sessions = new SessionManager(NodeID.of("bench"), DOMAIN, routes, caches, cluster, Clock.systemUTC());
         MemoryStore store = new MemoryStore();
         lists = new BlockListManager(DOMAIN, store, caches, routes, sessions, 1000);
         Random random = new Random(42);

@@ -139,7 +139,7 @@ public final class ClusterLoad {
         nodes.createUsers(users);
         if (setup == Setup.BASELINE) {
             for (int i = 0; i < 2; i++) {
-                nodes.node(i).routingTable().setRemotePacketRouter(new PerStanzaTaskRouter(nodes.node(i).cacheFactory()));
+                nodes.node(i).routingTable().setRemotePacketRouter(new PerStanzaTaskRouter(nodes.node(i).clusterManager(), nodes.node(i).routingTable()));
             }
         }
         return new Running(nodes, nodes.node(0), setup == Setup.SINGLE ? nodes.node(0) : nodes.node(1));

@@ -17,14 +17,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.skein.XmppServer;
 import org.skein.config.ServerConfig;
-import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
-import org.skein.hazelcast.serialization.ClassAllowlist;
-import org.skein.hazelcast.serialization.PluginClassResolver;
+import org.skein.hazelcast.cluster.HazelcastProvider;
 import org.skein.user.UserAlreadyExistsException;
 
 /**
  * One or two Skein nodes in this JVM for the cross-node load: with two, each is a Hazelcast member
- * with the plugin's clustered strategy (and so its packet router) on 127.0.0.1, free ports and a
+ * with the plugin's clustering provider (and so its packet router) on 127.0.0.1, free ports and a
  * cluster name of its own. Client settings as {@link BenchNode}'s. Closing stops them and deletes
  * their homes.
  */
@@ -32,7 +30,7 @@ final class ClusterNodes implements AutoCloseable {
 
     private final Path root;
     private final List<XmppServer> nodes = new ArrayList<>();
-    private final List<HazelcastClusterStrategy> strategies = new ArrayList<>();
+    private final List<HazelcastProvider> providers = new ArrayList<>();
 
     ClusterNodes(int count, Map<String, String> overrides) throws Exception {
         root = Files.createTempDirectory("skein-bench-cluster-load");
@@ -45,12 +43,12 @@ final class ClusterNodes implements AutoCloseable {
             XmppServer node = node("node" + (i + 1), clusterName, ports.get(i), ports, overrides);
             nodes.add(node);
             if (count > 1) {
-                strategies.add(join(node));
+                providers.add(join(node));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (count > 1 && (nodes.get(0).clusterManager().getNodesInfo().size() < count
-                || !strategies.get(0).hazelcastInstance().getPartitionService().isClusterSafe())) {
+                || !providers.get(0).hazelcastInstance().getPartitionService().isClusterSafe())) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the members did not meet, or their partitions did not settle");
             }
@@ -64,7 +62,7 @@ final class ClusterNodes implements AutoCloseable {
 
     /** The packet router counters of a node (of a two-node setup). */
     org.skein.hazelcast.routing.RouterFigures routerFigures(int index) {
-        return strategies.get(index).packetRouter().figures();
+        return providers.get(index).packetRouter().figures();
     }
 
     void createUsers(int n) throws Exception {
@@ -120,15 +118,13 @@ final class ClusterNodes implements AutoCloseable {
         return node;
     }
 
-    private static HazelcastClusterStrategy join(XmppServer node) throws Exception {
-        ClassLoader loader = ClusterNodes.class.getClassLoader();
-        ClassAllowlist allowlist = new ClassAllowlist();
-        HazelcastClusterStrategy strategy = new HazelcastClusterStrategy(node, loader, allowlist, new PluginClassResolver(loader, allowlist));
-        node.cacheFactory().setClusteredStrategy(strategy);
+    private static HazelcastProvider join(XmppServer node) throws Exception {
+        HazelcastProvider provider = HazelcastProvider.onClassPath(node, ClusterNodes.class.getClassLoader());
+        node.clusterManager().registerProvider(provider);
         if (!node.clusterManager().setClusteringEnabled(true).get()) {
             throw new IllegalStateException("node " + node.nodeId() + " did not join");
         }
-        return strategy;
+        return provider;
     }
 
     @Override
@@ -136,7 +132,6 @@ final class ClusterNodes implements AutoCloseable {
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).stop();
         }
-        strategies.forEach(HazelcastClusterStrategy::close);
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

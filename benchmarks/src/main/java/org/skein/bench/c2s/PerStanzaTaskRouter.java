@@ -1,11 +1,12 @@
 package org.skein.bench.c2s;
 
-import org.skein.ServerContext;
-import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.TaskContext;
+import org.skein.clustering.ClusterManager;
 import org.skein.routing.RemotePacketRouter;
+import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Packet;
@@ -18,20 +19,26 @@ import org.xmpp.packet.Packet;
  */
 final class PerStanzaTaskRouter implements RemotePacketRouter {
 
-    private final CacheFactory caches;
+    private final ClusterManager cluster;
 
-    PerStanzaTaskRouter(CacheFactory caches) {
-        this.caches = caches;
+    /** Routes through the node's cluster tasks, and offers the node's routing table to the tasks that arrive. */
+    PerStanzaTaskRouter(ClusterManager cluster, RoutingTable routingTable) {
+        this.cluster = cluster;
+        cluster.registerTaskService(Destination.class, new Destination(routingTable));
     }
 
     @Override
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
         try {
-            caches.doClusterTask(new Deliver(recipient.toString(), packet.toXML()), node);
+            cluster.doClusterTask(new Deliver(recipient.toString(), packet.toXML()), node);
             return true;
         } catch (ClusterException e) {
             return false;
         }
+    }
+
+    /** What a {@link Deliver} task reaches on the node it runs on. */
+    record Destination(RoutingTable routingTable) {
     }
 
     /** Delivers one stanza on the node it runs on. */
@@ -39,8 +46,8 @@ final class PerStanzaTaskRouter implements RemotePacketRouter {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Void execute(ServerContext node) {
-            node.routingTable().routeToFullJid(new JID(recipient), StanzaParser.parsePacket(xml));
+        public Void execute(TaskContext context) {
+            context.service(Destination.class).routingTable().routeToFullJid(new JID(recipient), StanzaParser.parsePacket(xml));
             return null;
         }
     }

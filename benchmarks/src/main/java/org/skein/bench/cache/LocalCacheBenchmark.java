@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 
 /**
@@ -86,9 +87,9 @@ public class LocalCacheBenchmark {
         Duration lifetime = Duration.ofHours(6);
         switch (kind) {
             case "skein": {
-                CacheFactory factory = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(Map.of(
-                        "cache.bench.maxSize", "256MiB", "cache.bench.maxLifetime", "6h")),
-                        () -> null, null, Clock.systemUTC(), Ticker.systemTicker());
+                CacheFactory factory = new CacheFactory(NodeID.of("bench"), new CacheSettingsResolver(ServerConfig.inMemory(Map.of(
+                        "cache.bench.maxSize", "256MiB", "cache.bench.maxLifetime", "6h")))::resolve,
+                        Ticker.systemTicker());
                 return factory.createCache("bench");
             }
             case "caffeine":
@@ -100,15 +101,15 @@ public class LocalCacheBenchmark {
                         .recordStats()
                         .build());
             case "skeinBudget": {
-                CacheFactory factory = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(Map.of(
-                        "cache.bench.maxSize", "256MiB", "cache.bench.maxLifetime", "-1")),
-                        () -> null, null, Clock.systemUTC(), Ticker.systemTicker());
+                CacheFactory factory = new CacheFactory(NodeID.of("bench"), new CacheSettingsResolver(ServerConfig.inMemory(Map.of(
+                        "cache.bench.maxSize", "256MiB", "cache.bench.maxLifetime", "-1")))::resolve,
+                        Ticker.systemTicker());
                 return factory.createCache("bench");
             }
             case "skeinUnbounded": {
-                CacheFactory factory = new CacheFactory(NodeID.of("bench"), ServerConfig.inMemory(Map.of(
-                        "cache.bench.maxSize", "-1", "cache.bench.maxLifetime", "-1")),
-                        () -> null, null, Clock.systemUTC(), Ticker.systemTicker());
+                CacheFactory factory = new CacheFactory(NodeID.of("bench"), new CacheSettingsResolver(ServerConfig.inMemory(Map.of(
+                        "cache.bench.maxSize", "-1", "cache.bench.maxLifetime", "-1")))::resolve,
+                        Ticker.systemTicker());
                 return factory.createCache("bench");
             }
             case "caffeineUnbounded":

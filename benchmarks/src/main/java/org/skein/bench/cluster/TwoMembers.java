@@ -17,12 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.skein.XmppServer;
 import org.skein.config.ServerConfig;
-import org.skein.hazelcast.cluster.HazelcastClusterStrategy;
-import org.skein.hazelcast.serialization.ClassAllowlist;
-import org.skein.hazelcast.serialization.PluginClassResolver;
+import org.skein.hazelcast.cluster.HazelcastProvider;
 
 /**
- * Two Skein nodes in this JVM, each a Hazelcast member with the plugin's clustered strategy, on
+ * Two Skein nodes in this JVM, each a Hazelcast member through the plugin's clustering provider, on
  * 127.0.0.1 with free ports and a cluster name of their own. Closing it stops both and deletes their
  * homes.
  */
@@ -30,7 +28,7 @@ final class TwoMembers implements AutoCloseable {
 
     final XmppServer first;
     final XmppServer second;
-    private final List<HazelcastClusterStrategy> strategies;
+    private final List<HazelcastProvider> providers;
     private final Path root;
 
     TwoMembers() throws Exception {
@@ -39,10 +37,10 @@ final class TwoMembers implements AutoCloseable {
         int firstPort = freePort();
         int secondPort = freePort();
         first = node("first", clusterName, firstPort, secondPort);
-        HazelcastClusterStrategy firstStrategy = join(first);
+        HazelcastProvider firstProvider = join(first);
         second = node("second", clusterName, secondPort, firstPort);
-        HazelcastClusterStrategy secondStrategy = join(second);
-        strategies = List.of(firstStrategy, secondStrategy);
+        HazelcastProvider secondProvider = join(second);
+        providers = List.of(firstProvider, secondProvider);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         // both members in, and every partition migrated: key ownership is settled
         while (first.clusterManager().getNodesInfo().size() < 2 || !firstMember().getPartitionService().isClusterSafe()) {
@@ -54,7 +52,7 @@ final class TwoMembers implements AutoCloseable {
     }
 
     HazelcastInstance firstMember() {
-        return strategies.get(0).hazelcastInstance();
+        return providers.get(0).hazelcastInstance();
     }
 
     private XmppServer node(String name, String clusterName, int port, int otherPort) throws IOException {
@@ -91,22 +89,19 @@ final class TwoMembers implements AutoCloseable {
         return node;
     }
 
-    private static HazelcastClusterStrategy join(XmppServer node) throws Exception {
-        ClassLoader loader = TwoMembers.class.getClassLoader();
-        ClassAllowlist allowlist = new ClassAllowlist();
-        HazelcastClusterStrategy strategy = new HazelcastClusterStrategy(node, loader, allowlist, new PluginClassResolver(loader, allowlist));
-        node.cacheFactory().setClusteredStrategy(strategy);
+    private static HazelcastProvider join(XmppServer node) throws Exception {
+        HazelcastProvider provider = HazelcastProvider.onClassPath(node, TwoMembers.class.getClassLoader());
+        node.clusterManager().registerProvider(provider);
         if (!node.clusterManager().setClusteringEnabled(true).get()) {
             throw new IllegalStateException("node " + node.nodeId() + " did not join");
         }
-        return strategy;
+        return provider;
     }
 
     @Override
     public void close() throws IOException {
         second.stop();
         first.stop();
-        strategies.forEach(HazelcastClusterStrategy::close);
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

@@ -3,13 +3,15 @@ package com.example.clusterevents;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hears the cluster events of one node: logs them, keeps the last ones for the admin page, and puts
+ * Hears the cluster events of one node: logs them, keeps the last ones for the admin page, announces
+ * them (in the plugin's group chat room), and puts
  * this node's {@link Visit} back into the cache whenever the node joins or leaves a cluster (the
  * cache then moves between local and clustered storage, and a plugin restores what is its own).
  */
@@ -20,9 +22,11 @@ final class EventLog implements ClusterEventListener {
 
     private final Deque<String> events = new ArrayDeque<>();
     private final Runnable restoreOwnState;
+    private final Consumer<String> announce;
 
-    EventLog(Runnable restoreOwnState) {
+    EventLog(Runnable restoreOwnState, Consumer<String> announce) {
         this.restoreOwnState = restoreOwnState;
+        this.announce = announce;
     }
 
     @Override
@@ -57,11 +61,14 @@ final class EventLog implements ClusterEventListener {
         return List.copyOf(events);
     }
 
-    private synchronized void record(String event) {
+    private void record(String event) {
         LOG.info("Cluster event: {}", event);
-        events.addLast(event);
-        if (events.size() > KEPT) {
-            events.removeFirst();
+        synchronized (this) {
+            events.addLast(event);
+            if (events.size() > KEPT) {
+                events.removeFirst();
+            }
         }
+        announce.accept(event);
     }
 }

@@ -3,9 +3,9 @@ package com.example.clusterevents;
 import java.util.Objects;
 import org.dom4j.DocumentHelper;
 import org.dom4j.Element;
-import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
+import org.skein.clustering.ClusterManager;
 import org.skein.pubsub.PubSubTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +28,12 @@ final class EventTopic implements ClusterEventListener {
 
     private final PubSubTopics topics;
     private final NodeID self;
-    private final CacheFactory caches;
+    private final ClusterManager cluster;
 
-    EventTopic(PubSubTopics topics, NodeID self, CacheFactory caches) {
+    EventTopic(PubSubTopics topics, NodeID self, ClusterManager cluster) {
         this.topics = Objects.requireNonNull(topics, "topics");
         this.self = Objects.requireNonNull(self, "self");
-        this.caches = Objects.requireNonNull(caches, "caches");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         topics.addTopic(TOPIC); // false if another node (or an earlier run) made it: the topic is in the shared database
     }
 
@@ -44,7 +44,7 @@ final class EventTopic implements ClusterEventListener {
 
     @Override
     public void leftCluster(NodeID nodeId) {
-        if (caches.isSeniorClusterMember()) {
+        if (cluster.isSeniorClusterMember()) {
             publish("left", nodeId);
         }
     }

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheEntryListener;
+import org.skein.cache.CachePolicy;
 import org.skein.cache.CacheSettings;
 import org.skein.cluster.NodeID;
 import org.slf4j.Logger;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * configured with one). {@code putIfAbsent}, {@code replace} and {@code remove(key, value)} are
  * atomic across the cluster; the {@code compute} family and {@code merge} are built on them by
  * {@link java.util.concurrent.ConcurrentMap}'s retry loops, so they are atomic too, though the
- * function may run more than once. {@link #putAll} writes with {@code setAll}, which does not fetch
- * the old values. Views are unmodifiable snapshots.
+ * function may run more than once (as {@link Cache} says). {@link #putAll} writes with
+ * {@code setAll}, which does not fetch the old values. Views are unmodifiable snapshots.
  *
  * <p>{@link #size()} counts the entries of the whole cluster; {@link #getLongCacheSize()} the heap
  * taken by the entries this node owns. Hits and misses are this node's reads.
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>The budget and the lifetime come from the map's configuration. A new lifetime set while the
  * cache is in use applies to the entries written from then on and, on this call, to every entry the
  * map holds. A new budget is recorded and applies when the cluster is started again: Hazelcast cannot
- * change a running map's eviction.
+ * change a running map's eviction. {@link #policy()} says both.
  */
 public final class ClusteredCache<K, V> implements Cache<K, V> {
 
@@ -70,6 +71,13 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
         this.origin = Objects.requireNonNull(origin, "origin");
         this.maxSize = settings.maxSize();
         this.maxLifetime = settings.maxLifetime();
+    }
+
+    private static final CachePolicy POLICY = new CachePolicy(false, true, false);
+
+    @Override
+    public CachePolicy policy() {
+        return POLICY;
     }
 
     /** The map behind this cache. */

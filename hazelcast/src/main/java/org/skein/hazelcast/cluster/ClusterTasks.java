@@ -16,6 +16,7 @@ import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.spi.TaskTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * or in the results' failures), an asynchronous task's failure is logged where it ran, and a task
  * that could not be delivered (queue full, member gone) is logged here.
  */
-final class ClusterTasks {
+final class ClusterTasks implements TaskTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterTasks.class);
 
@@ -40,14 +41,16 @@ final class ClusterTasks {
     }
 
     /** Runs the task on every other member, without waiting. */
-    void toOthers(ClusterTask<?> task) {
+    @Override
+    public void toOthers(ClusterTask<?> task) {
         for (Member member : members.others()) {
             submit(task, member);
         }
     }
 
     /** Runs the task on one node, without waiting. */
-    void toNode(ClusterTask<?> task, NodeID nodeId) {
+    @Override
+    public void toNode(ClusterTask<?> task, NodeID nodeId) {
         submit(task, members.require(nodeId));
     }
 
@@ -67,7 +70,8 @@ final class ClusterTasks {
     }
 
     /** Runs the task on the other members (and this one if asked) and waits at most {@code timeout} in all. */
-    <V> ClusterTaskResults<V> everywhere(ClusterTask<V> task, boolean includeLocal, Duration timeout) {
+    @Override
+    public <V> ClusterTaskResults<V> everywhere(ClusterTask<V> task, boolean includeLocal, Duration timeout) {
         List<Member> targets = new ArrayList<>(includeLocal ? members.all() : members.others());
         Map<NodeID, V> results = new LinkedHashMap<>();
         Map<NodeID, Throwable> failures = new LinkedHashMap<>();
@@ -96,7 +100,8 @@ final class ClusterTasks {
     }
 
     /** Runs the task on one node and waits at most {@code timeout} for its result. */
-    <V> V onNode(ClusterTask<V> task, NodeID nodeId, Duration timeout) {
+    @Override
+    public <V> V onNode(ClusterTask<V> task, NodeID nodeId, Duration timeout) {
         Member member = members.require(nodeId);
         Future<Object> future = executor.submitToMember(new TaskEnvelope(task, false, localNode), member);
         try {

@@ -4,13 +4,13 @@ import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.UnknownClusterNodeException;
+import org.skein.cluster.spi.Membership;
 
-/** The members of the cluster as Skein nodes: looked up by node id, oldest first. */
-final class Members {
+/** The members of the cluster as Skein nodes: looked up by node id, oldest (the senior) first. */
+final class Members implements Membership {
 
     private final Cluster cluster;
 
@@ -57,7 +57,8 @@ final class Members {
         return null;
     }
 
-    boolean isMember(NodeID nodeId) {
+    @Override
+    public boolean isMember(NodeID nodeId) {
         for (Member member : cluster.getMembers()) {
             if (nodeId.equals(MemberAttributes.nodeId(member))) {
                 return true;
@@ -66,16 +67,13 @@ final class Members {
         return false;
     }
 
-    Member senior() {
-        Set<Member> current = cluster.getMembers();
-        return current.iterator().next();
+    @Override
+    public long clusterTime() {
+        return cluster.getClusterTime();
     }
 
-    boolean isLocalSenior() {
-        return senior().localMember();
-    }
-
-    List<ClusterNodeInfo> infos() {
+    @Override
+    public List<ClusterNodeInfo> members() {
         List<ClusterNodeInfo> infos = new ArrayList<>();
         boolean first = true;
         for (Member member : cluster.getMembers()) {

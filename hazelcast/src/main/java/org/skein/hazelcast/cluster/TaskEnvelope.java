@@ -4,16 +4,17 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import java.io.Serializable;
 import java.util.concurrent.Callable;
-import org.skein.ServerContext;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.NodeID;
+import org.skein.cluster.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries a {@link ClusterTask} to a member and runs it there with that member's node: the node is
- * found in the member's user context ({@link #NODE_KEY}), so nothing global is needed. Runs on the
+ * Carries a {@link ClusterTask} to a member and runs it there with that member's node's
+ * {@link TaskContext}, found in the member's user context ({@link #CONTEXT_KEY}), so nothing global
+ * is needed. Runs on the
  * plugin's bounded task executor. The task's own class loader is the thread's context class loader
  * while it runs. An asynchronous task's failure is logged here, where it happened; a synchronous
  * task's failure is sent back to the caller.
@@ -23,8 +24,8 @@ final class TaskEnvelope implements Callable<Object>, Serializable, HazelcastIns
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TaskEnvelope.class);
 
-    /** The key of the node's {@link ServerContext} in the member's user context. */
-    static final String NODE_KEY = "skein.node";
+    /** The key of the node's {@link TaskContext} in the member's user context. */
+    static final String CONTEXT_KEY = "skein.task-context";
 
     private final ClusterTask<?> task;
     private final boolean asynchronous;
@@ -44,7 +45,7 @@ final class TaskEnvelope implements Callable<Object>, Serializable, HazelcastIns
 
     @Override
     public Object call() throws Exception {
-        ServerContext node = member == null ? null : (ServerContext) member.getUserContext().get(NODE_KEY);
+        TaskContext node = member == null ? null : (TaskContext) member.getUserContext().get(CONTEXT_KEY);
         if (node == null) {
             throw new ClusterException("cluster task " + task.getClass().getName() + " reached a member that runs no Skein node");
         }

@@ -10,19 +10,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.skein.XmppServer;
-import org.skein.hazelcast.serialization.ClassAllowlist;
-import org.skein.hazelcast.serialization.PluginClassResolver;
 import org.skein.testing.TestNodes;
 
 /**
- * One node with the clustered strategy registered directly (the plugin's classes are on the unit
+ * One node with the Hazelcast provider registered directly (the plugin's classes are on the unit
  * tests' class path), in a cluster of its own: 127.0.0.1, a free port, a unique cluster name.
  */
 final class OneMemberNode implements AutoCloseable {
 
     final TestNodes nodes;
     final XmppServer node;
-    final HazelcastClusterStrategy strategy;
+    final HazelcastProvider provider;
     final int port;
 
     OneMemberNode(Path root, Map<String, String> config) {
@@ -56,10 +54,8 @@ final class OneMemberNode implements AutoCloseable {
         Map<String, String> values = new HashMap<>(Map.of("node.id", "member", "hazelcast.startup.retries", "0"));
         values.putAll(config);
         node = nodes.start("member", values);
-        ClassAllowlist allowlist = new ClassAllowlist();
-        strategy = new HazelcastClusterStrategy(node, getClass().getClassLoader(), allowlist,
-                new PluginClassResolver(getClass().getClassLoader(), allowlist));
-        node.cacheFactory().setClusteredStrategy(strategy);
+        provider = HazelcastProvider.onClassPath(node, getClass().getClassLoader());
+        node.clusterManager().registerProvider(provider);
     }
 
     /** Turns clustering on; returns whether the node joined. */
@@ -70,7 +66,6 @@ final class OneMemberNode implements AutoCloseable {
     @Override
     public void close() throws Exception {
         nodes.close();
-        strategy.close();
     }
 
     /**

@@ -23,7 +23,7 @@ class StartupTest {
 
     @Test
     void aMemberThatCannotStartIsTriedABoundedNumberOfTimesThenTheNodeGoesOnAlone() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(HazelcastClusterStrategy.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(MemberStarter.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);
@@ -40,7 +40,7 @@ class StartupTest {
             assertThat(failures.get(2)).contains("attempt 3 of 3").contains("goes on alone");
             assertThat(member.node.clusterManager().getLastError()).get().asString().contains("after 3 attempts");
             assertThat(member.node.cacheFactory().isClustered()).isFalse();
-            assertThat(member.strategy.isMember()).isFalse();
+            assertThat(member.provider.isMember()).isFalse();
         } finally {
             logger.detachAppender(log);
         }

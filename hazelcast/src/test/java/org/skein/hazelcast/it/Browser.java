@@ -58,6 +58,11 @@ final class Browser implements AutoCloseable {
     }
 
     Browser() throws IOException {
+        this(List.of());
+    }
+
+    /** @param extraArguments more command line switches for Chromium (host resolver rules, trusted keys...) */
+    Browser(List<String> extraArguments) throws IOException {
         if (!Files.isExecutable(CHROMEDRIVER) || !Files.isExecutable(CHROMIUM)) {
             throw new IllegalStateException("The browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (Debian: sudo apt-get install -y chromium chromium-driver; the README's test command ./skein-test.sh"
@@ -76,6 +81,7 @@ final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath(),
                 "--window-size=1400,1000", "--no-first-run", "--disable-extensions", "--disable-background-networking",
                 "--disable-sync", "--disable-default-apps", "--password-store=basic", "--lang=en-US");
+        options.addArguments(extraArguments);
         options.setExperimentalOption("prefs", Map.of("credentials_enable_service", false, "profile.password_manager_enabled", false,
                 "profile.password_manager_leak_detection", false, "intl.accept_languages", "en-US,en"));
         LoggingPreferences logs = new LoggingPreferences();

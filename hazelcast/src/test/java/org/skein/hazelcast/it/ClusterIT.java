@@ -76,7 +76,7 @@ class ClusterIT {
         }
         assertThat(one.clusterManager().isSeniorClusterMember()).isTrue();
         assertThat(two.clusterManager().isSeniorClusterMember()).isFalse();
-        long time = two.cacheFactory().getClusterTime();
+        long time = two.clusterManager().getClusterTime();
         assertThat(Math.abs(time - System.currentTimeMillis())).isLessThan(5_000);
     }
 
@@ -93,22 +93,22 @@ class ClusterIT {
 
     @Test
     void synchronousTasksReachTheRightNodesAndReturnTheirResults() {
-        ClusterTaskResults<String> others = one.cacheFactory().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-others"), false);
+        ClusterTaskResults<String> others = one.clusterManager().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-others"), false);
         assertThat(others.isComplete()).isTrue();
         assertThat(others.results()).containsOnly(Map.entry(id("two"), "two"), Map.entry(id("three"), "three"));
 
-        ClusterTaskResults<String> all = two.cacheFactory().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-all"), true);
+        ClusterTaskResults<String> all = two.clusterManager().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-all"), true);
         assertThat(all.results()).containsOnlyKeys(id("one"), id("two"), id("three"));
 
-        assertThat(three.cacheFactory().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-one"), id("one"))).isEqualTo("one");
+        assertThat(three.clusterManager().doSynchronousClusterTask(new TestTasks.WhereAmI("sync-one"), id("one"))).isEqualTo("one");
         assertThat(TestTasks.VISITS).contains("sync-others@two", "sync-others@three", "sync-one@one")
                 .doesNotContain("sync-others@one", "sync-one@two", "sync-one@three");
     }
 
     @Test
     void asynchronousTasksReachTheOtherNodesOrTheOneAskedFor() {
-        one.cacheFactory().doClusterTask(new TestTasks.WhereAmI("async-others"));
-        two.cacheFactory().doClusterTask(new TestTasks.WhereAmI("async-three"), id("three"));
+        one.clusterManager().doClusterTask(new TestTasks.WhereAmI("async-others"));
+        two.clusterManager().doClusterTask(new TestTasks.WhereAmI("async-three"), id("three"));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(TestTasks.VISITS)
                 .contains("async-others@two", "async-others@three", "async-three@three"));
@@ -117,9 +117,9 @@ class ClusterIT {
 
     @Test
     void aTaskForANodeThatIsNotAMemberFailsWithTheDocumentedException() {
-        assertThatThrownBy(() -> one.cacheFactory().doClusterTask(new TestTasks.WhereAmI("x"), id("nobody")))
+        assertThatThrownBy(() -> one.clusterManager().doClusterTask(new TestTasks.WhereAmI("x"), id("nobody")))
                 .isInstanceOf(UnknownClusterNodeException.class);
-        assertThatThrownBy(() -> one.cacheFactory().doSynchronousClusterTask(new TestTasks.WhereAmI("x"), id("nobody")))
+        assertThatThrownBy(() -> one.clusterManager().doSynchronousClusterTask(new TestTasks.WhereAmI("x"), id("nobody")))
                 .isInstanceOf(UnknownClusterNodeException.class)
                 .satisfies(e -> assertThat(((UnknownClusterNodeException) e).nodeId()).isEqualTo(id("nobody")));
     }
@@ -128,14 +128,14 @@ class ClusterIT {
     void aNodeThatDoesNotAnswerInTimeYieldsPartialResults() {
         TestTasks.release = new CountDownLatch(1);
         try {
-            ClusterTaskResults<String> results = one.cacheFactory().doSynchronousClusterTask(
+            ClusterTaskResults<String> results = one.clusterManager().doSynchronousClusterTask(
                     new TestTasks.SlowOn("three"), true, Duration.ofSeconds(2));
 
             assertThat(results.results()).containsOnly(Map.entry(id("one"), "one"), Map.entry(id("two"), "two"));
             assertThat(results.timedOut()).containsExactly(id("three"));
             assertThat(results.failures().get(id("three"))).isInstanceOf(TimeoutException.class);
 
-            assertThatThrownBy(() -> two.cacheFactory().doSynchronousClusterTask(new TestTasks.SlowOn("three"), id("three"),
+            assertThatThrownBy(() -> two.clusterManager().doSynchronousClusterTask(new TestTasks.SlowOn("three"), id("three"),
                     Duration.ofMillis(500)))
                     .isInstanceOf(ClusterException.class).hasCauseInstanceOf(TimeoutException.class);
         } finally {
@@ -145,12 +145,12 @@ class ClusterIT {
 
     @Test
     void aTaskThatFailsReportsItsExceptionToTheCaller() {
-        assertThatThrownBy(() -> one.cacheFactory().doSynchronousClusterTask(new TestTasks.Failing("boom"), id("two")))
+        assertThatThrownBy(() -> one.clusterManager().doSynchronousClusterTask(new TestTasks.Failing("boom"), id("two")))
                 .isInstanceOf(ClusterException.class)
                 .hasRootCauseInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("boom on two");
 
-        ClusterTaskResults<String> results = one.cacheFactory().doSynchronousClusterTask(new TestTasks.Failing("bang"), false);
+        ClusterTaskResults<String> results = one.clusterManager().doSynchronousClusterTask(new TestTasks.Failing("bang"), false);
         assertThat(results.results()).isEmpty();
         assertThat(results.failures()).containsOnlyKeys(id("two"), id("three"));
         assertThat(results.failures().get(id("three"))).isInstanceOf(IllegalStateException.class).hasMessage("bang on three");
@@ -194,14 +194,14 @@ class ClusterIT {
     void aRefusedClassDoesNotBreakTheReceivingNode() {
         long refusedBefore = refusedObjects(two);
 
-        assertThatThrownBy(() -> one.cacheFactory().doSynchronousClusterTask(
+        assertThatThrownBy(() -> one.clusterManager().doSynchronousClusterTask(
                 new TestTasks.Carrying(new Payload("hostile")), id("two"), Duration.ofSeconds(10)))
                 .isInstanceOf(ClusterException.class)
                 .hasStackTraceContaining("com.example.untrusted.Payload")
                 .hasStackTraceContaining("allowlist");
 
         assertThat(refusedObjects(two)).isGreaterThan(refusedBefore);
-        assertThat(one.cacheFactory().doSynchronousClusterTask(new TestTasks.Carrying("a string"), id("two"), Duration.ofSeconds(10)))
+        assertThat(one.clusterManager().doSynchronousClusterTask(new TestTasks.Carrying("a string"), id("two"), Duration.ofSeconds(10)))
                 .isEqualTo("two got a string");
         String name = "after-refusal-" + System.nanoTime();
         one.cacheFactory().createCache(name).put("k", "v");

@@ -50,6 +50,8 @@ class CrossNodeMultiProcessIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** The bound for a contact to see a killed node's user go unavailable (its target is 0.4 s). */
     private static final Duration UNAVAILABLE_BOUND = Duration.ofSeconds(10);
+    /** A start bound, not a product figure: on a machine shared by many builds JVMs and members start slowly. */
+    private static final Duration START_BOUND = Duration.ofMinutes(5);
     private static final int MESSAGES = 10_000;
 
     @TempDir
@@ -63,7 +65,7 @@ class CrossNodeMultiProcessIT {
         cluster = new ProcessCluster(dir, Path.of("target", "cross-node-logs"), "node1", "node2", "node3");
         cluster.createUsers("alice", "bob", "amy", "ben", "ann", "bill", "cara", "dan", "kate", "ken", "max", "lena");
         cluster.start("node1", "node2", "node3");
-        cluster.awaitMembers(Duration.ofSeconds(120), "node1", "node2", "node3");
+        cluster.awaitMembers(START_BOUND, "node1", "node2", "node3");
         clients = new XmppClients(DOMAIN, cluster.certificate());
     }
 
@@ -275,7 +277,8 @@ class CrossNodeMultiProcessIT {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(unavailableFrom(kateSaw, ken + "/desk", killedAt).get(0).nanos() - killedAt);
         System.out.printf("kate (node1) saw ken (node2) unavailable %d ms after node2 was killed%n", tookMs);
         assertThat(tookMs).as("ms from the kill until kate saw ken unavailable").isLessThan(UNAVAILABLE_BOUND.toMillis());
-        assertThat(kateRoster.getPresence(bare("ken")).isAvailable()).isFalse();
+        // Smack's Roster applies the presence on its own listener, after the one above saw it
+        waitFor("kate's roster shows ken unavailable", () -> !kateRoster.getPresence(bare("ken")).isAvailable());
         send(kate, ken, "sent after ken went away");
 
         // the survivors removed every route and session of node 2; their counts agree
@@ -306,7 +309,7 @@ class CrossNodeMultiProcessIT {
 
         // node 2 comes back with the same home, rejoins, and serves ken again
         cluster.start("node2");
-        cluster.awaitMembers(Duration.ofSeconds(120), "node1", "node2", "node3");
+        cluster.awaitMembers(START_BOUND, "node1", "node2", "node3");
         long laptopGone = System.nanoTime();
         kenOnNode3.disconnect();
         waitFor("kate sees ken/laptop unavailable", () -> unavailableFrom(kateSaw, ken + "/laptop", laptopGone).size() == 1);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.skein.XmppServer;
+import org.skein.hazelcast.cluster.LocalMemberConfig;
 import org.skein.plugin.LoadedPlugin;
 import org.skein.testing.TestNodes;
 
@@ -105,41 +106,10 @@ public final class HazelcastNodes implements AutoCloseable {
             Files.createDirectories(home.resolve("plugins"));
             Files.createDirectories(home.resolve("conf"));
             Files.copy(PLUGIN_JAR, home.resolve("plugins").resolve("hazelcast.jar"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(name));
+            Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), LocalMemberConfig.xml(clusterName, ports.get(name), ports.values()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The local Hazelcast file of a node of this fixture. */
-    String localConfig(String name) {
-        String members = names.stream().map(n -> "<member>127.0.0.1:" + ports.get(n) + "</member>")
-                .collect(Collectors.joining("\n                    "));
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
-                    <cluster-name>%s</cluster-name>
-                    <properties>
-                        <property name="hazelcast.wait.seconds.before.join">1</property>
-                        <property name="hazelcast.max.wait.seconds.before.join">3</property>
-                    </properties>
-                    <network>
-                        <port auto-increment="false">%d</port>
-                        <join>
-                            <auto-detection enabled="false"/>
-                            <multicast enabled="false"/>
-                            <tcp-ip enabled="true" connection-timeout-seconds="2">
-                                <member-list>
-                                    %s
-                                </member-list>
-                            </tcp-ip>
-                        </join>
-                        <interfaces enabled="true">
-                            <interface>127.0.0.1</interface>
-                        </interfaces>
-                    </network>
-                </hazelcast>
-                """.formatted(clusterName, ports.get(name), members);
     }
 
     public XmppServer node(String name) {
@@ -149,6 +119,20 @@ public final class HazelcastNodes implements AutoCloseable {
     /** The plugin as the node loaded it. */
     static LoadedPlugin plugin(XmppServer node) {
         return node.pluginManager().getPlugin("hazelcast").orElseThrow();
+    }
+
+    /**
+     * Stops a node's Hazelcast member at once, without a clean leave: to the others the node crashed. The
+     * plugin's classes are not on the test class path (the node loads the packed jar): reached by reflection.
+     */
+    public static void terminateMember(XmppServer node) throws Exception {
+        Object plugin = plugin(node).plugin();
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        Object member = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
+        ClassLoader loader = member.getClass().getClassLoader();
+        Method lifecycle = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader).getMethod("getLifecycleService");
+        Object service = lifecycle.invoke(member);
+        Class.forName("com.hazelcast.core.LifecycleService", false, loader).getMethod("terminate").invoke(service);
     }
 
     /** Stops one node (it leaves the cluster cleanly). */

@@ -29,8 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiProcessIT {
 
-    /** The plugin's default heartbeat timeout is 7 s, with 1 s heartbeats; a killed node goes much sooner. */
-    private static final Duration LEAVE_BOUND = Duration.ofSeconds(10);
+    /**
+     * How long the test waits for a departure. The plugin's default heartbeat timeout is 7 s, with 1 s heartbeats
+     * (a killed node goes much sooner); the time each departure took is printed, not asserted: on a loaded 2-core
+     * machine a frozen node was seen to take 11.7 s, so a timed assertion would fail for the machine's sake.
+     */
+    private static final Duration LEAVE_BOUND = Duration.ofSeconds(60);
+    private static final Duration START_BOUND = Duration.ofMinutes(5);
 
     @TempDir
     Path dir;
@@ -81,7 +86,8 @@ class MultiProcessIT {
                     """.formatted(name));
             processes.put(name, start(home));
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        // a start bound, not a product figure: on a machine shared by many builds JVMs and members start slowly
+        await().atMost(START_BOUND).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             for (String name : List.of("p1", "p2", "p3")) {
                 String seen = probe(layout.home(name));
                 assertThat(seen).as("node %s", name).contains("members=p1,p2,p3\n")
@@ -109,7 +115,7 @@ class MultiProcessIT {
         long killedAt = System.currentTimeMillis();
         processes.get("p3").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         awaitLeave(layout, List.of("p1", "p2"), "p3", killedAt, 2);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             for (String name : List.of("p1", "p2")) {
                 assertThat(probe(layout.home(name))).as("node %s", name).contains("members=p1,p2\n")
                         .contains("hello-p1=from p1").contains("hello-p2=from p2");
@@ -117,21 +123,17 @@ class MultiProcessIT {
         });
     }
 
-    /**
-     * Waits until the watchers have seen {@code gone} leave for the {@code times}th time and prints how long each
-     * took. The time is reported, not asserted: on a loaded machine heartbeats are late and detection takes longer
-     * than {@link #LEAVE_BOUND} (what it takes on a quiet machine is measured, see the plugin's readme).
-     */
+    /** Waits until the watchers have seen {@code gone} leave for the {@code times}th time, and checks each saw it within the bound. */
     private static void awaitLeave(HazelcastNodes layout, List<String> watchers, String gone, long since, int times) throws IOException {
-        await().atMost(LEAVE_BOUND.multipliedBy(6)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        await().atMost(LEAVE_BOUND).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (String name : watchers) {
                 assertThat(leaveTimes(probe(layout.home(name)), gone)).as("node %s", name).hasSize(times);
             }
         });
         for (String name : watchers) {
             long took = leaveTimes(probe(layout.home(name)), gone).get(times - 1) - since;
-            System.out.printf("node %s saw %s leave after %d ms (%s on a quiet machine: under %d ms)%n", name, gone, took,
-                    took < LEAVE_BOUND.toMillis() ? "as" : "slower than", LEAVE_BOUND.toMillis());
+            System.out.printf("node %s saw %s leave after %d ms%n", name, gone, took);
+            assertThat(took).as("ms until node %s saw %s leave", name, gone).isPositive();
         }
     }
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.skein.XmppServer;
 import org.skein.cache.Cache;
-import org.skein.testing.AbstractCacheContractTest;
+import org.skein.cache.testing.AbstractCacheContractTest;
 
 /** The server's cache contract on a clustered cache of a one-node cluster. */
 class OneNodeCacheContractIT extends AbstractCacheContractTest {

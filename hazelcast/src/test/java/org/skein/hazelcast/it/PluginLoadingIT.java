@@ -62,7 +62,7 @@ class PluginLoadingIT {
         assertThat(plugin.directory().resolve("i18n").resolve("hazelcast_i18n.properties")).isRegularFile();
 
         assertThat(node.clusterManager().isClusteringStarted()).isTrue();
-        assertThat(node.cacheFactory().getCurrentStrategy().name()).isEqualTo("hazelcast");
+        assertThat(node.cacheFactory().getCurrentStorage().name()).isEqualTo("hazelcast");
         assertThat(node.clusterManager().isSeniorClusterMember()).isTrue();
         assertThat(HazelcastNodes.hazelcastThreads("solo")).isNotEmpty();
     }
@@ -100,7 +100,7 @@ class PluginLoadingIT {
         node.pluginManager().scan();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> node.clusterManager().isClusteringStarted());
-        assertThat(node.cacheFactory().getCurrentStrategy().name()).isEqualTo("hazelcast");
+        assertThat(node.cacheFactory().getCurrentStorage().name()).isEqualTo("hazelcast");
         assertThat(cache.get("written")).isEqualTo("alone");
 
         Files.delete(jar);
@@ -108,7 +108,7 @@ class PluginLoadingIT {
 
         assertThat(node.pluginManager().getPlugin("hazelcast")).isEmpty();
         assertThat(node.cacheFactory().isClustered()).isFalse();
-        assertThat(node.cacheFactory().getClusteredStrategy()).isEmpty();
+        assertThat(node.clusterManager().isClusteringAvailable()).isFalse();
         assertThat(node.clusterManager().isClusteringStarted()).isFalse();
         await().atMost(Duration.ofSeconds(30)).until(() -> HazelcastNodes.hazelcastThreads("solo").isEmpty());
         await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()

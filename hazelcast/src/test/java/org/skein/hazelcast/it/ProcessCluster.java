@@ -81,6 +81,8 @@ final class ProcessCluster implements AutoCloseable {
                         xmpp.domain=%s
                         xmpp.c2s.port=%d
                         xmpp.c2s.bindAddress=127.0.0.1
+                        xmpp.websocket.port=0
+                        xmpp.websocket.tls.port=0
                         xmpp.c2s.ioThreads=1
                         xmpp.processing.threads=2
                         xmpp.tls.keystore=%s

@@ -49,8 +49,8 @@ final class SplitBrain {
 
     private static Object hazelcastInstance(XmppServer node) throws ReflectiveOperationException {
         Object plugin = HazelcastNodes.plugin(node).plugin();
-        Object strategy = plugin.getClass().getMethod("strategy").invoke(plugin);
-        Object instance = strategy.getClass().getMethod("hazelcastInstance").invoke(strategy);
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        Object instance = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
         if (instance == null) {
             throw new IllegalStateException("node " + node.nodeId() + " is not a member");
         }

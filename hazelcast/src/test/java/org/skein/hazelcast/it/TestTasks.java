@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.skein.ServerContext;
+import org.skein.cluster.TaskContext;
 import org.skein.cluster.ClusterTask;
 
 /**
@@ -25,7 +25,7 @@ final class TestTasks {
     /** Returns the id of the node it ran on and records the visit. */
     record WhereAmI(String tag) implements ClusterTask<String> {
         @Override
-        public String execute(ServerContext node) {
+        public String execute(TaskContext node) {
             VISITS.add(tag + "@" + node.nodeId());
             return node.nodeId().value();
         }
@@ -34,7 +34,7 @@ final class TestTasks {
     /** Fails on the node it runs on. */
     record Failing(String message) implements ClusterTask<String> {
         @Override
-        public String execute(ServerContext node) {
+        public String execute(TaskContext node) {
             throw new IllegalStateException(message + " on " + node.nodeId());
         }
     }
@@ -42,7 +42,7 @@ final class TestTasks {
     /** Waits for {@link #release} on one node, answers at once on the others. */
     record SlowOn(String slowNode) implements ClusterTask<String> {
         @Override
-        public String execute(ServerContext node) throws InterruptedException {
+        public String execute(TaskContext node) throws InterruptedException {
             if (node.nodeId().value().equals(slowNode)) {
                 release.await(30, TimeUnit.SECONDS);
             }
@@ -53,7 +53,7 @@ final class TestTasks {
     /** Carries any object along; answers with the node id. */
     record Carrying(Object payload) implements ClusterTask<String> {
         @Override
-        public String execute(ServerContext node) {
+        public String execute(TaskContext node) {
             return node.nodeId().value() + " got " + payload;
         }
     }

@@ -154,6 +154,14 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
         utf8.reset();
     }
 
+    /**
+     * Whether the bytes parsed so far end inside a top-level element: a transport that frames every
+     * element in a message of its own (WebSocket) checks after each message that none was cut.
+     */
+    public boolean isInsideElement() {
+        return depth > 1;
+    }
+
     /** Whether the decoder waits for {@link #resume()} or {@link #restart()}. */
     public boolean isPaused() {
         return paused;

@@ -136,6 +136,11 @@ public final class TlsContext {
         return new SslHandler(sslContext.newEngine(allocator), true);
     }
 
+    /** A handler that speaks TLS from the first byte (for {@code wss://}, TLS under the WebSocket). */
+    public SslHandler newServerHandler(ByteBufAllocator allocator) {
+        return sslContext.newHandler(allocator);
+    }
+
     /**
      * A JDK {@link SSLContext} with the same key and certificate, for the node's other TLS servers
      * (the admin console's HTTPS), so an operator installs one certificate for everything.

@@ -6,11 +6,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -22,19 +19,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
+import org.skein.config.CacheSettingsResolver;
 import org.skein.config.ServerConfig;
 import org.skein.user.UserManager;
 
 class SaslMechanismsTest {
 
-    private final ExecutorService tasks = Executors.newSingleThreadExecutor();
     private CacheFactory caches;
     private SaslMechanisms mechanisms;
 
     @BeforeEach
     void setUp() throws Exception {
         ServerConfig config = ServerConfig.inMemory(Map.of("auth.scram.iterations", "4096"));
-        caches = new CacheFactory(NodeID.of("sasl-test"), config, () -> null, tasks, Clock.systemUTC(), Ticker.systemTicker());
+        caches = new CacheFactory(NodeID.of("sasl-test"), new CacheSettingsResolver(config)::resolve, Ticker.systemTicker());
         UserManager users = new UserManager(new InMemoryUserStore(), caches, config);
         users.createUser("alice", "pencil", "", "");
         this.users = users;
@@ -70,7 +67,6 @@ class SaslMechanismsTest {
     @AfterEach
     void tearDown() {
         caches.close();
-        tasks.shutdownNow();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,9 +58,15 @@ class ClusterEventsPluginIT {
         for (String name : NAMES) {
             ports.put(name, freePort());
         }
+        List<String> earlier = new ArrayList<>();
         for (String name : NAMES) {
             XmppServer node = start(name);
-            await().atMost(Duration.ofSeconds(60)).until(() -> node.clusterManager().isClusteringStarted());
+            // a start bound, not a product figure: members start slowly on a machine shared by many builds
+            await().atMost(Duration.ofMinutes(3)).until(() -> node.clusterManager().isClusteringStarted());
+            // the node announces itself with a cluster task; the next one starts once the others heard it, so
+            // that they hear of the nodes in the order they joined
+            await().atMost(Duration.ofMinutes(1)).until(() -> earlier.stream().allMatch(other -> events(other).contains("joined(" + name + ")")));
+            earlier.add(name);
         }
     }
 
@@ -93,6 +100,24 @@ class ClusterEventsPluginIT {
             assertThat(events("node-a")).endsWith("left(node-c)");
             assertThat(events("node-b")).endsWith("left(node-c)");
         });
+    }
+
+    @Test
+    void itsGroupChatRoomExistsOnceAndItsSubjectFollowsTheClusterEvents() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, String> room = room(model("node-c"));
+            assertThat(room.get("room")).isEqualTo("cluster-events@conference.localhost");
+            assertThat(room.get("subject")).contains("joined");
+        });
+        started.remove("node-c").stop();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(room(model("node-a")).get("subject")).startsWith("left(node-c)"));
+        assertThat(room(model("node-b")).get("home")).isIn("node-a", "node-b");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> room(Map<String, Object> model) {
+        return (Map<String, String>) model.get("room");
     }
 
     @Test

@@ -1,0 +1,130 @@
+package org.skein.hazelcast.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import java.util.Optional;
+import org.skein.cache.CacheStorage;
+import org.skein.cluster.NodeID;
+import org.skein.cluster.spi.ClusterMember;
+import org.skein.cluster.spi.Membership;
+import org.skein.cluster.spi.TaskTransport;
+import org.skein.hazelcast.cache.HazelcastCacheStorage;
+import org.skein.hazelcast.config.HazelcastConfigFactory;
+import org.skein.hazelcast.routing.HazelcastPacketRouter;
+import org.skein.hazelcast.routing.RouterSettings;
+import org.skein.routing.RemotePacketRouter;
+import org.skein.routing.RoutingTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Hazelcast member of a node and its parts: the members ({@link Members}), caches on the
+ * member's maps ({@link HazelcastCacheStorage}), cluster tasks on its bounded executor
+ * ({@link ClusterTasks}) and the packet router part, which the node starts when it joins.
+ */
+final class HazelcastMember implements ClusterMember {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastMember.class);
+
+    private final NodeID localNode;
+    private final HazelcastInstance instance;
+    private final Members members;
+    private final HazelcastCacheStorage caches;
+    private final ClusterTasks tasks;
+    private final RouterPart routerPart;
+    private final Runnable gone;
+    private volatile boolean leaving;
+
+    HazelcastMember(NodeID localNode, HazelcastInstance instance, RouterSettings routerSettings, Runnable gone) {
+        this.localNode = localNode;
+        this.instance = instance;
+        this.members = new Members(instance.getCluster());
+        this.caches = new HazelcastCacheStorage(instance, localNode, MemberAttributes::nodeId, members::isMember);
+        this.tasks = new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode);
+        this.routerPart = new RouterPart(routerSettings);
+        this.gone = gone;
+    }
+
+    HazelcastInstance instance() {
+        return instance;
+    }
+
+    /** The router the node started, or {@code null}. */
+    HazelcastPacketRouter router() {
+        return routerPart.router;
+    }
+
+    boolean isLeaving() {
+        return leaving;
+    }
+
+    /** Another member left: its queued stanzas go back at once (on a Hazelcast event thread; never blocks). */
+    void otherNodeLeft(NodeID node) {
+        HazelcastPacketRouter router = routerPart.router;
+        if (router != null) {
+            router.nodeLeft(node);
+        }
+    }
+
+    @Override
+    public Membership membership() {
+        return members;
+    }
+
+    @Override
+    public CacheStorage caches() {
+        return caches;
+    }
+
+    @Override
+    public TaskTransport tasks() {
+        return tasks;
+    }
+
+    @Override
+    public <T> Optional<T> part(Class<T> type) {
+        return type == RemotePacketRouter.Part.class ? Optional.of(type.cast(routerPart)) : Optional.empty();
+    }
+
+    @Override
+    public void leave() {
+        leaving = true;
+        try {
+            caches.forgetStats(localNode);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not remove this node's cache statistics", e);
+        }
+        instance.shutdown();
+        gone.run();
+        LOG.info("Node {} left the Hazelcast cluster", localNode);
+    }
+
+    /** The member is gone without a leave (it shut down on its own); the node stops the router part itself. */
+    void lost() {
+        gone.run();
+    }
+
+    /** The packet router part: the node starts it with its routing table when it joins. */
+    private final class RouterPart implements RemotePacketRouter.Part {
+        private final RouterSettings settings;
+        private volatile HazelcastPacketRouter router;
+
+        RouterPart(RouterSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public RemotePacketRouter start(RoutingTable routingTable) {
+            HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, settings, instance, members::find);
+            router = started;
+            return started;
+        }
+
+        @Override
+        public void stop(boolean drain) {
+            HazelcastPacketRouter running = router;
+            if (running != null) {
+                running.stop(drain);
+            }
+        }
+    }
+}
