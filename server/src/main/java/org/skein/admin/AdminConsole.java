@@ -228,6 +228,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/sessions", new SessionsPage());
         pages.put("/rooms", new RoomsPage());
         pages.put("/users", new UsersPage());
+        pages.put("/pubsub", new PubSubPage());
         pages.put("/plugins", new PluginsPage());
         pages.put("/plugin", new PluginPage());
         return pages;
