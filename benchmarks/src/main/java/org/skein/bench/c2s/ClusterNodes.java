@@ -21,9 +21,9 @@ import org.skein.hazelcast.cluster.HazelcastProvider;
 import org.skein.user.UserAlreadyExistsException;
 
 /**
- * One or two Skein nodes in this JVM for the cross-node load: with two, each is a Hazelcast member
- * with the plugin's clustering provider (and so its packet router) on 127.0.0.1, free ports and a
- * cluster name of its own. Client settings as {@link BenchNode}'s. Closing stops them and deletes
+ * One or more Skein nodes in this JVM for the cross-node loads: with more than one, each is a
+ * Hazelcast member with the plugin's clustering provider (and so its packet router) on 127.0.0.1,
+ * free ports and a cluster name of its own. Client settings as {@link BenchNode}'s. Closing stops them and deletes
  * their homes.
  */
 final class ClusterNodes implements AutoCloseable {
@@ -64,7 +64,7 @@ final class ClusterNodes implements AutoCloseable {
         return nodes.get(index);
     }
 
-    /** The packet router counters of a node (of a two-node setup). */
+    /** The packet router counters of a node (of a clustered setup). */
     org.skein.hazelcast.routing.RouterFigures routerFigures(int index) {
         return providers.get(index).packetRouter().figures();
     }

@@ -8,7 +8,10 @@ import org.skein.XmppServer;
  * Cuts a running cluster in two, with real members on loopback: every member of one side declares
  * the members of the other side dead (Hazelcast's own "suspect member" call, which also closes the
  * connection), as its failure detector would after a network cut. Each side then goes on as a
- * cluster of its own until Hazelcast's split-brain handler finds the other side and merges them.
+ * cluster of its own until Hazelcast's split-brain handler finds the other side and merges them, or,
+ * for a test that must check the split state before the merge (its nodes configured with merge delays
+ * longer than the test), until {@link #merge} makes the smaller side join the larger one as that
+ * handler would.
  *
  * <p>The tests do not have Hazelcast on their class path (they load the packed plugin), so this
  * reaches the member through the plugin by reflection; it uses Hazelcast's internal API and may need
@@ -29,6 +32,33 @@ final class SplitBrain {
         }
     }
 
+    /**
+     * Makes every node of {@code smallerSide} merge into the cluster of {@code larger} now: what
+     * Hazelcast's split-brain handler has each member of the smaller side do when it finds the larger
+     * cluster (leave, reset, join the other side's master). Returns when the nodes' Hazelcast members
+     * have joined; the nodes' own merge handling follows on their cluster threads.
+     */
+    static void merge(Set<XmppServer> smallerSide, XmppServer larger) throws ReflectiveOperationException {
+        Object target = clusterService(larger);
+        Object targetAddress = target.getClass().getMethod("getThisAddress").invoke(target);
+        String host = (String) targetAddress.getClass().getMethod("getHost").invoke(targetAddress);
+        int port = (Integer) targetAddress.getClass().getMethod("getPort").invoke(targetAddress);
+        for (XmppServer node : smallerSide) {
+            Object clusterService = clusterService(node);
+            // each node loads the plugin, and so Hazelcast, with a class loader of its own: the address is made with this node's
+            Class<?> addressType = Class.forName("com.hazelcast.cluster.Address", false, clusterService.getClass().getClassLoader());
+            Object address = addressType.getConstructor(String.class, int.class).newInstance(host, port);
+            clusterService.getClass().getMethod("merge", addressType).invoke(clusterService, address);
+        }
+    }
+
+    private static Object clusterService(XmppServer node) throws ReflectiveOperationException {
+        Object member = hazelcastInstance(node);
+        Object original = member.getClass().getMethod("getOriginal").invoke(member);
+        Object hazelcastNode = original.getClass().getField("node").get(original);
+        return hazelcastNode.getClass().getMethod("getClusterService").invoke(hazelcastNode);
+    }
+
     private static void suspect(XmppServer node, XmppServer suspected) throws ReflectiveOperationException {
         Object member = hazelcastInstance(node);
         ClassLoader hazelcast = member.getClass().getClassLoader();
@@ -36,9 +66,7 @@ final class SplitBrain {
         Set<?> members = (Set<?>) cluster.getClass().getMethod("getMembers").invoke(cluster);
         Class<?> memberType = Class.forName("com.hazelcast.cluster.Member", false, hazelcast);
         Method attribute = memberType.getMethod("getAttribute", String.class);
-        Object original = member.getClass().getMethod("getOriginal").invoke(member);
-        Object hazelcastNode = original.getClass().getField("node").get(original);
-        Object clusterService = hazelcastNode.getClass().getMethod("getClusterService").invoke(hazelcastNode);
+        Object clusterService = clusterService(node);
         Method suspect = clusterService.getClass().getMethod("suspectMember", memberType, String.class, boolean.class);
         for (Object m : members) {
             if (suspected.nodeId().value().equals(attribute.invoke(m, "skein.node-id"))) {
