@@ -239,6 +239,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.presenceManager();
     }
 
+    /** The message archive (XEP-0313) of the node's accounts. */
+    public org.skein.mam.MessageArchive messageArchive() {
+        return xmpp.messageArchive();
+    }
+
     @Override
     public MessageRouter messageRouter() {
         return xmpp.messageRouter();

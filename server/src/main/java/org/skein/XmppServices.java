@@ -33,6 +33,9 @@ import org.skein.iq.SessionIqHandler;
 import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
+import org.skein.mam.JdbcArchiveStore;
+import org.skein.mam.MamQueryHandler;
+import org.skein.mam.MessageArchive;
 import org.skein.message.MessageRouter;
 import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
@@ -60,6 +63,8 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
+import org.skein.stanzaid.StanzaIdGenerator;
+import org.skein.stanzaid.StanzaIds;
 import org.skein.storage.Database;
 import org.skein.user.AccountListener;
 import org.skein.user.UserManager;
@@ -94,6 +99,7 @@ final class XmppServices {
     private final RosterManager rosterManager;
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
+    private final MessageArchive archive;
     private final IqRouter iqRouter;
     private final EntityCapabilities caps;
     private final PubSub pubSub;
@@ -161,7 +167,10 @@ final class XmppServices {
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
+        this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), new JdbcArchiveStore(database), cluster,
+                config.getBoolean(MessageArchive.ENABLED_KEY, true));
+        cluster.registerTaskService(MessageArchive.class, archive);
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists, archive);
         IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
         cluster.registerTaskService(IqRequests.class, requests);
         requests.setForwarder((node, response) -> {
@@ -194,8 +203,16 @@ final class XmppServices {
                 // what the server answers on an account's behalf (XEP-0054 and XEP-0012 ask accounts to list them)
                 query.addElement("feature").addAttribute("var", VCardHandler.NAMESPACE);
                 query.addElement("feature").addAttribute("var", LastActivityHandler.NAMESPACE);
+                if (archive.isEnabled()) {
+                    query.addElement("feature").addAttribute("var", MessageArchive.NAMESPACE);
+                    query.addElement("feature").addAttribute("var", MessageArchive.EXTENDED);
+                    query.addElement("feature").addAttribute("var", StanzaIds.NAMESPACE);
+                }
             }
         });
+        if (archive.isEnabled()) {
+            iqRouter.addHandler(new MamQueryHandler(serverJid, archive));
+        }
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
@@ -359,6 +376,9 @@ final class XmppServices {
         features.add(BlockListManager.NAMESPACE);
         features.add(SoftwareVersionHandler.NAMESPACE);
         features.add(LastActivityHandler.NAMESPACE);
+        if (archive.isEnabled()) {
+            features.add(StanzaIds.NAMESPACE);
+        }
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -432,6 +452,10 @@ final class XmppServices {
 
     IqRouter iqRouter() {
         return iqRouter;
+    }
+
+    MessageArchive messageArchive() {
+        return archive;
     }
 
     OfflineMessageManager offlineMessageManager() {
