@@ -33,6 +33,7 @@ import org.skein.iq.SessionIqHandler;
 import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
+import org.skein.mam.ArchivePreferences;
 import org.skein.mam.JdbcArchiveStore;
 import org.skein.mam.MamQueryHandler;
 import org.skein.mam.MessageArchive;
@@ -100,6 +101,9 @@ final class XmppServices {
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
     private final MessageArchive archive;
+    private final Duration archiveRetention;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
     private final IqRouter iqRouter;
     private final EntityCapabilities caps;
     private final PubSub pubSub;
@@ -167,9 +171,14 @@ final class XmppServices {
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
-        this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), new JdbcArchiveStore(database), cluster,
+        this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), JdbcArchiveStore.accounts(database),
+                JdbcArchiveStore.rooms(database),
+                new ArchivePreferences(database, caches), (user, bare) -> rosterManager.getItem(user, bare).isPresent(), cluster,
                 config.getBoolean(MessageArchive.ENABLED_KEY, true));
         cluster.registerTaskService(MessageArchive.class, archive);
+        this.archiveRetention = archiveRetention(config);
+        this.clock = clock;
+        this.scheduler = scheduler;
         this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists, archive);
         IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
         cluster.registerTaskService(IqRequests.class, requests);
@@ -254,7 +263,7 @@ final class XmppServices {
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
-                routingTable, messageRouter, blockLists, components);
+                routingTable, messageRouter, blockLists, components, archive);
         cluster.registerTaskService(MultiUserChat.class, multiUserChat);
         ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
         this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
@@ -311,6 +320,20 @@ final class XmppServices {
         }
     }
 
+    private static Duration archiveRetention(ServerConfig config) {
+        Duration retention = config.getDuration(MessageArchive.RETENTION_KEY, null);
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new ConfigException(config.source() + ": key '" + MessageArchive.RETENTION_KEY + "' is '"
+                    + config.get(MessageArchive.RETENTION_KEY, "") + "', expected a duration such as 365d, or -1 to keep messages for ever");
+        }
+        return retention;
+    }
+
+    /** Applies the archive's retention limit now (the node does it every hour); returns how many messages went. */
+    long purgeExpiredArchives() {
+        return archive.purgeExpired(archiveRetention, clock.instant(), archive.roomStore());
+    }
+
     private static int rosterLimit(ServerConfig config) {
         int max = config.getInt(RosterManager.MAX_ITEMS_KEY, RosterManager.DEFAULT_MAX_ITEMS);
         if (max < 1 && max != -1) {
@@ -351,6 +374,7 @@ final class XmppServices {
     private void forget(String username) {
         rosterManager.evict(username);
         vcards.evict(username);
+        archive.preferences().evict(username);
         blockLists.evict(username);
     }
 
@@ -388,6 +412,15 @@ final class XmppServices {
     /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
+        if (archiveRetention != null) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    purgeExpiredArchives();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(XmppServices.class).warn("Applying the archive retention limit failed", e);
+                }
+            }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        }
         tls = TlsContext.load(config, home, domain);
         multiUserChat.start();
         if (proxy != null) {

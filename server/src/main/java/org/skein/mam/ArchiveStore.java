@@ -27,4 +27,17 @@ public interface ArchiveStore {
 
     /** Removes rows by id (a message that was archived and then bounced). */
     void remove(String owner, Collection<String> ids);
+
+    /** Empties one archive; returns how many rows went. */
+    long removeAll(String owner);
+
+    /** Removes every row archived before {@code cutoff}, {@code batch} rows per statement; returns how many went. */
+    long removeOlderThan(java.time.Instant cutoff, int batch);
+
+    /** The largest archives: owner, rows and bytes of stanzas, largest first. */
+    List<ArchiveSize> largest(int limit);
+
+    /** The size of one archive. */
+    record ArchiveSize(String owner, long messages, long bytes) {
+    }
 }

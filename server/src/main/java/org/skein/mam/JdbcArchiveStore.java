@@ -16,7 +16,7 @@ import org.skein.storage.Database;
 import org.skein.storage.StorageException;
 
 /**
- * Archives in the {@code skein_archive} table (migration V6). Every query is a range of the primary key
+ * Archives in the {@code skein_archive} or {@code skein_muc_archive} table (migration V6). Every query is a range of the primary key
  * {@code (username, id)} or of the index {@code (username, with_bare, id)}, read from one end with a
  * row limit, so a page costs the same in an archive of a thousand rows or of millions.
  */
@@ -25,9 +25,23 @@ public final class JdbcArchiveStore implements ArchiveStore {
     private static final int MAX_IDS_PER_STATEMENT = 500;
 
     private final Database database;
+    private final String table;
+    private final String owner;
 
-    public JdbcArchiveStore(Database database) {
+    private JdbcArchiveStore(Database database, String table, String ownerColumn) {
         this.database = Objects.requireNonNull(database, "database");
+        this.table = table;
+        this.owner = ownerColumn;
+    }
+
+    /** The accounts' archives ({@code skein_archive}, owner = the username). */
+    public static JdbcArchiveStore accounts(Database database) {
+        return new JdbcArchiveStore(database, "skein_archive", "username");
+    }
+
+    /** The rooms' archives ({@code skein_muc_archive}, owner = the room's bare JID). */
+    public static JdbcArchiveStore rooms(Database database) {
+        return new JdbcArchiveStore(database, "skein_muc_archive", "room");
     }
 
     @Override
@@ -40,8 +54,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
             if (!single) {
                 c.setAutoCommit(false);
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO skein_archive "
-                    + "(username, id, stamp, with_bare, with_resource, outgoing, stanza) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table
+                    + " (" + owner + ", id, stamp, with_bare, with_resource, outgoing, stanza) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (ArchivedMessage m : messages) {
                     s.setString(1, m.owner());
                     s.setString(2, m.id());
@@ -80,8 +94,8 @@ public final class JdbcArchiveStore implements ArchiveStore {
         String where = where(filter, args);
         // the order of the index's columns, all one way, so that both databases read the index from one end
         String direction = fromEnd ? " DESC" : " ASC";
-        String sql = "SELECT id, stamp, with_bare, with_resource, outgoing, stanza FROM skein_archive WHERE " + where
-                + " ORDER BY username" + direction + (filter.withBare() != null ? ", with_bare" + direction : "") + ", id" + direction
+        String sql = "SELECT id, stamp, with_bare, with_resource, outgoing, stanza FROM " + table + " WHERE " + where
+                + " ORDER BY " + owner + direction + (filter.withBare() != null ? ", with_bare" + direction : "") + ", id" + direction
                 + " FETCH FIRST " + limit + " ROWS ONLY";
         try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, args);
@@ -104,7 +118,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
     @Override
     public long count(ArchiveFilter filter) {
         List<Object> args = new ArrayList<>();
-        String sql = "SELECT COUNT(*) FROM skein_archive WHERE " + where(filter, args);
+        String sql = "SELECT COUNT(*) FROM " + table + " WHERE " + where(filter, args);
         try (Connection c = database.connection(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, args);
             try (ResultSet r = s.executeQuery()) {
@@ -123,7 +137,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
         try (Connection c = database.connection()) {
             for (int from = 0; from < all.size(); from += MAX_IDS_PER_STATEMENT) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_STATEMENT));
-                try (PreparedStatement s = c.prepareStatement("SELECT id FROM skein_archive WHERE username = ? AND id IN ("
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + table + " WHERE " + owner + " = ? AND id IN ("
                         + placeholders(chunk.size()) + ")")) {
                     s.setString(1, owner);
                     for (int i = 0; i < chunk.size(); i++) {
@@ -145,7 +159,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
     @Override
     public void remove(String owner, Collection<String> ids) {
         try (Connection c = database.connection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM skein_archive WHERE username = ? AND id = ?")) {
+             PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE " + owner + " = ? AND id = ?")) {
             for (String id : ids) {
                 s.setString(1, owner);
                 s.setString(2, id);
@@ -157,8 +171,74 @@ public final class JdbcArchiveStore implements ArchiveStore {
         }
     }
 
-    private static String where(ArchiveFilter filter, List<Object> args) {
-        StringBuilder where = new StringBuilder("username = ?");
+    @Override
+    public long removeAll(String ownerValue) {
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE " + owner + " = ?")) {
+            s.setString(1, ownerValue);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot empty the archive of '" + ownerValue + "'", e);
+        }
+    }
+
+    @Override
+    public long removeOlderThan(Instant cutoff, int batch) {
+        // in batches by the id index, so a large purge holds no long lock and each statement is short
+        String bound = org.skein.stanzaid.StanzaIdGenerator.lowestIdAt(cutoff);
+        long removed = 0;
+        try (Connection c = database.connection()) {
+            while (true) {
+                List<String[]> keys = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement("SELECT " + owner + ", id FROM " + table + " WHERE id < ? ORDER BY id FETCH FIRST "
+                        + batch + " ROWS ONLY")) {
+                    s.setString(1, bound);
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            keys.add(new String[] {r.getString(1), r.getString(2)});
+                        }
+                    }
+                }
+                if (keys.isEmpty()) {
+                    return removed;
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE " + owner + " = ? AND id = ?")) {
+                    for (String[] key : keys) {
+                        s.setString(1, key[0]);
+                        s.setString(2, key[1]);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+                removed += keys.size();
+                if (keys.size() < batch) {
+                    return removed;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot remove archived messages older than " + cutoff + " from " + table, e);
+        }
+    }
+
+    @Override
+    public List<ArchiveSize> largest(int limit) {
+        List<ArchiveSize> sizes = new ArrayList<>();
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("SELECT " + owner + ", COUNT(*), SUM(LENGTH(stanza)) FROM " + table
+                     + " GROUP BY " + owner + " ORDER BY COUNT(*) DESC, " + owner + " FETCH FIRST " + limit + " ROWS ONLY")) {
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    sizes.add(new ArchiveSize(r.getString(1), r.getLong(2), r.getLong(3)));
+                }
+            }
+            return sizes;
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the sizes of the archives in " + table, e);
+        }
+    }
+
+    private String where(ArchiveFilter filter, List<Object> args) {
+        StringBuilder where = new StringBuilder(owner + " = ?");
         args.add(filter.owner());
         if (filter.withBare() != null) {
             where.append(" AND with_bare = ?");

@@ -29,8 +29,8 @@ import org.xmpp.packet.PacketError;
  *       set ({@code first}, {@code last}, and {@code count} when known);</li>
  *   <li>errors: a request for another account's archive: {@code forbidden}; a form or RSM set the server
  *       cannot answer: {@code bad-request} with a text; an id (after-id, before-id, ids, RSM after or
- *       before) that is not in the archive: {@code item-not-found}; preferences and metadata:
- *       {@code feature-not-implemented}.</li>
+ *       before) that is not in the archive: {@code item-not-found}; metadata: {@code feature-not-implemented};</li>
+ *   <li>{@code <prefs/>} (XEP-0441): get and set the account's default and always/never lists.</li>
  * </ul>
  */
 public final class MamQueryHandler implements IqHandler {
@@ -65,12 +65,32 @@ public final class MamQueryHandler implements IqHandler {
             return error(request, PacketError.Condition.forbidden, "only the account's own archive can be queried");
         }
         Element child = request.getChildElement();
+        if (child.getName().equals("prefs")) {
+            return prefs(request, child, requester.getNode());
+        }
+        return answer(archive, request, requester.getNode(), requester.asBareJID(), false, serverJid, session::deliverXml);
+    }
+
+    /**
+     * Answers a query (get: the form; set: the results, then the returned reply) on an account's or a
+     * room's archive. Blocks on the store and on the cluster ({@link MessageArchive#settle}).
+     *
+     * @param owner the archive: a username, or a room's bare JID
+     * @param archiveJid the archive's address, the {@code from} of the result messages
+     * @param room whether it is a room's archive
+     * @param replyFrom the {@code from} of a reply to a request that had no {@code to}
+     * @param send writes one result message (XML of a {@code jabber:client} message) to the requester
+     * @return the reply: a result with {@code <fin/>}, the form, or an error
+     */
+    public static IQ answer(MessageArchive archive, IQ request, String owner, JID archiveJid, boolean room, JID replyFrom,
+                            java.util.function.Consumer<String> send) {
+        Element child = request.getChildElement();
         if (!child.getName().equals("query")) {
-            return error(request, PacketError.Condition.feature_not_implemented,
-                    "archive " + child.getName() + " is not supported");
+            return error(request, PacketError.Condition.feature_not_implemented, "archive " + child.getName() + " is not supported",
+                    replyFrom);
         }
         if (request.getType() == IQ.Type.get) {
-            IQ reply = IqErrors.result(request, serverJid);
+            IQ reply = IqErrors.result(request, replyFrom);
             form(reply.setChildElement("query", MessageArchive.NAMESPACE));
             return reply;
         }
@@ -79,34 +99,35 @@ public final class MamQueryHandler implements IqHandler {
             query = MamQuery.parse(child);
         } catch (MamQuery.BadQuery e) {
             return error(request, e.featureNotImplemented ? PacketError.Condition.feature_not_implemented
-                    : PacketError.Condition.bad_request, e.getMessage());
+                    : PacketError.Condition.bad_request, e.getMessage(), replyFrom);
         }
-        String owner = requester.getNode();
-        JID ownerJid = requester.asBareJID();
+        JID requester = request.getFrom();
+        ArchiveStore store = room ? archive.roomStore() : archive.store();
         try {
             List<String> named = query.namedIds();
             if (!named.isEmpty()) {
-                Set<String> found = archive.store().existing(owner, named);
+                Set<String> found = store.existing(owner, named);
                 Set<String> missing = new HashSet<>(named);
                 missing.removeAll(found);
                 if (!missing.isEmpty()) {
                     return error(request, PacketError.Condition.item_not_found,
-                            "not in the archive: " + String.join(", ", first(missing, 5)));
+                            "not in the archive: " + String.join(", ", first(missing, 5)), replyFrom);
                 }
             }
-            ArchivePage page = archive.query(query.filter(owner), query.after(), query.before(), query.max());
+            ArchivePage page = room ? archive.queryRoom(query.filter(owner), query.after(), query.before(), query.max())
+                    : archive.query(query.filter(owner), query.after(), query.before(), query.max());
             List<ArchivedMessage> items = page.items();
             if (query.flip()) {
                 items = new java.util.ArrayList<>(items);
                 java.util.Collections.reverse(items);
             }
             for (ArchivedMessage item : items) {
-                String result = result(item, ownerJid, requester, query.queryId());
+                String result = result(item, archiveJid, requester, query.queryId());
                 if (result != null) {
-                    session.deliverXml(result);
+                    send.accept(result);
                 }
             }
-            IQ reply = IqErrors.result(request, serverJid);
+            IQ reply = IqErrors.result(request, replyFrom);
             Element fin = reply.setChildElement("fin", MessageArchive.NAMESPACE);
             if (page.complete()) {
                 fin.addAttribute("complete", "true");
@@ -127,8 +148,8 @@ public final class MamQueryHandler implements IqHandler {
             }
             return reply;
         } catch (RuntimeException e) {
-            LOG.warn("Archive query of {} failed", requester, e);
-            return error(request, PacketError.Condition.internal_server_error, "the archive could not be read");
+            LOG.warn("Archive query of {} on {} failed", requester, archiveJid, e);
+            return error(request, PacketError.Condition.internal_server_error, "the archive could not be read", replyFrom);
         }
     }
 
@@ -165,12 +186,63 @@ public final class MamQueryHandler implements IqHandler {
         return xml.append("</forwarded></result></message>").toString();
     }
 
+    /** XEP-0441: get answers the account's preferences; set replaces them and answers the new ones. */
+    private IQ prefs(IQ request, Element child, String username) {
+        try {
+            ArchivePrefs prefs;
+            if (request.getType() == IQ.Type.set) {
+                ArchivePrefs.Mode mode = ArchivePrefs.Mode.of(child.attributeValue("default"));
+                if (mode == null) {
+                    return error(request, PacketError.Condition.bad_request,
+                            "default must be always, never or roster, not '" + child.attributeValue("default") + "'");
+                }
+                java.util.Set<String> always = new java.util.TreeSet<>();
+                java.util.Set<String> never = new java.util.TreeSet<>();
+                for (String list : List.of("always", "never")) {
+                    Element e = child.element(list);
+                    if (e == null) {
+                        continue;
+                    }
+                    for (Element jid : e.elements("jid")) {
+                        try {
+                            (list.equals("always") ? always : never).add(new JID(jid.getTextTrim()).toString());
+                        } catch (IllegalArgumentException bad) {
+                            return error(request, PacketError.Condition.jid_malformed, "not a JID: '" + jid.getTextTrim() + "'");
+                        }
+                    }
+                }
+                if (always.size() + never.size() > ArchivePrefs.MAX_JIDS) {
+                    return error(request, PacketError.Condition.not_acceptable,
+                            "at most " + ArchivePrefs.MAX_JIDS + " JIDs in always and never together");
+                }
+                prefs = new ArchivePrefs(mode, always, never);
+                archive.preferences().set(username, prefs);
+            } else {
+                prefs = archive.preferences().get(username);
+            }
+            IQ reply = IqErrors.result(request, serverJid);
+            Element out = reply.setChildElement("prefs", MessageArchive.NAMESPACE).addAttribute("default", prefs.defaultMode().attribute());
+            Element always = out.addElement("always");
+            prefs.always().forEach(jid -> always.addElement("jid").setText(jid));
+            Element never = out.addElement("never");
+            prefs.never().forEach(jid -> never.addElement("jid").setText(jid));
+            return reply;
+        } catch (RuntimeException e) {
+            LOG.warn("Archiving preferences of {} failed", username, e);
+            return error(request, PacketError.Condition.internal_server_error, "the preferences could not be read or stored");
+        }
+    }
+
+    private IQ error(IQ request, PacketError.Condition condition, String text) {
+        return error(request, condition, text, serverJid);
+    }
+
     /**
      * An error reply without the request's child: Smack parses an echoed {@code <query/>} as a request and
      * drops the connection when its form is the bad part.
      */
-    private IQ error(IQ request, PacketError.Condition condition, String text) {
-        IQ reply = IqErrors.result(request, serverJid);
+    public static IQ error(IQ request, PacketError.Condition condition, String text, JID replyFrom) {
+        IQ reply = IqErrors.result(request, replyFrom);
         StanzaErrors.setError(reply, condition, condition.getDefaultType(), text);
         return reply;
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import org.dom4j.Element;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;
@@ -31,6 +32,9 @@ public final class MessageArchive {
     public static final String EXTENDED = "urn:xmpp:mam:2#extended";
     /** Config key: whether accounts' messages are archived (default true). */
     public static final String ENABLED_KEY = "mam.enabled";
+    /** Config key: how long archived messages are kept (a duration such as 365d; -1, the default, for ever). */
+    public static final String RETENTION_KEY = "mam.retention";
+    private static final int PURGE_BATCH = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageArchive.class);
     private static final String HINTS = "urn:xmpp:hints";
@@ -39,6 +43,9 @@ public final class MessageArchive {
     private final String domain;
     private final StanzaIdGenerator ids;
     private final ArchiveStore store;
+    private final ArchiveStore roomStore;
+    private final ArchivePreferences prefs;
+    private final BiPredicate<String, String> inRoster;
     private final ClusterManager cluster;
     private final boolean enabled;
     private final Object lock = new Object();
@@ -46,17 +53,88 @@ public final class MessageArchive {
     private final TreeSet<Long> inflight = new TreeSet<>();
     private int settling;
 
-    public MessageArchive(String domain, StanzaIdGenerator ids, ArchiveStore store, ClusterManager cluster, boolean enabled) {
+    /**
+     * @param prefs the accounts' archiving preferences
+     * @param inRoster whether a bare JID is in an account's roster (username, bare JID), for the {@code roster} default
+     */
+    public MessageArchive(String domain, StanzaIdGenerator ids, ArchiveStore store, ArchiveStore roomStore, ArchivePreferences prefs,
+                          BiPredicate<String, String> inRoster, ClusterManager cluster, boolean enabled) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.store = Objects.requireNonNull(store, "store");
+        this.roomStore = Objects.requireNonNull(roomStore, "roomStore");
+        this.prefs = Objects.requireNonNull(prefs, "prefs");
+        this.inRoster = Objects.requireNonNull(inRoster, "inRoster");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.enabled = enabled;
+    }
+
+    /**
+     * Removes what is older than the retention limit from the archives of accounts and of {@code others}
+     * (the rooms' store), when this node is the senior member (one node does it for the cluster) and a
+     * limit is set. The node runs it every hour.
+     *
+     * @return how many messages went
+     */
+    public long purgeExpired(Duration retention, java.time.Instant now, ArchiveStore... others) {
+        if (retention == null || !cluster.isSeniorClusterMember()) {
+            return 0;
+        }
+        java.time.Instant cutoff = now.minus(retention);
+        long removed = store.removeOlderThan(cutoff, PURGE_BATCH);
+        for (ArchiveStore other : others) {
+            removed += other.removeOlderThan(cutoff, PURGE_BATCH);
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} archived messages older than {} ({} = {})", removed, cutoff, RETENTION_KEY, retention);
+        }
+        return removed;
     }
 
     /** Whether messages are archived on this node ({@value #ENABLED_KEY}). */
     public boolean isEnabled() {
         return enabled;
+    }
+
+    /** The accounts' archiving preferences. */
+    public ArchivePreferences preferences() {
+        return prefs;
+    }
+
+    /** The rooms' archives (written by each room's home node: {@link #appendToRoom}). */
+    public ArchiveStore roomStore() {
+        return roomStore;
+    }
+
+    /** A new stanza id of this node (for what is not archived, such as a message of a room that keeps no archive). */
+    public String newId() {
+        return ids.next();
+    }
+
+    /**
+     * Archives a message a room broadcast (its home node calls this, once, before the broadcast).
+     *
+     * @param room the room's bare JID
+     * @param nick the sender's nick
+     * @param xml the message as broadcast, without {@code to} and without the room's stanza id
+     * @return the archive id, which the room stamps as its stanza id; {@code null} if the write failed (logged)
+     */
+    public String appendToRoom(String room, String nick, String xml) {
+        long value;
+        synchronized (lock) {
+            value = ids.nextValue();
+            inflight.add(value);
+        }
+        try {
+            String id = ids.format(value);
+            roomStore.append(List.of(new ArchivedMessage(room, id, StanzaIdGenerator.instantOf(id), room, nick, false, xml)));
+            return id;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not archive a message of room {}", room, e);
+            return null;
+        } finally {
+            release(new long[] {value});
+        }
     }
 
     /** The store, for the admin console and tests. */
@@ -101,7 +179,8 @@ public final class MessageArchive {
 
     /**
      * Archives a message the server accepted for the local account it is addressed to: in that account's
-     * archive, and in the sender's when the sender is a local account too. Call it once, where the
+     * archive, and in the sender's when the sender is a local account too, as each account's preferences
+     * say. Call it once, where the
      * message is accepted, before it is delivered. The row is committed when this returns.
      *
      * @return the message to deliver: a copy stamped with {@code <stanza-id by='recipient' id=.../>}, or
@@ -117,28 +196,40 @@ public final class MessageArchive {
         if (to == null || to.getNode() == null || !domain.equals(to.getDomain())) {
             return message;
         }
-        boolean fromAccount = from != null && from.getNode() != null && domain.equals(from.getDomain())
-                && !from.getNode().equals(to.getNode());
+        JID sender = from == null ? new JID(null, domain, null, true) : from;
+        boolean forRecipient = prefs.get(to.getNode()).archives(sender, bare -> inRoster.test(to.getNode(), bare));
+        boolean forSender = from != null && from.getNode() != null && domain.equals(from.getDomain())
+                && !from.getNode().equals(to.getNode())
+                && prefs.get(from.getNode()).archives(to, bare -> inRoster.test(from.getNode(), bare));
+        if (!forRecipient && !forSender) {
+            return message;
+        }
         String xml = message.toXML();
-        List<ArchivedMessage> rows = new ArrayList<>(2);
         long[] values;
         synchronized (lock) {
-            values = new long[fromAccount ? 2 : 1];
+            values = new long[(forRecipient ? 1 : 0) + (forSender ? 1 : 0)];
             for (int i = 0; i < values.length; i++) {
                 values[i] = ids.nextValue();
                 inflight.add(values[i]);
             }
         }
         try {
-            String recipientId = ids.format(values[0]);
-            rows.add(new ArchivedMessage(to.getNode(), recipientId, StanzaIdGenerator.instantOf(recipientId),
-                    from == null ? domain : from.toBareJID(), from == null ? null : from.getResource(), false, xml));
-            if (fromAccount) {
-                String senderId = ids.format(values[1]);
+            List<ArchivedMessage> rows = new ArrayList<>(2);
+            String recipientId = null;
+            if (forRecipient) {
+                recipientId = ids.format(values[0]);
+                rows.add(new ArchivedMessage(to.getNode(), recipientId, StanzaIdGenerator.instantOf(recipientId),
+                        sender.toBareJID(), sender.getResource(), false, xml));
+            }
+            if (forSender) {
+                String senderId = ids.format(values[values.length - 1]);
                 rows.add(new ArchivedMessage(from.getNode(), senderId, StanzaIdGenerator.instantOf(senderId), to.toBareJID(),
                         to.getResource(), true, xml));
             }
             store.append(rows);
+            if (recipientId == null) {
+                return message;
+            }
             Message stamped = message.createCopy();
             StanzaIds.stamp(stamped, to.asBareJID(), recipientId);
             return stamped;
@@ -235,6 +326,15 @@ public final class MessageArchive {
      * @param max the most items; 0 asks only for the count
      */
     public ArchivePage query(ArchiveFilter filter, String after, String before, int max) {
+        return query(store, filter, after, before, max);
+    }
+
+    /** {@link #query} on a room's archive. */
+    public ArchivePage queryRoom(ArchiveFilter filter, String after, String before, int max) {
+        return query(roomStore, filter, after, before, max);
+    }
+
+    private ArchivePage query(ArchiveStore store, ArchiveFilter filter, String after, String before, int max) {
         Settled settled = settle();
         ArchiveFilter settledFilter = filter.within(null, settled.exclusiveUpperId());
         if (max == 0) {

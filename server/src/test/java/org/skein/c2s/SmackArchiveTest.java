@@ -280,4 +280,128 @@ class SmackArchiveTest {
             assertThat(env.node.messageArchive().store().count(ArchiveFilter.all(alice))).isEqualTo(1);
         }
     }
+
+    @Test
+    void preferencesDecideWhatEachAccountKeepsOnEveryPath() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            String carol = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "desk");
+            XMPPTCPConnection c = env.clients.login(carol, "secret", "desk");
+            List<Message> toBob = inbox(b);
+            MamManager bobs = MamManager.getInstanceFor(b);
+            assertThat(bobs.retrieveArchivingPreferences().asMamPrefs().getDefaultBehavior())
+                    .isEqualTo(org.jivesoftware.smackx.mam.element.MamPrefsIQ.DefaultBehavior.always);
+
+            // bob: nothing by default, always carol; alice keeps everything she sends
+            MamManager.MamPrefs prefs = bobs.retrieveArchivingPreferences().asMamPrefs();
+            prefs.setDefaultBehavior(org.jivesoftware.smackx.mam.element.MamPrefsIQ.DefaultBehavior.never);
+            prefs.getAlwaysJids().add(JidCreate.bareFrom(env.jid(carol)));
+            MamManager.MamPrefs stored = bobs.updateArchivingPreferences(prefs).asMamPrefs();
+            assertThat(stored.getDefaultBehavior()).isEqualTo(org.jivesoftware.smackx.mam.element.MamPrefsIQ.DefaultBehavior.never);
+            assertThat(stored.getAlwaysJids()).extracting(Object::toString).containsExactly(env.jid(carol));
+
+            send(a, env.jid(bob), "from alice");
+            send(c, env.jid(bob), "from carol");
+            await().atMost(WAIT).until(() -> toBob.size() == 2);
+            Message fromAlice = toBob.stream().filter(m -> m.getBody().equals("from alice")).findFirst().orElseThrow();
+            assertThat(stanzaIds(fromAlice)).isEmpty(); // not in bob's archive: no archive id to give
+            assertThat(bobs.queryMostRecentPage(null, 10).getMessages()).extracting(Message::getBody).containsExactly("from carol");
+            assertThat(MamManager.getInstanceFor(a).queryMostRecentPage(null, 10).getMessages()).extracting(Message::getBody)
+                    .containsExactly("from alice");
+
+            // a bad default is refused and changes nothing
+            assertThatThrownBy(() -> RawIq.send(b, new RawIq(IQ.Type.set, "prefs", "urn:xmpp:mam:2", "", null)))
+                    .isInstanceOfSatisfying(XMPPErrorException.class, e ->
+                            assertThat(e.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.bad_request));
+            assertThat(bobs.retrieveArchivingPreferences().asMamPrefs().getAlwaysJids()).hasSize(1);
+            // a roster default keeps contacts only: carol is no contact of alice
+            List<Message> toAlice = inbox(a);
+            MamManager.getInstanceFor(a).setDefaultBehavior(org.jivesoftware.smackx.mam.element.MamPrefsIQ.DefaultBehavior.roster);
+            send(c, env.jid(alice), "not a contact");
+            org.jivesoftware.smack.roster.Roster.getInstanceFor(a).createItem(JidCreate.bareFrom(env.jid(bob)), "Bob", null);
+            send(b, env.jid(alice), "a contact");
+            await().atMost(WAIT).until(() -> toAlice.size() == 2);
+            assertThat(MamManager.getInstanceFor(a).queryMostRecentPage(null, 10).getMessages()).extracting(Message::getBody)
+                    .containsExactly("from alice", "a contact");
+        }
+    }
+
+    @Test
+    void aRoomThatKeepsAnArchiveIsQueriedAtItsAddressAndItsStanzaIdsAreTheArchiveIds() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            String mallory = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "desk");
+            XMPPTCPConnection m = env.clients.login(mallory, "secret", "desk");
+            org.skein.muc.MucService service = env.node.multiUserChat().service("conference.localhost").orElseThrow();
+            service.createRoom("logged", org.skein.muc.RoomConfig.builder().persistent(true).logging(true).build(), env.jid(alice)).get();
+            service.createRoom("quiet", org.skein.muc.RoomConfig.builder().persistent(true).build(), env.jid(alice)).get();
+            service.createRoom("club", org.skein.muc.RoomConfig.builder().persistent(true).logging(true).membersOnly(true).build(),
+                    env.jid(alice)).get();
+            org.jivesoftware.smackx.muc.MultiUserChat logged = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(a)
+                    .getMultiUserChat(JidCreate.entityBareFrom("logged@conference.localhost"));
+            logged.join(org.jxmpp.jid.parts.Resourcepart.from("al"));
+            List<Message> heard = new CopyOnWriteArrayList<>();
+            logged.addMessageListener(heard::add);
+            for (int i = 0; i < 5; i++) {
+                logged.sendMessage("room " + i);
+            }
+            await().atMost(WAIT).until(() -> heard.size() == 5);
+
+            // bob never joined: the room is open, its archive is his to read, from the room's address
+            MamManager roomArchive = MamManager.getInstanceFor(b, JidCreate.entityBareFrom("logged@conference.localhost"));
+            assertThat(roomArchive.isSupported()).isTrue();
+            MamManager.MamQuery page = roomArchive.queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(3)
+                    .queryLastPage().build());
+            assertThat(page.getMessages()).extracting(Message::getBody).containsExactly("room 2", "room 3", "room 4");
+            assertThat(page.getMessages().get(0).getFrom().toString()).isEqualTo("logged@conference.localhost/al");
+            assertThat(page.getMamResultExtensions()).extracting(MamResultExtension::getId)
+                    .containsExactly(heard.subList(2, 5).stream().map(msg -> stanzaIds(msg).get(0).getId()).toArray(String[]::new));
+            assertThat(page.pagePrevious(10)).extracting(Message::getBody).containsExactly("room 0", "room 1");
+            // who said it: with the occupant's address
+            assertThat(roomArchive.queryArchive(MamManager.MamQueryArgs.builder()
+                    .limitResultsToJid(JidCreate.from("logged@conference.localhost/nobody")).build()).getMessages()).isEmpty();
+
+            // a room without an archive says so; a members-only room's archive is for members
+            assertThat(MamManager.getInstanceFor(b, JidCreate.entityBareFrom("quiet@conference.localhost")).isSupported()).isFalse();
+            XMPPErrorException refused = org.junit.jupiter.api.Assertions.assertThrows(XMPPErrorException.class, () ->
+                    MamManager.getInstanceFor(m, JidCreate.entityBareFrom("club@conference.localhost"))
+                            .queryArchive(MamManager.MamQueryArgs.builder().build()));
+            assertThat(refused.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.forbidden);
+
+            // the room's messages are in no account's archive; a destroyed room's archive goes with it
+            assertThat(MamManager.getInstanceFor(a).queryMostRecentPage(null, 10).getMessages()).isEmpty();
+            assertThat(env.node.messageArchive().roomStore().count(ArchiveFilter.all("logged@conference.localhost"))).isEqualTo(5);
+            service.destroyRoom("logged", "done", null).get();
+            assertThat(env.node.messageArchive().roomStore().count(ArchiveFilter.all("logged@conference.localhost"))).isZero();
+        }
+    }
+
+    @Test
+    void theRetentionLimitRemovesWhatIsOlderOnly() throws Exception {
+        org.skein.testing.ManualClock clock = new org.skein.testing.ManualClock(Instant.parse("2026-11-01T10:00:00Z"));
+        try (NodeWithClients env = new NodeWithClients(Map.of("mam.retention", "30d"), clock)) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "desk");
+            List<Message> toBob = inbox(b);
+            send(a, env.jid(bob), "old");
+            await().atMost(WAIT).until(() -> toBob.size() == 1);
+            clock.advance(Duration.ofDays(20));
+            send(a, env.jid(bob), "recent");
+            await().atMost(WAIT).until(() -> toBob.size() == 2);
+            clock.advance(Duration.ofDays(15)); // "old" is 35 days old, "recent" 15
+            assertThat(env.node.purgeExpiredArchives()).isEqualTo(2); // bob's copy and alice's
+            assertThat(MamManager.getInstanceFor(b).queryMostRecentPage(null, 10).getMessages()).extracting(Message::getBody)
+                    .containsExactly("recent");
+            assertThat(MamManager.getInstanceFor(a).queryMostRecentPage(null, 10).getMessages()).extracting(Message::getBody)
+                    .containsExactly("recent");
+        }
+    }
 }
