@@ -247,7 +247,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.purgeExpiredArchives();
     }
 
-    /** The message archive (XEP-0313) of the node's accounts. */
+    @Override
     public org.skein.mam.MessageArchive messageArchive() {
         return xmpp.messageArchive();
     }
