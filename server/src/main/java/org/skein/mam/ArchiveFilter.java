@@ -20,6 +20,11 @@ public record ArchiveFilter(String owner, String withBare, String withResource, 
         return new ArchiveFilter(owner, null, null, null, null, List.of());
     }
 
+    /** The same filter with tighter bounds (each {@code null} for none): the larger lower, the smaller upper bound. */
+    public ArchiveFilter withBounds(String lower, String upper) {
+        return within(lower, upper);
+    }
+
     /** The same filter with tighter bounds: the larger lower bound and the smaller upper bound. */
     ArchiveFilter within(String lower, String upper) {
         return new ArchiveFilter(owner, withBare, withResource, max(after, lower), min(before, upper), ids);
