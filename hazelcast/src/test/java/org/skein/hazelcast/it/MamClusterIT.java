@@ -33,7 +33,7 @@ import org.skein.mam.ArchiveFilter;
  * The message archive on three nodes with real Hazelcast members and real Smack clients, sharing one
  * database: a message routed by any node is in the archive, once, from every node as soon as the
  * recipient has it; a client paging with {@code after} while three nodes keep archiving loses nothing
- * and sees nothing twice.
+ * and sees nothing twice; a room's messages are archived once by its home and read from every node.
  */
 class MamClusterIT {
 
@@ -201,5 +201,48 @@ class MamClusterIT {
         assertThat(bodies).hasSize(3 * perSender);
         assertThat(new HashSet<>(bodies)).isEqualTo(expected);
         assertThat(page[0]).isGreaterThan(3 * perSender / 7);
+    }
+
+    @Test
+    void aRoomsMessagesFromOccupantsOnThreeNodesAreArchivedOnceByItsHomeAndReadFromEveryNode() throws Exception {
+        List<XmppServer> all = start();
+        org.skein.muc.MucService service = all.get(0).multiUserChat().service("conference.localhost").orElseThrow();
+        service.createRoom("logged", org.skein.muc.RoomConfig.builder().persistent(true).logging(true).build(), "bob@localhost").get();
+        String room = "logged@conference.localhost";
+        List<XMPPTCPConnection> occupants = new ArrayList<>();
+        List<List<Message>> heard = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            XMPPTCPConnection c = clients.login(all.get(i), "s" + i, "r");
+            org.jivesoftware.smackx.muc.MultiUserChat muc = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(c)
+                    .getMultiUserChat(JidCreate.entityBareFrom(room));
+            muc.join(org.jxmpp.jid.parts.Resourcepart.from("s" + i));
+            List<Message> inbox = new CopyOnWriteArrayList<>();
+            muc.addMessageListener(inbox::add);
+            occupants.add(c);
+            heard.add(inbox);
+        }
+        int perOccupant = 10;
+        for (int m = 0; m < perOccupant; m++) {
+            for (int i = 0; i < 3; i++) {
+                occupants.get(i).sendStanza(occupants.get(i).getStanzaFactory().buildMessageStanza().to(JidCreate.from(room))
+                        .ofType(Message.Type.groupchat).setBody("s" + i + "-" + m).build());
+            }
+        }
+        await().atMost(WAIT).until(() -> heard.stream().allMatch(h -> h.size() == 3 * perOccupant));
+        List<String> order = heard.get(0).stream().map(Message::getBody).toList();
+        List<String> stanzaIds = heard.get(0).stream().map(m -> m.getExtensions(StanzaIdElement.ELEMENT, StanzaIdElement.NAMESPACE)
+                .stream().map(e -> (StanzaIdElement) e).filter(e -> e.getBy().equals(room)).findFirst().orElseThrow().getId()).toList();
+        // bob is no occupant: he reads the room's archive from each node, one order, the stanza ids the occupants got
+        for (int i = 0; i < 3; i++) {
+            XMPPTCPConnection reader = clients.login(all.get(i), "bob", "reader" + i);
+            MamManager.MamQuery archived = MamManager.getInstanceFor(reader, JidCreate.entityBareFrom(room))
+                    .queryArchive(MamManager.MamQueryArgs.builder().setResultPageSizeTo(250).build());
+            assertThat(archived.getMessages()).extracting(Message::getBody).isEqualTo(order);
+            assertThat(archived.getMamResultExtensions()).extracting(MamResultExtension::getId).isEqualTo(stanzaIds);
+        }
+        assertThat(all.get(1).messageArchive().roomStore().count(ArchiveFilter.all(room))).isEqualTo(3 * perOccupant);
+        for (int i = 0; i < 3; i++) {
+            assertThat(all.get(i).messageArchive().store().count(ArchiveFilter.all("s" + i))).isZero(); // not in accounts' archives
+        }
     }
 }
