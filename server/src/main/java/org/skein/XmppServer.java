@@ -130,7 +130,8 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.database = new Database(config, this.home.resolve("data"), name);
         this.userManager = new UserManager(new JdbcUserStore(database, clock), cacheFactory, config);
         this.rosterStore = new JdbcRosterStore(database);
-        this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000));
+        this.offlineMessageStore = new JdbcOfflineMessageStore(database, config.getInt("offline.maxPerUser", 1000),
+                offlineBytes(config));
         this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clusterManager, clock, userManager,
@@ -143,6 +144,16 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
         // node, and they should not wait for the senior's cleanup of the route caches
         this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);
+    }
+
+    /** {@code offline.maxBytesPerUser}: bytes of stanzas kept offline per user (10 MiB; -1 = no byte quota). */
+    private static long offlineBytes(ServerConfig config) {
+        long bytes = config.getByteSize("offline.maxBytesPerUser", 10L * 1024 * 1024);
+        if (bytes < 1 && bytes != -1) {
+            throw new org.skein.config.ConfigException(config.source() + ": key 'offline.maxBytesPerUser' is '"
+                    + config.get("offline.maxBytesPerUser", "") + "', expected a size such as 10MiB, or -1 for no byte quota");
+        }
+        return bytes;
     }
 
     /** Starts the node: cluster events, plugins, then clustering if it is enabled. */

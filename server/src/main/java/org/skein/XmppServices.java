@@ -52,7 +52,6 @@ import org.skein.presence.PresenceManager;
 import org.skein.privatedata.JdbcPrivateXmlStore;
 import org.skein.privatedata.PrivateXmlHandler;
 import org.skein.pubsub.PubSub;
-import org.skein.pubsub.PubSubNamespaces;
 import org.skein.pubsub.PubSubStore;
 import org.skein.register.RegistrationHandler;
 import org.skein.roster.RosterIqHandler;
@@ -169,6 +168,7 @@ final class XmppServices {
         SubscriptionService subscriptions = new SubscriptionService(domain, rosterManager, pusher, routingTable, sessionManager, users,
                 blockLists);
         this.offlineMessageManager = new OfflineMessageManager(offlineStore, domain, clock);
+        sessionManager.setMessageHoldStorage(offlineMessageManager::store);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
         this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), JdbcArchiveStore.accounts(database),
@@ -242,7 +242,7 @@ final class XmppServices {
                 rosterManager, clock, pubSubMaxItems(config));
         pubSub.component().ifPresent(components::add);
         new Pep(pubSub.engine(), pubSub.notifier(), pubSub.fanout(), caps, rosterManager, iqRouter, presenceManager,
-                discoInfo, discoItems, domain);
+                discoInfo, discoItems, domain, blockLists);
         presenceManager.addListener((session, presence, becameAvailable) -> {
             if (!presence.isAvailable()) {
                 pubSub.sessionEnded(session.address());
@@ -394,7 +394,8 @@ final class XmppServices {
         features.add(Namespaces.ROSTER);
         features.add("msgoffline");
         features.add(Namespaces.DELAY);
-        features.add(PubSubNamespaces.PUBSUB); // PEP on every account (OMEMO clients look for it here)
+        // PEP on every account: OMEMO clients look for pubsub here, OX for its access models
+        features.addAll(pubSub.pepFeatures());
         features.add(VCardHandler.NAMESPACE);
         features.add(PrivateXmlHandler.NAMESPACE);
         features.add(BlockListManager.NAMESPACE);

@@ -222,6 +222,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/rooms", new RoomsPage());
         pages.put("/archives", new ArchivesPage());
         pages.put("/users", new UsersPage());
+        pages.put("/pubsub", new PubSubPage());
         pages.put("/plugins", new PluginsPage());
         pages.put("/plugin", new PluginPage());
         return pages;

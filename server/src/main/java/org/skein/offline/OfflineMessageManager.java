@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.dom4j.Element;
 import org.skein.session.LocalClientSession;
+import org.skein.session.MessageHold;
 import org.skein.xmpp.Namespaces;
 import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
@@ -22,6 +23,11 @@ import org.xmpp.packet.Message;
 public final class OfflineMessageManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(OfflineMessageManager.class);
+
+    /** Offline messages are read and removed in pages of at most this many messages... */
+    static final int PAGE_MESSAGES = 100;
+    /** ...and at most this many bytes of stanzas. */
+    static final long PAGE_BYTES = 256 * 1024;
 
     private final OfflineMessageStore store;
     private final String domain;
@@ -43,19 +49,52 @@ public final class OfflineMessageManager {
         return store.count(username);
     }
 
-    /** Delivers (and removes) every message kept for the session's user. */
+    /**
+     * Delivers the messages kept for the session's user, oldest first, a page at a time, each page
+     * removed once it was handed to the connection. The session's {@link MessageHold} keeps live chat
+     * and normal messages behind them: what it held since the bind, and what arrives meanwhile, is
+     * appended to storage and delivered in turn; the session goes live once storage is empty.
+     */
     public void deliverTo(LocalClientSession session) {
-        List<OfflineMessage> messages = store.takeAll(session.username());
-        for (OfflineMessage stored : messages) {
-            try {
-                Message message = (Message) StanzaParser.parsePacket(stored.stanza());
-                Element delay = message.getElement().addElement(org.dom4j.QName.get("delay", Namespaces.DELAY));
-                delay.addAttribute("from", domain);
-                delay.addAttribute("stamp", DateTimeFormatter.ISO_INSTANT.format(stored.stamp()));
-                session.deliver(message);
-            } catch (RuntimeException e) {
-                LOG.warn("Dropping an unreadable offline message {} for {}", stored.id(), session.username(), e);
+        String username = session.username();
+        MessageHold hold = session.hold();
+        hold.beginDraining();
+        long after = 0;
+        do {
+            List<OfflineMessage> page;
+            while (!gone(session) && !(page = store.page(username, after, PAGE_MESSAGES, PAGE_BYTES)).isEmpty()) {
+                for (OfflineMessage stored : page) {
+                    Message message = withDelay(stored, username);
+                    if (message != null) {
+                        session.deliverPastHold(message);
+                    }
+                }
+                if (gone(session)) {
+                    return; // the page stays stored: the connection went while it was written
+                }
+                store.remove(username, page.stream().map(OfflineMessage::id).toList());
+                after = page.get(page.size() - 1).id();
             }
+            if (gone(session)) {
+                return;
+            }
+        } while (!hold.finishDraining(() -> store.count(username) == 0));
+    }
+
+    private static boolean gone(LocalClientSession session) {
+        return session.isClosed() || !session.connection().isOpen();
+    }
+
+    private Message withDelay(OfflineMessage stored, String username) {
+        try {
+            Message message = (Message) StanzaParser.parsePacket(stored.stanza());
+            Element delay = message.getElement().addElement(org.dom4j.QName.get("delay", Namespaces.DELAY));
+            delay.addAttribute("from", domain);
+            delay.addAttribute("stamp", DateTimeFormatter.ISO_INSTANT.format(stored.stamp()));
+            return message;
+        } catch (RuntimeException e) {
+            LOG.warn("Dropping an unreadable offline message {} for {}", stored.id(), username, e);
+            return null;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.skein.pep;
 
 import java.util.Objects;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.caps.EntityCapabilities;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
@@ -22,13 +23,16 @@ public final class Pep {
 
     private final PepInterests interests;
 
-    /** Registers PEP with the node's routers; the fan-out's local delivery becomes PEP's filter. */
+    /**
+     * Registers PEP with the node's routers; the fan-out's local delivery becomes PEP's filter, which
+     * also drops notifications across a block ({@code blocking}).
+     */
     public Pep(PubSubEngine engine, Notifier notifier, Fanout fanout, EntityCapabilities caps, RosterManager rosters,
                IqRouter iqRouter, PresenceManager presence, DiscoInfoHandler discoInfo, DiscoItemsHandler discoItems,
-               String domain) {
+               String domain, BlockingPolicy blocking) {
         Objects.requireNonNull(engine, "engine");
         JID serverJid = new JID(null, domain, null, true);
-        this.interests = new PepInterests(caps, engine.directory(), engine.access(), rosters, notifier, domain);
+        this.interests = new PepInterests(caps, engine.directory(), engine.access(), rosters, notifier, domain, blocking);
         iqRouter.addHandler(new PepIqHandler(PubSubNamespaces.PUBSUB, engine, serverJid));
         iqRouter.addHandler(new PepIqHandler(PubSubNamespaces.OWNER, engine, serverJid));
         caps.addListener(interests);

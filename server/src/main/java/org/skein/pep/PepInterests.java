@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.skein.blocking.BlockingPolicy;
 import org.skein.caps.CapsListener;
 import org.skein.caps.EntityCapabilities;
 import org.skein.presence.PresenceListener;
@@ -27,6 +28,7 @@ import org.skein.roster.Subscription;
 import org.skein.session.LocalClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
 import org.xmpp.packet.Presence;
 
 /**
@@ -43,6 +45,9 @@ import org.xmpp.packet.Presence;
  *       account and of every contact whose presence it sees, if the node's access model lets it. The
  *       contacts' PEP states are read past this node's near cache, so a publication committed before
  *       is never missed.</li>
+ *   <li><b>Blocking</b> (XEP-0191): no notification, live or last item, reaches a session whose user
+ *       blocked the publishing service (a PEP owner) or whom the owner blocked; asked of the
+ *       {@link BlockingPolicy} (near-cached block lists) on the node that holds the session.</li>
  *   <li><b>Exactly once</b>: every item notification for a session goes through one lock per session
  *       that remembers the last item sequence numbers it delivered per node; a publication that races a
  *       caps change (the live notification and the last item are the same item) reaches it once.</li>
@@ -62,20 +67,25 @@ final class PepInterests implements CapsListener, Fanout.LocalDelivery, Presence
     private final RosterManager rosters;
     private final Notifier notifier;
     private final String domain;
+    private final BlockingPolicy blocking;
     private final Map<String, Delivered> delivered = new ConcurrentHashMap<>();
 
     PepInterests(EntityCapabilities caps, NodeDirectory directory, AccessControl access, RosterManager rosters,
-                 Notifier notifier, String domain) {
+                 Notifier notifier, String domain, BlockingPolicy blocking) {
         this.caps = Objects.requireNonNull(caps, "caps");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.access = Objects.requireNonNull(access, "access");
         this.rosters = Objects.requireNonNull(rosters, "rosters");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.domain = Objects.requireNonNull(domain, "domain");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
     @Override
     public boolean deliver(LocalClientSession session, Fanout.Event event, boolean implicit) {
+        if (isBlocked(event, session)) {
+            return false;
+        }
         if (!event.pep()) {
             session.deliverXml(event.xmlTo(session.address().toString()));
             return true;
@@ -95,6 +105,16 @@ final class PepInterests implements CapsListener, Fanout.LocalDelivery, Presence
             session.deliverXml(event.xmlTo(session.address().toString()));
         }
         return true;
+    }
+
+    private boolean isBlocked(Fanout.Event event, LocalClientSession session) {
+        JID from;
+        try {
+            from = new JID(event.service());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return blocking.check(from, session.address()) != BlockingPolicy.Verdict.ALLOWED;
     }
 
     @Override

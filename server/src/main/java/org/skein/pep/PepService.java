@@ -15,15 +15,6 @@ import org.xmpp.packet.JID;
  */
 final class PepService extends PubSubService {
 
-    /** The {@code pubsub#...} features a PEP service lists (XEP-0163 section 5, and what OMEMO checks). */
-    static final List<String> FEATURES = List.of("access-open", "access-presence", "access-roster", "access-whitelist",
-            "auto-create", "auto-subscribe", "config-node", "config-node-max", "create-and-configure", "create-nodes",
-            "delete-items", "delete-nodes", "filtered-notifications", "item-ids", "last-published", "manage-subscriptions",
-            "member-affiliation", "meta-data", "modify-affiliations", "outcast-affiliation", "persistent-items",
-            "presence-notifications", "presence-subscribe", "publish", "publish-options", "publisher-affiliation",
-            "purge-nodes", "retract-items", "retrieve-affiliations", "retrieve-default", "retrieve-items",
-            "retrieve-subscriptions", "rsm", "subscribe", "subscription-options");
-
     private final String username;
 
     PepService(JID owner) {
@@ -73,6 +64,6 @@ final class PepService extends PubSubService {
 
     @Override
     public List<String> features() {
-        return FEATURES;
+        return org.skein.pubsub.PubSub.PEP_FEATURES;
     }
 }

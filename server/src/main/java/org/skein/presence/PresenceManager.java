@@ -211,6 +211,8 @@ public final class PresenceManager {
         if (presence.getPriority() >= 0 && !session.isOfflineMessagesDelivered()) {
             session.setOfflineMessagesDelivered(true);
             offline.deliverTo(session);
+        } else if (presence.getPriority() < 0) {
+            session.hold().release(); // no offline messages for it: nothing to wait behind
         }
         tellListeners(session, presence, becameAvailable);
     }

@@ -97,6 +97,28 @@ public final class PubSub {
         return Optional.ofNullable(topics);
     }
 
+    /**
+     * What the server's own {@code disco#info} lists for PEP, as servers do so that clients find it
+     * there: {@code pubsub} and the {@code pubsub#...} features of every account's PEP service.
+     */
+    public java.util.List<String> pepFeatures() {
+        java.util.List<String> features = new java.util.ArrayList<>();
+        features.add(PubSubNamespaces.PUBSUB);
+        for (String feature : PEP_FEATURES) {
+            features.add(PubSubNamespaces.PUBSUB + "#" + feature);
+        }
+        return features;
+    }
+
+    /** The {@code pubsub#...} features of a PEP service (XEP-0163 section 5, and what OMEMO and OX check). */
+    public static final java.util.List<String> PEP_FEATURES = java.util.List.of("access-open", "access-presence",
+            "access-roster", "access-whitelist", "auto-create", "auto-subscribe", "config-node", "config-node-max",
+            "create-and-configure", "create-nodes", "delete-items", "delete-nodes", "filtered-notifications", "item-ids",
+            "last-published", "manage-subscriptions", "member-affiliation", "meta-data", "modify-affiliations",
+            "outcast-affiliation", "persistent-items", "presence-notifications", "presence-subscribe", "publish",
+            "publish-options", "publisher-affiliation", "purge-nodes", "retract-items", "retrieve-affiliations",
+            "retrieve-default", "retrieve-items", "retrieve-subscriptions", "rsm", "subscribe", "subscription-options");
+
     /** A local session ended or went unavailable: its temporary subscriptions end. */
     public void sessionEnded(JID fullJid) {
         temporary.sessionEnded(fullJid.toString());

@@ -35,6 +35,15 @@ public interface PubSubTopics {
 
     boolean topicExists(String topic);
 
+    /** The topics, sorted by name, from {@code offset}, at most {@code limit} (a page of the admin console). */
+    java.util.List<String> topics(int offset, int limit);
+
+    /** How many topics the service has. */
+    int topicCount();
+
+    /** How many items a topic keeps (0 if there is no such topic). */
+    int itemCount(String topic);
+
     /**
      * Subscribes a JID (bare: every available resource gets the notifications; full: that resource).
      * A JID that is subscribed already stays so.

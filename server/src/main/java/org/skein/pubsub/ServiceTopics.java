@@ -59,6 +59,21 @@ final class ServiceTopics implements PubSubTopics {
     }
 
     @Override
+    public java.util.List<String> topics(int offset, int limit) {
+        return engine.directory().store().nodeNames(service.id(), offset, limit);
+    }
+
+    @Override
+    public int topicCount() {
+        return engine.directory().store().nodeCount(service.id());
+    }
+
+    @Override
+    public int itemCount(String topic) {
+        return engine.directory().store().itemCount(service.id(), topic);
+    }
+
+    @Override
     public void subscribe(String topic, JID subscriber) {
         try {
             engine.subscribeJid(service, service.address(), topic, subscriber, Map.of());

@@ -1,11 +1,17 @@
 package org.skein.session;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.skein.cluster.NodeID;
+import org.skein.xmpp.stream.StanzaParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 import org.xmpp.packet.Presence;
 import org.xmpp.packet.StreamError;
@@ -19,8 +25,14 @@ import org.xmpp.packet.StreamError;
  * services such as group chat rooms are left to those services, which say themselves who is gone). When those
  * resources vanish without saying goodbye (their node crashed or this node left the cluster), the
  * client is told they are unavailable, once each, from this set ({@link #visiblePresences()}).
+ *
+ * <p>From its bind until its offline messages are delivered, chat and normal messages for it wait in
+ * its {@link MessageHold} (when the node keeps offline messages: {@link #startHold}), so that no live
+ * message overtakes one that waited in storage.
  */
 public final class LocalClientSession implements ClientSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalClientSession.class);
 
     private final ClientConnection connection;
     private final JID address;
@@ -33,6 +45,8 @@ public final class LocalClientSession implements ClientSession {
     private volatile boolean offlineMessagesDelivered;
     private volatile boolean closed;
     private final Set<String> visible = ConcurrentHashMap.newKeySet();
+    private volatile MessageHold hold = MessageHold.open(this::sendPastHold);
+    private volatile MessageHold.Storage holdStorage;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -125,12 +139,43 @@ public final class LocalClientSession implements ClientSession {
         return String.valueOf(connection.remoteAddress());
     }
 
+    /**
+     * Starts holding chat and normal messages for this session (see {@link MessageHold}): called once,
+     * at the bind, before the session can be routed to. The hold ends at the latest after
+     * {@code timeout} (a client that never sends presence still gets its messages then).
+     */
+    void startHold(MessageHold.Storage storage, int maxMessages, long maxBytes, Duration timeout) {
+        MessageHold started = new MessageHold(username(), storage, this::sendPastHold, maxMessages, maxBytes);
+        this.holdStorage = storage;
+        this.hold = started;
+        connection.schedule(started::release, timeout);
+    }
+
+    /** The session's message hold (open from the start when the node keeps no offline messages). */
+    public MessageHold hold() {
+        return hold;
+    }
+
     @Override
     public void deliver(Packet packet) {
         if (!closed) {
             if (packet instanceof Presence p) {
                 track(p);
             }
+            if (!hold.isLive() && hold.take(packet)) {
+                return;
+            }
+            connection.send(packet.toXML());
+        }
+    }
+
+    /** Delivers a stanza now, past the {@link #hold()}: for the offline messages the hold waits behind. */
+    public void deliverPastHold(Packet packet) {
+        sendPastHold(packet);
+    }
+
+    private void sendPastHold(Packet packet) {
+        if (!closed) {
             connection.send(packet.toXML());
         }
     }
@@ -142,9 +187,22 @@ public final class LocalClientSession implements ClientSession {
      * inside it). The XML must be one well-formed stanza of the {@code jabber:client} stream.
      */
     public void deliverXml(String xml) {
-        if (!closed) {
-            connection.send(xml);
+        if (closed) {
+            return;
         }
+        if (!hold.isLive()) {
+            Packet packet;
+            try {
+                packet = StanzaParser.parsePacket(xml);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Dropping an unreadable stanza for {}: {}", address, e.getMessage());
+                return;
+            }
+            if (hold.take(packet)) {
+                return;
+            }
+        }
+        connection.send(xml);
     }
 
     private void track(Presence p) {
@@ -191,6 +249,25 @@ public final class LocalClientSession implements ClientSession {
 
     void markClosed() {
         closed = true;
+        keepHeldMessages();
+    }
+
+    /** Messages that still waited in the hold when the session ended go to offline storage (else they would be lost). */
+    private void keepHeldMessages() {
+        List<Message> left = hold.close();
+        MessageHold.Storage storage = holdStorage;
+        if (left.isEmpty() || storage == null) {
+            return;
+        }
+        for (Message message : left) {
+            try {
+                if (!storage.append(username(), message)) {
+                    LOG.info("{} ended with messages waiting; offline storage is full, one is dropped", this);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{} ended with messages waiting; keeping one offline failed", this, e);
+            }
+        }
     }
 
     @Override
@@ -201,6 +278,7 @@ public final class LocalClientSession implements ClientSession {
     /** Closes the session's connection with a stream error (used when another login takes its resource). */
     public void closeWithError(StreamError.Condition condition, String text) {
         closed = true;
+        keepHeldMessages();
         connection.closeWithError(condition, text);
     }
 

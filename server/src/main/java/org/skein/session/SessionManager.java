@@ -1,6 +1,7 @@
 package org.skein.session;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,6 +75,14 @@ public final class SessionManager {
     private final Clock clock;
     private volatile RemoteSessionLocator remoteSessionLocator;
     private volatile ReplacedSessionHandler replacedSessionHandler = old -> { };
+    private volatile MessageHold.Storage holdStorage;
+
+    /** At most this many messages wait in a new session's {@link MessageHold} before its initial presence. */
+    static final int HOLD_MAX_MESSAGES = 100;
+    /** At most this many bytes of messages wait there. */
+    static final long HOLD_MAX_BYTES = 1024 * 1024;
+    /** A client that sends no initial presence this long after its bind gets its held messages anyway. */
+    static final Duration HOLD_TIMEOUT = Duration.ofSeconds(10);
 
     public SessionManager(NodeID localNode, String domain, RoutingTable routingTable, CacheFactory caches,
                           ClusterManager cluster, Clock clock) {
@@ -91,6 +100,14 @@ public final class SessionManager {
     /** Sets what happens to the presence of a session the server ends (the presence logic sends unavailable for it). */
     public void setReplacedSessionHandler(ReplacedSessionHandler handler) {
         this.replacedSessionHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Makes new sessions hold their chat and normal messages until their offline messages are
+     * delivered ({@link MessageHold}), with the user's offline storage to append them to.
+     */
+    public void setMessageHoldStorage(MessageHold.Storage storage) {
+        this.holdStorage = Objects.requireNonNull(storage, "storage");
     }
 
     /**
@@ -121,6 +138,10 @@ public final class SessionManager {
             }
         }
         LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant());
+        MessageHold.Storage storage = holdStorage;
+        if (storage != null) {
+            session.startHold(storage, HOLD_MAX_MESSAGES, HOLD_MAX_BYTES, HOLD_TIMEOUT);
+        }
         routingTable.addClientRoute(session);
         sessionInfo.put(address.toString(), infoOf(session));
         return session;

@@ -4,6 +4,7 @@
  * the {@link org.skein.session.SessionManager} that keeps them (and the clustered {@code sessions.info}
  * cache that lets other nodes read them), and the {@link org.skein.session.RemoteSessionLocator} for
  * sessions on other nodes, which the node installs ({@link org.skein.session.SessionInfoLocator}) while it
- * is in a cluster.
+ * is in a cluster. A new session's {@link org.skein.session.MessageHold} keeps live chat and normal
+ * messages behind the user's offline messages until those are delivered.
  */
 package org.skein.session;

@@ -1,40 +1,67 @@
 package org.skein.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.skein.offline.OfflineMessage;
 import org.skein.offline.OfflineMessageStore;
 
 /**
- * Offline messages in the {@code skein_offline_message} table, at most {@code maxPerUser} per user
- * (config key {@code offline.maxPerUser}, 1000 by default).
+ * Offline messages in the {@code skein_offline_message} table, at most {@code maxPerUser} messages
+ * (config key {@code offline.maxPerUser}, 1000 by default) and {@code maxBytesPerUser} bytes of stanzas
+ * ({@code offline.maxBytesPerUser}, 10 MiB) per user. The quota is checked before each insert without
+ * a lock, so stores racing on several nodes may overshoot it by the messages in flight.
+ *
+ * <p>A page is read in two steps, the sizes first, so that no more than the page's bytes of stanzas are
+ * ever loaded into the heap, whatever the user has waiting.
  */
 public final class JdbcOfflineMessageStore implements OfflineMessageStore {
 
     private final Database database;
     private final int maxPerUser;
+    private final long maxBytesPerUser;
 
+    /** A store with the default byte quota (10 MiB per user). */
     public JdbcOfflineMessageStore(Database database, int maxPerUser) {
+        this(database, maxPerUser, 10L * 1024 * 1024);
+    }
+
+    /**
+     * @param maxPerUser messages per user
+     * @param maxBytesPerUser bytes of stanzas per user (UTF-8), or -1 for no byte quota
+     */
+    public JdbcOfflineMessageStore(Database database, int maxPerUser, long maxBytesPerUser) {
         this.database = database;
         this.maxPerUser = maxPerUser;
+        this.maxBytesPerUser = maxBytesPerUser;
     }
 
     @Override
     public boolean store(String username, Instant stamp, String stanza) {
+        int size = stanza.getBytes(StandardCharsets.UTF_8).length;
         try (Connection c = database.connection()) {
-            if (count(c, username) >= maxPerUser) {
-                return false;
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT COUNT(*), COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message WHERE username = ?")) {
+                s.setString(1, username);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    if (r.getInt(1) >= maxPerUser || (maxBytesPerUser >= 0 && r.getLong(2) + size > maxBytesPerUser)) {
+                        return false;
+                    }
+                }
             }
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO skein_offline_message (username, stamp, stanza) VALUES (?, ?, ?)")) {
+                    "INSERT INTO skein_offline_message (username, stamp, stanza, stanza_bytes) VALUES (?, ?, ?, ?)")) {
                 s.setString(1, username);
                 s.setLong(2, stamp.toEpochMilli());
                 s.setString(3, stanza);
+                s.setInt(4, size);
                 s.executeUpdate();
                 return true;
             }
@@ -44,57 +71,92 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     }
 
     @Override
-    public List<OfflineMessage> takeAll(String username) {
+    public List<OfflineMessage> page(String username, long afterId, int maxMessages, long maxBytes) {
         try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                List<OfflineMessage> messages = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement(
-                        "SELECT id, stamp, stanza FROM skein_offline_message WHERE username = ? ORDER BY id")) {
-                    s.setString(1, username);
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            messages.add(new OfflineMessage(r.getLong(1), username, Instant.ofEpochMilli(r.getLong(2)), r.getString(3)));
+            long lastId = afterId;
+            long bytes = 0;
+            int messages = 0;
+            try (PreparedStatement s = c.prepareStatement("SELECT id, stanza_bytes FROM skein_offline_message"
+                    + " WHERE username = ? AND id > ? ORDER BY id FETCH FIRST ? ROWS ONLY")) {
+                s.setString(1, username);
+                s.setLong(2, afterId);
+                s.setInt(3, Math.max(1, maxMessages));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        int size = r.getInt(2);
+                        if (messages > 0 && bytes + size > maxBytes) {
+                            break;
                         }
+                        lastId = r.getLong(1);
+                        bytes += size;
+                        messages++;
                     }
                 }
-                if (!messages.isEmpty()) {
-                    // delete exactly what was read: a message stored meanwhile waits for the next login
-                    try (PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE id = ?")) {
-                        for (OfflineMessage message : messages) {
-                            s.setLong(1, message.id());
-                            s.addBatch();
-                        }
-                        s.executeBatch();
-                    }
-                }
-                c.commit();
-                return messages;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+            List<OfflineMessage> page = new ArrayList<>(messages);
+            if (messages == 0) {
+                return page;
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, stanza FROM skein_offline_message"
+                    + " WHERE username = ? AND id > ? AND id <= ? ORDER BY id")) {
+                s.setString(1, username);
+                s.setLong(2, afterId);
+                s.setLong(3, lastId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        page.add(new OfflineMessage(r.getLong(1), username, Instant.ofEpochMilli(r.getLong(2)), r.getString(3)));
+                    }
+                }
+            }
+            return page;
         } catch (SQLException e) {
             throw new StorageException("cannot read the offline messages of '" + username + "'", e);
         }
     }
 
     @Override
-    public int count(String username) {
-        try (Connection c = database.connection()) {
-            return count(c, username);
+    public void remove(String username, Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE id = ? AND username = ?")) {
+            for (long id : ids) {
+                s.setLong(1, id);
+                s.setString(2, username);
+                s.addBatch();
+            }
+            s.executeBatch();
         } catch (SQLException e) {
-            throw new StorageException("cannot count the offline messages of '" + username + "'", e);
+            throw new StorageException("cannot remove offline messages of '" + username + "'", e);
         }
     }
 
-    private static int count(Connection c, String username) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message WHERE username = ?")) {
+    @Override
+    public int count(String username) {
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getInt(1);
             }
+        } catch (SQLException e) {
+            throw new StorageException("cannot count the offline messages of '" + username + "'", e);
+        }
+    }
+
+    @Override
+    public long bytes(String username) {
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message WHERE username = ?")) {
+            s.setString(1, username);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("cannot measure the offline messages of '" + username + "'", e);
         }
     }
 }

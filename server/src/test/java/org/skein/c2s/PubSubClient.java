@@ -110,7 +110,7 @@ public final class PubSubClient {
         }
     }
 
-    static String owner() {
+    public static String owner() {
         return PubSubNamespace.owner.getXmlns();
     }
 }

@@ -21,6 +21,7 @@ import org.jivesoftware.smackx.delay.packet.DelayInformation;
 import org.jivesoftware.smackx.disco.ServiceDiscoveryManager;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
+import org.jivesoftware.smackx.blocking.BlockingCommandManager;
 import org.jivesoftware.smackx.pep.PepManager;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.impl.JidCreate;
@@ -261,6 +262,57 @@ class SmackPepTest {
     }
 
     /** Waits until the server knows the caps each client advertised last (its presence carries the new ones). */
+    @Test
+    void noNotificationCrossesABlockEitherWayNorAsALastItem() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            String carol = env.newUser();
+            ClusterFixtures.befriend(env.node, alice, bob);
+            ClusterFixtures.befriend(env.node, alice, carol);
+            ClusterFixtures.befriend(env.node, bob, carol);
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "a");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "b");
+            XMPPTCPConnection c = env.clients.login(carol, "secret", "c");
+            List<Message> aEvents = events(a);
+            List<Message> bEvents = events(b);
+            List<Message> cEvents = events(c);
+            for (XMPPTCPConnection client : List.of(a, b, c)) {
+                notifyOf(client, NODE);
+            }
+            awaitInterest(env, a, b, c);
+            BlockingCommandManager.getInstanceFor(b).blockContacts(List.of(JidCreate.from(env.jid(alice))));
+
+            // bob blocked alice: her publication reaches carol and herself, never bob
+            PepManager.getInstanceFor(a).publish(NODE, item("1", "from-the-blocked"));
+            await().atMost(ClusterFixtures.WAIT).until(() -> count(cEvents, NODE, "from-the-blocked") == 1
+                    && count(aEvents, NODE, "from-the-blocked") == 1);
+            // and bob's reaches carol, never alice
+            PepManager.getInstanceFor(b).publish(NODE, item("2", "from-the-blocker"));
+            await().atMost(ClusterFixtures.WAIT).until(() -> count(cEvents, NODE, "from-the-blocker") == 1
+                    && count(bEvents, NODE, "from-the-blocker") == 1);
+            // a new resource of bob's asking for the node gets carol's last item, not alice's
+            PepManager.getInstanceFor(c).publish(NODE, item("3", "from-carol"));
+            await().atMost(ClusterFixtures.WAIT).until(() -> count(bEvents, NODE, "from-carol") == 1);
+            XMPPTCPConnection b2 = env.clients.login(bob, "secret", "b2");
+            List<Message> b2Events = events(b2);
+            notifyOf(b2, NODE);
+            awaitInterest(env, b2);
+            await().atMost(ClusterFixtures.WAIT).until(() -> count(b2Events, NODE, "from-carol") == 1);
+            for (XMPPTCPConnection client : List.of(a, b, b2)) {
+                drain(client);
+            }
+            assertThat(count(bEvents, NODE, "from-the-blocked")).isZero();
+            assertThat(count(b2Events, NODE, "from-the-blocked")).as("no last item across the block").isZero();
+            assertThat(count(aEvents, NODE, "from-the-blocker")).isZero();
+
+            // unblocked: the next publication reaches bob again
+            BlockingCommandManager.getInstanceFor(b).unblockContacts(List.of(JidCreate.from(env.jid(alice))));
+            PepManager.getInstanceFor(a).publish(NODE, item("4", "friends-again"));
+            await().atMost(ClusterFixtures.WAIT).until(() -> count(bEvents, NODE, "friends-again") == 1);
+        }
+    }
+
     static void awaitInterest(NodeWithClients env, XMPPTCPConnection... clients) throws Exception {
         for (XMPPTCPConnection client : clients) {
             var full = new org.xmpp.packet.JID(client.getUser().toString());

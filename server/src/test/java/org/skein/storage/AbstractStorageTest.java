@@ -112,6 +112,37 @@ abstract class AbstractStorageTest {
     }
 
     @Test
+    void offlineStorageIsBoundedInBytesAndReadInPagesThatNothingRemovesButRemove() throws Exception {
+        users().create("carol", credentials("secret"), "", "");
+        JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 1000, 10_000);
+        String big = "<message><body>" + "\u00e9".repeat(1500) + "</body></message>"; // 3,032 bytes in UTF-8
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.store("carol", CLOCK.instant(), big)).isTrue();
+        }
+        assertThat(store.bytes("carol")).isEqualTo(3L * big.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(store.store("carol", CLOCK.instant(), big)).as("beyond 10,000 bytes").isFalse();
+        assertThat(store.store("carol", CLOCK.instant(), "<message><body>small</body></message>")).isTrue();
+        assertThat(store.count("carol")).isEqualTo(4);
+
+        List<OfflineMessage> first = store.page("carol", 0, 10, 5_000);
+        assertThat(first).as("one big message fits in 5,000 bytes").hasSize(1);
+        List<OfflineMessage> tiny = store.page("carol", 0, 10, 10);
+        assertThat(tiny).as("the first message comes even if it alone is larger").hasSize(1);
+        List<OfflineMessage> rest = store.page("carol", first.get(0).id(), 2, 1_000_000);
+        assertThat(rest).hasSize(2);
+        assertThat(rest.get(0).id()).isGreaterThan(first.get(0).id());
+        assertThat(store.count("carol")).as("reading removes nothing").isEqualTo(4);
+
+        store.remove("carol", List.of(first.get(0).id(), rest.get(0).id()));
+        assertThat(store.count("carol")).isEqualTo(2);
+        List<OfflineMessage> left = store.page("carol", 0, 10, 1_000_000);
+        assertThat(left).extracting(OfflineMessage::id).containsExactly(rest.get(1).id(), left.get(1).id());
+        assertThat(left.get(1).stanza()).contains("small");
+        store.remove("someone-else", List.of(left.get(0).id()));
+        assertThat(store.count("carol")).as("only the user's own messages are removed").isEqualTo(2);
+    }
+
+    @Test
     void deletingAnAccountDeletesItsRosterAndOfflineMessages() throws Exception {
         JdbcUserStore users = users();
         users.create("alice", credentials("secret"), "", "");

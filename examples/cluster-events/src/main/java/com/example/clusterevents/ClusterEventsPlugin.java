@@ -28,11 +28,13 @@ import org.skein.plugin.PluginContext;
  *       {@link Greeter} on the node it runs on through the node's services for tasks.</li>
  *   <li><b>A group chat room</b> ({@link EventRoom}) whose subject is the last cluster event any node
  *       heard, through the server's group chat API.</li>
+ *   <li><b>A publish-subscribe topic</b> ({@value EventTopic#TOPIC}, {@link EventTopic}) that cluster
+ *       events go to, on the server's publish-subscribe service; the page lists its subscribers.</li>
  * </ol>
  * Every registration returns a {@link Registration}; {@link #destroyPlugin} closes them all. The admin
- * page ({@code cluster-events}) shows the events, every node's visit, a greeting from every other node
- * and the room. It works the same with or without clustering: alone, the cache is local and there is no
- * one to greet.
+ * page ({@code cluster-events}) shows the events, every node's visit, a greeting from every other node,
+ * the room and the topic's subscribers. It works the same with or without clustering: alone, the cache
+ * is local and there is no one to greet.
  */
 public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
 
@@ -64,6 +66,9 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         ClusterManager cluster = context.clusterManager();
         registrations.add(cluster.addListener(events, SEQUENCE));
         registrations.add(cluster.registerTaskService(Greeter.class, new Greeter(node.nodeId().value(), this::pluginLoadedAt)));
+        node.pubSubTopics().ifPresent(topics -> {
+            registrations.add(cluster.addListener(new EventTopic(topics, node.nodeId(), cluster), SEQUENCE));
+        });
         putOwnVisit();
         room.open();
     }
@@ -111,6 +116,10 @@ public final class ClusterEventsPlugin implements Plugin, AdminPageModel {
         model.put("visits", visitsByNode);
         model.put("greetings", greetOthers());
         model.put("room", room.describe());
+        node.pubSubTopics().ifPresent(topics -> {
+            model.put("topic", EventTopic.TOPIC + " on " + topics.domain());
+            model.put("subscribers", topics.subscribers(EventTopic.TOPIC).stream().map(Object::toString).sorted().toList());
+        });
         return model;
     }
 }

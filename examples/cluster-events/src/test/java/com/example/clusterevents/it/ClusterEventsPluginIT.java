@@ -21,10 +21,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jivesoftware.smack.packet.Message;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.skein.XmppServer;
+import org.skein.c2s.PubSubClient;
+import org.skein.c2s.SmackClients;
 import org.skein.plugin.AdminPageModel;
 import org.skein.plugin.LoadedPlugin;
 import org.skein.testing.TestNodes;
+import org.xmpp.packet.JID;
 
 /**
  * The example plugin in a cluster of three nodes in one JVM, each loading the example's jar and the
@@ -44,6 +49,8 @@ class ClusterEventsPluginIT {
     private final Map<String, XmppServer> started = new HashMap<>();
     private final Map<String, Integer> ports = new HashMap<>();
     private final String clusterName = "example-it-" + UUID.randomUUID();
+    /** One database for the three nodes (the publish-subscribe service keeps its topics there). */
+    private final String database = "jdbc:h2:mem:example-it-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
     @BeforeEach
     void startCluster() throws IOException {
@@ -145,6 +152,27 @@ class ClusterEventsPluginIT {
         assertThat(greetings(model("node-a")).get("node-b")).contains(after.loadedAt().toString());
     }
 
+    @Test
+    void clusterEventsGoToTheTopicAndReachItsSubscribersOnEveryNode() throws Exception {
+        XmppServer b = started.get("node-b");
+        b.userManager().createUser("watcher", "secret", "", "");
+        try (SmackClients clients = new SmackClients(b)) {
+            XMPPTCPConnection watcher = clients.login("watcher", "secret", "desk");
+            List<Message> events = PubSubClient.events(watcher);
+            // a plugin on another node subscribes the client's resource through the server's topics API
+            started.get("node-c").pubSubTopics().orElseThrow().subscribe("cluster-events", new JID("watcher@localhost/desk"));
+            assertThat(String.valueOf(model("node-a").get("subscribers"))).isEqualTo("[watcher@localhost/desk]");
+
+            started.remove("node-c").stop();
+
+            // (on subscribing, the client got the topic's last item: node-c's own "joined")
+            await().atMost(Duration.ofSeconds(30)).until(() -> PubSubClient.count(events, "cluster-events", "kind='left' node='node-c'") == 1);
+            Message left = events.stream().filter(m -> m.toXML().toString().contains("kind='left'")).findFirst().orElseThrow();
+            assertThat(left.getFrom().toString()).isEqualTo("pubsub.localhost");
+            assertThat(left.toXML().toString()).contains("urn:example:cluster-events");
+        }
+    }
+
     private XmppServer start(String name) throws IOException {
         Path home = dir.resolve(name);
         Files.createDirectories(home.resolve("plugins"));
@@ -152,7 +180,8 @@ class ClusterEventsPluginIT {
         Files.copy(HAZELCAST_JAR, home.resolve("plugins").resolve("hazelcast.jar"));
         Files.copy(EXAMPLE_JAR, home.resolve("plugins").resolve("cluster-events.jar"));
         Files.writeString(home.resolve("conf").resolve("hazelcast-local-config.xml"), localConfig(name));
-        XmppServer node = nodes.start(name, Map.of("node.id", name, "clustering.enabled", "true", "hazelcast.startup.retries", "0"));
+        XmppServer node = nodes.start(name, Map.of("node.id", name, "clustering.enabled", "true", "hazelcast.startup.retries", "0",
+                "db.url", database));
         started.put(name, node);
         return node;
     }
