@@ -131,7 +131,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public Set<String> existing(String owner, Collection<String> ids) {
+    public Set<String> existing(String archive, Collection<String> ids) {
         Set<String> found = new HashSet<>();
         List<String> all = new ArrayList<>(new HashSet<>(ids));
         try (Connection c = database.connection()) {
@@ -139,7 +139,7 @@ public final class JdbcArchiveStore implements ArchiveStore {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + MAX_IDS_PER_STATEMENT));
                 try (PreparedStatement s = c.prepareStatement("SELECT id FROM " + table + " WHERE " + owner + " = ? AND id IN ("
                         + placeholders(chunk.size()) + ")")) {
-                    s.setString(1, owner);
+                    s.setString(1, archive);
                     for (int i = 0; i < chunk.size(); i++) {
                         s.setString(i + 2, chunk.get(i));
                     }
@@ -152,22 +152,22 @@ public final class JdbcArchiveStore implements ArchiveStore {
             }
             return found;
         } catch (SQLException e) {
-            throw new StorageException("cannot read the archive of '" + owner + "'", e);
+            throw new StorageException("cannot read the archive of '" + archive + "'", e);
         }
     }
 
     @Override
-    public void remove(String owner, Collection<String> ids) {
+    public void remove(String archive, Collection<String> ids) {
         try (Connection c = database.connection();
              PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE " + owner + " = ? AND id = ?")) {
             for (String id : ids) {
-                s.setString(1, owner);
+                s.setString(1, archive);
                 s.setString(2, id);
                 s.addBatch();
             }
             s.executeBatch();
         } catch (SQLException e) {
-            throw new StorageException("cannot remove messages from the archive of '" + owner + "'", e);
+            throw new StorageException("cannot remove messages from the archive of '" + archive + "'", e);
         }
     }
 
