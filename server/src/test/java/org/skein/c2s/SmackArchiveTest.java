@@ -404,4 +404,34 @@ class SmackArchiveTest {
                     .containsExactly("recent");
         }
     }
+
+    @Test
+    void aClientThatQueriesItsArchiveBeforeItsInitialPresenceGetsTheResultsAndTheMessagesStayInOrder() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            for (int i = 0; i < 3; i++) {
+                send(a, env.jid(bob), "early " + i);
+            }
+            await().atMost(WAIT).until(() -> env.node.messageArchive().store().count(ArchiveFilter.all(bob)) == 3);
+            // catching up from the archive first, as mobile clients do, then going online
+            XMPPTCPConnection b = new XMPPTCPConnection(env.clients.config(bob, "secret", "phone", "SCRAM-SHA-1")
+                    .setSendPresence(false).build());
+            b.setReplyTimeout(10_000);
+            try {
+                List<Message> toBob = inbox(b);
+                b.connect().login();
+                MamManager.MamQuery caughtUp = MamManager.getInstanceFor(b).queryMostRecentPage(null, 10);
+                assertThat(caughtUp.getMessages()).extracting(Message::getBody).containsExactly("early 0", "early 1", "early 2");
+                send(a, env.jid(bob), "live");
+                b.sendStanza(b.getStanzaFactory().buildPresenceStanza().build());
+                await().atMost(WAIT).until(() -> toBob.size() == 4); // the offline ones first, then the live one
+                assertThat(toBob).extracting(Message::getBody).containsExactly("early 0", "early 1", "early 2", "live");
+                assertThat(env.node.offlineMessageManager().count(bob)).isZero();
+            } finally {
+                b.disconnect();
+            }
+        }
+    }
 }
