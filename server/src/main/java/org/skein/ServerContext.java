@@ -107,6 +107,12 @@ public interface ServerContext {
     /** Group chat (XEP-0045): the node's services and their rooms, for plugins that create and configure rooms. */
     org.skein.muc.MultiUserChat multiUserChat();
 
+    /**
+     * The message archive (XEP-0313) of the domain's accounts and rooms: queries, preferences, sizes and
+     * purges (the archive writes itself where messages are accepted).
+     */
+    org.skein.mam.MessageArchive messageArchive();
+
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();
 }

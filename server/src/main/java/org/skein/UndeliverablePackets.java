@@ -14,7 +14,7 @@ import org.xmpp.packet.Presence;
 
 /**
  * Handles packets whose remote recipient could not be reached after all, as if the recipient were
- * offline: a message is routed again (its route is gone, so RFC 6121's rules send it to the user's
+ * offline: a message is routed again without being archived again (its route is gone, so RFC 6121's rules send it to the user's
  * other resources or to offline storage, or bounce it), an IQ request gets a
  * {@code recipient-unavailable} error back to its sender, a presence is dropped (presence to an
  * unavailable resource is not stored). Each case is logged.
@@ -37,7 +37,7 @@ final class UndeliverablePackets implements RoutingTable.UndeliverableHandler {
     public void undeliverable(JID recipient, Packet packet) {
         if (packet instanceof Message) {
             LOG.info("A message for {} could not reach its node; routing it as for an unavailable resource", recipient);
-            messages.route((Message) packet);
+            messages.reroute((Message) packet);
         } else if (packet instanceof IQ) {
             IQ iq = (IQ) packet;
             if ((iq.getType() == IQ.Type.get || iq.getType() == IQ.Type.set) && iq.getFrom() != null) {

@@ -261,6 +261,19 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.presenceManager();
     }
 
+    /**
+     * Applies the archive retention limit ({@code mam.retention}) now, as the node does every hour (only the
+     * senior member removes anything); returns how many archived messages went.
+     */
+    public long purgeExpiredArchives() {
+        return xmpp.purgeExpiredArchives();
+    }
+
+    @Override
+    public org.skein.mam.MessageArchive messageArchive() {
+        return xmpp.messageArchive();
+    }
+
     @Override
     public MessageRouter messageRouter() {
         return xmpp.messageRouter();

@@ -33,6 +33,10 @@ import org.skein.iq.SessionIqHandler;
 import org.skein.lastactivity.JdbcLastActivityStore;
 import org.skein.lastactivity.LastActivityHandler;
 import org.skein.lastactivity.LastActivityManager;
+import org.skein.mam.ArchivePreferences;
+import org.skein.mam.JdbcArchiveStore;
+import org.skein.mam.MamQueryHandler;
+import org.skein.mam.MessageArchive;
 import org.skein.message.MessageRouter;
 import org.skein.muc.MultiUserChat;
 import org.skein.net.C2sListener;
@@ -59,6 +63,8 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
 import org.skein.session.StreamSettings;
+import org.skein.stanzaid.StanzaIdGenerator;
+import org.skein.stanzaid.StanzaIds;
 import org.skein.storage.Database;
 import org.skein.user.AccountListener;
 import org.skein.user.UserManager;
@@ -93,6 +99,10 @@ final class XmppServices {
     private final RosterManager rosterManager;
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
+    private final MessageArchive archive;
+    private final Duration archiveRetention;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
     private final IqRouter iqRouter;
     private final EntityCapabilities caps;
     private final PubSub pubSub;
@@ -161,7 +171,15 @@ final class XmppServices {
         sessionManager.setMessageHoldStorage(offlineMessageManager::store);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
-        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists);
+        this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), JdbcArchiveStore.accounts(database),
+                JdbcArchiveStore.rooms(database),
+                new ArchivePreferences(database, caches), (user, bare) -> rosterManager.getItem(user, bare).isPresent(), cluster,
+                config.getBoolean(MessageArchive.ENABLED_KEY, true));
+        cluster.registerTaskService(MessageArchive.class, archive);
+        this.archiveRetention = archiveRetention(config);
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.messageRouter = new MessageRouter(domain, routingTable, users, offlineMessageManager, components, blockLists, archive);
         IqRequests requests = new IqRequests(nodeId, serverJid, routingTable, scheduler);
         cluster.registerTaskService(IqRequests.class, requests);
         requests.setForwarder((node, response) -> {
@@ -194,8 +212,16 @@ final class XmppServices {
                 // what the server answers on an account's behalf (XEP-0054 and XEP-0012 ask accounts to list them)
                 query.addElement("feature").addAttribute("var", VCardHandler.NAMESPACE);
                 query.addElement("feature").addAttribute("var", LastActivityHandler.NAMESPACE);
+                if (archive.isEnabled()) {
+                    query.addElement("feature").addAttribute("var", MessageArchive.NAMESPACE);
+                    query.addElement("feature").addAttribute("var", MessageArchive.EXTENDED);
+                    query.addElement("feature").addAttribute("var", StanzaIds.NAMESPACE);
+                }
             }
         });
+        if (archive.isEnabled()) {
+            iqRouter.addHandler(new MamQueryHandler(serverJid, archive));
+        }
         if (registrationEnabled) {
             iqRouter.addHandler(registration);
         }
@@ -237,7 +263,7 @@ final class XmppServices {
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
-                routingTable, messageRouter, blockLists, components);
+                routingTable, messageRouter, blockLists, components, archive);
         cluster.registerTaskService(MultiUserChat.class, multiUserChat);
         ProxySettings proxySettings = ProxySettings.from(config, c2sSettings.bindAddress(), domain);
         this.proxy = proxySettings.enabled() ? new BytestreamsProxy(proxySettings, domain, routingTable, threadSuffix) : null;
@@ -294,6 +320,20 @@ final class XmppServices {
         }
     }
 
+    private static Duration archiveRetention(ServerConfig config) {
+        Duration retention = config.getDuration(MessageArchive.RETENTION_KEY, null);
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new ConfigException(config.source() + ": key '" + MessageArchive.RETENTION_KEY + "' is '"
+                    + config.get(MessageArchive.RETENTION_KEY, "") + "', expected a duration such as 365d, or -1 to keep messages for ever");
+        }
+        return retention;
+    }
+
+    /** Applies the archive's retention limit now (the node does it every hour); returns how many messages went. */
+    long purgeExpiredArchives() {
+        return archive.purgeExpired(archiveRetention, clock.instant(), archive.roomStore());
+    }
+
     private static int rosterLimit(ServerConfig config) {
         int max = config.getInt(RosterManager.MAX_ITEMS_KEY, RosterManager.DEFAULT_MAX_ITEMS);
         if (max < 1 && max != -1) {
@@ -334,6 +374,7 @@ final class XmppServices {
     private void forget(String username) {
         rosterManager.evict(username);
         vcards.evict(username);
+        archive.preferences().evict(username);
         blockLists.evict(username);
     }
 
@@ -360,6 +401,9 @@ final class XmppServices {
         features.add(BlockListManager.NAMESPACE);
         features.add(SoftwareVersionHandler.NAMESPACE);
         features.add(LastActivityHandler.NAMESPACE);
+        if (archive.isEnabled()) {
+            features.add(StanzaIds.NAMESPACE);
+        }
         if (registration.isEnabled()) {
             features.add(Namespaces.REGISTER);
         }
@@ -369,6 +413,15 @@ final class XmppServices {
     /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
         pubSub.start();
+        if (archiveRetention != null) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    purgeExpiredArchives();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(XmppServices.class).warn("Applying the archive retention limit failed", e);
+                }
+            }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+        }
         tls = TlsContext.load(config, home, domain);
         multiUserChat.start();
         if (proxy != null) {
@@ -433,6 +486,10 @@ final class XmppServices {
 
     IqRouter iqRouter() {
         return iqRouter;
+    }
+
+    MessageArchive messageArchive() {
+        return archive;
     }
 
     OfflineMessageManager offlineMessageManager() {

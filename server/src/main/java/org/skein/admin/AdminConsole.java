@@ -227,6 +227,7 @@ public final class AdminConsole implements AutoCloseable {
         pages.put("/caches", new CachesPage());
         pages.put("/sessions", new SessionsPage());
         pages.put("/rooms", new RoomsPage());
+        pages.put("/archives", new ArchivesPage());
         pages.put("/users", new UsersPage());
         pages.put("/pubsub", new PubSubPage());
         pages.put("/plugins", new PluginsPage());

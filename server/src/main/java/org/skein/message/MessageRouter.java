@@ -8,9 +8,11 @@ import java.util.Optional;
 import org.skein.blocking.BlockingPolicy;
 import org.skein.component.ComponentRegistry;
 import org.skein.component.LocalComponent;
+import org.skein.mam.MessageArchive;
 import org.skein.offline.OfflineMessageManager;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
+import org.skein.stanzaid.StanzaIds;
 import org.skein.user.UserManager;
 import org.skein.xmpp.StanzaErrors;
 import org.xmpp.packet.JID;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Blocking (XEP-0191, asked of the {@link BlockingPolicy} before anything else): to a JID the
  *       sender blocked: {@code not-acceptable} with {@code <blocked/>}; from a JID the recipient
  *       blocked: {@code service-unavailable}, as for an unknown user.</li>
+ *   <li>Archive (XEP-0313): a message accepted for a local account is written to the {@link MessageArchive}
+ *       here, once, before it is delivered anywhere, and the delivered copy carries the recipient's
+ *       {@code <stanza-id/>}; {@code <stanza-id/>}s a sender forged in this server's name are removed first.
+ *       A message this node routes again ({@link #reroute}) is not archived again.</li>
  * </ul>
  * An error is never answered with an error. Thread-safe; may block on the user and offline stores
  * (only when the recipient has no session).
@@ -53,9 +59,10 @@ public final class MessageRouter {
     private final OfflineMessageManager offline;
     private final ComponentRegistry components;
     private final BlockingPolicy blocking;
+    private final MessageArchive archive;
 
     public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
-                         ComponentRegistry components, BlockingPolicy blocking) {
+                         ComponentRegistry components, BlockingPolicy blocking, MessageArchive archive) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
@@ -63,10 +70,28 @@ public final class MessageRouter {
         this.offline = Objects.requireNonNull(offline, "offline");
         this.components = Objects.requireNonNull(components, "components");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.archive = Objects.requireNonNull(archive, "archive");
     }
 
-    /** Routes a message whose {@code from} is set (a client's full JID, or the server). */
+    /**
+     * Routes a message whose {@code from} is set (a client's full JID, the server, or a component): the
+     * point where the server accepts a message, so it is archived here.
+     */
     public void route(Message message) {
+        StanzaIds.stripForged(message, domain);
+        route(message, true);
+    }
+
+    /**
+     * Routes again a message this server had accepted and could not deliver where it first meant to (its
+     * recipient's node went away): the same rules, without archiving it a second time. Stream management
+     * must never route its resends through {@link #route}.
+     */
+    public void reroute(Message message) {
+        route(message, false);
+    }
+
+    private void route(Message message, boolean accepting) {
         JID to = message.getTo();
         Message.Type type = message.getType();
         if (to == null || (to.getNode() == null && domain.equals(to.getDomain()))) {
@@ -94,6 +119,9 @@ public final class MessageRouter {
                 bounce(message, PacketError.Condition.remote_server_not_found);
             }
             return;
+        }
+        if (accepting && to.getNode() != null && archive.wants(message) && isAccount(to)) {
+            message = archive.accepted(message);
         }
         if (to.getResource() != null) {
             if (routingTable.routeToFullJid(to, message)) {
@@ -154,8 +182,14 @@ public final class MessageRouter {
             return;
         }
         if (!offline.store(username, message)) {
+            archive.withdraw(message);
             bounce(message, PacketError.Condition.service_unavailable);
         }
+    }
+
+    /** Whether a local address belongs to an account (a route is enough; else the user store is asked). */
+    private boolean isAccount(JID to) {
+        return !routingTable.routesOf(to.toBareJID()).isEmpty() || users.exists(to.getNode());
     }
 
     private static void toComponent(LocalComponent component, Message message) {
@@ -176,6 +210,7 @@ public final class MessageRouter {
             return;
         }
         Message error = message.createCopy();
+        StanzaIds.stripForged(error, domain); // the recipient's archive id is not the sender's business
         error.setTo(message.getFrom());
         error.setFrom(message.getTo() == null ? serverJid : message.getTo());
         StanzaErrors.setError(error, packetError);

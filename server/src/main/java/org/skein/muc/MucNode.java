@@ -30,11 +30,13 @@ final class MucNode {
     final Homes homes;
     final RoutingTable routingTable;
     final MessageRouter messageRouter;
+    final org.skein.mam.MessageArchive archive;
     final Fanout fanout;
     final Replicas replicas;
 
     MucNode(NodeID localNode, MucSettings settings, Clock clock, ExecutorService executor, JdbcRoomStore store, CacheFactory caches,
-            ClusterManager cluster, RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking) {
+            ClusterManager cluster, RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking,
+            org.skein.mam.MessageArchive archive) {
         this.localNode = localNode;
         this.settings = settings;
         this.clock = clock;
@@ -45,6 +47,7 @@ final class MucNode {
         this.homes = new Homes(localNode, caches, cluster);
         this.routingTable = routingTable;
         this.messageRouter = messageRouter;
+        this.archive = archive;
         this.fanout = new Fanout(localNode, routingTable, messageRouter, blocking);
         this.replicas = new Replicas(localNode);
     }

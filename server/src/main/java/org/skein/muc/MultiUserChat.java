@@ -48,7 +48,7 @@ public final class MultiUserChat implements AutoCloseable {
      */
     public MultiUserChat(ServerConfig config, String xmppDomain, NodeID nodeId, String threadSuffix, Clock clock, CacheFactory caches,
                          ClusterManager cluster, Database database, RoutingTable routingTable, MessageRouter messageRouter, BlockingPolicy blocking,
-                         ComponentRegistry components) {
+                         ComponentRegistry components, org.skein.mam.MessageArchive archive) {
         MucSettings settings = MucSettings.from(config, xmppDomain);
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ScheduledThreadPoolExecutor(settings.threads(), runnable -> {
@@ -58,7 +58,7 @@ public final class MultiUserChat implements AutoCloseable {
         });
         this.executor.setRemoveOnCancelPolicy(true);
         this.node = new MucNode(nodeId, settings, clock, executor, new JdbcRoomStore(database), caches, cluster, routingTable, messageRouter,
-                blocking);
+                blocking, archive);
         this.components = components;
         if (settings.enabled()) {
             for (String domain : settings.serviceDomains()) {

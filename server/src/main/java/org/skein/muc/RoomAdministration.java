@@ -410,6 +410,11 @@ final class RoomAdministration {
         room.rooms.forget(room, room.record);
         room.record = null;
         room.history.clear();
+        try {
+            room.rooms.node().archive.roomStore().removeAll(room.jid); // a destroyed room's archive goes with it
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RoomAdministration.class).warn("The archive of destroyed room {} was not removed", room.jid, e);
+        }
         room.close();
     }
 }

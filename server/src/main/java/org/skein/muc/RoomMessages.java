@@ -1,7 +1,6 @@
 package org.skein.muc;
 
 import java.util.List;
-import java.util.UUID;
 import org.dom4j.Element;
 import org.dom4j.QName;
 import org.skein.cluster.NodeID;
@@ -65,9 +64,17 @@ final class RoomMessages {
         MucXml.strip(copy, room.jid);
         copy.setTo((JID) null);
         copy.setFrom(room.occupantJid(occupant.nick));
-        String stanzaId = UUID.randomUUID().toString();
-        copy.getElement().addElement(QName.get("stanza-id", MucXml.STANZA_ID)).addAttribute("id", stanzaId).addAttribute("by", room.jid);
         MucXml.occupantId(copy, occupant.occupantId);
+        // the room's archive (XEP-0313), written once here on the room's home when the room keeps one; its id is the stanza id
+        org.skein.mam.MessageArchive archive = room.rooms.node().archive;
+        String stanzaId = null;
+        if (room.config().logging() && message.getBody() != null && archive.isEnabled()) {
+            stanzaId = archive.appendToRoom(room.jid, occupant.nick, copy.toXML());
+        }
+        if (stanzaId == null) {
+            stanzaId = archive.newId();
+        }
+        copy.getElement().addElement(QName.get("stanza-id", MucXml.STANZA_ID)).addAttribute("id", stanzaId).addAttribute("by", room.jid);
         out.send(copy, room.everyone());
         if (message.getBody() != null && room.config().historyLength() > 0) {
             String xml = copy.toXML();

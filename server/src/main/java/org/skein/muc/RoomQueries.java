@@ -44,8 +44,50 @@ final class RoomQueries {
             case MucXml.PING -> out.send(IQ.createResultIQ(iq), sender);
             case MucXml.ADMIN -> room.administration.admin(iq, sender, out);
             case MucXml.OWNER -> room.administration.owner(iq, sender, out);
+            case org.skein.mam.MessageArchive.NAMESPACE -> archiveQuery(iq, sender, out);
             default -> out.send(MucXml.iqError(iq, PacketError.Condition.service_unavailable), sender);
         }
+    }
+
+    /**
+     * A query of the room's archive (XEP-0313): only when the room keeps one (its logging option), for
+     * members of a members-only room and anyone not banned otherwise. The room's thread checks who asks;
+     * the read runs on the service's executor and its results go to the requester through the routing
+     * table, the reply last.
+     */
+    private void archiveQuery(IQ iq, RoomOutput.Recipient sender, RoomOutput out) {
+        org.skein.mam.MessageArchive archive = room.rooms.node().archive;
+        if (!room.config().logging() || !archive.isEnabled()) {
+            out.send(MucXml.iqError(iq, PacketError.Condition.service_unavailable), sender);
+            return;
+        }
+        Affiliation affiliation = room.affiliationOf(iq.getFrom().toBareJID());
+        boolean allowed = room.config().membersOnly()
+                ? affiliation == Affiliation.MEMBER || affiliation == Affiliation.ADMIN || affiliation == Affiliation.OWNER
+                : affiliation != Affiliation.OUTCAST;
+        if (!allowed) {
+            out.send(MucXml.iqError(iq, PacketError.Condition.forbidden), sender);
+            return;
+        }
+        if (iq.getChildElement().getName().equals("prefs")) {
+            out.send(MucXml.iqError(iq, PacketError.Condition.feature_not_implemented), sender);
+            return;
+        }
+        JID roomJid = room.address;
+        org.skein.routing.RoutingTable routes = room.rooms.node().routingTable;
+        IQ request = iq.createCopy();
+        room.rooms.node().executor.execute(() -> {
+            IQ reply = org.skein.mam.MamQueryHandler.answer(archive, request, room.jid, roomJid, true, roomJid, xml -> {
+                try {
+                    routes.routeToFullJid(request.getFrom(), org.skein.xmpp.stream.StanzaParser.parsePacket(xml));
+                } catch (IllegalArgumentException e) {
+                    org.slf4j.LoggerFactory.getLogger(RoomQueries.class).warn("An archived message of {} cannot be sent: {}",
+                            room.jid, e.getMessage());
+                }
+            });
+            reply.setFrom(roomJid);
+            routes.routeToFullJid(request.getFrom(), reply);
+        });
     }
 
     private IQ info(IQ request) {
@@ -87,6 +129,10 @@ final class RoomQueries {
         features.add(MucXml.DISCO_INFO);
         features.add(MucXml.DISCO_ITEMS);
         features.add(MucXml.PING);
+        if (config.logging()) {
+            features.add(org.skein.mam.MessageArchive.NAMESPACE);
+            features.add(org.skein.mam.MessageArchive.EXTENDED);
+        }
         return features;
     }
 

@@ -187,6 +187,8 @@ public final class MessageHold {
             return false;
         }
         Message.Type type = message.getType();
-        return type == Message.Type.chat || type == Message.Type.normal;
+        // an archive result (XEP-0313) answers the client's own query and goes out with its reply, never to storage
+        return (type == Message.Type.chat || type == Message.Type.normal)
+                && message.getElement().element(org.dom4j.QName.get("result", "urn:xmpp:mam:2")) == null;
     }
 }

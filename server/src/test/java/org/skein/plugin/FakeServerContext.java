@@ -158,6 +158,11 @@ public final class FakeServerContext implements ServerContext {
     }
 
     @Override
+    public org.skein.mam.MessageArchive messageArchive() {
+        throw new UnsupportedOperationException("no message archive in a fake context");
+    }
+
+    @Override
     public CacheFactory cacheFactory() {
         return null;
     }

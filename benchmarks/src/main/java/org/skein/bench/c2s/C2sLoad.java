@@ -123,6 +123,13 @@ public final class C2sLoad {
         if (threads != null) {
             config.add("xmpp.processing.threads=" + threads);
         }
+        String archive = options.get("archive");
+        if (archive != null) {
+            if (!archive.equals("on") && !archive.equals("off")) {
+                throw new IllegalArgumentException("--archive is on or off, not " + archive);
+            }
+            config.add("mam.enabled=" + archive.equals("on")); // the message archive (XEP-0313), on by default
+        }
         String io = options.get("io-threads");
         if (io != null) {
             config.add("xmpp.c2s.ioThreads=" + io);
