@@ -161,6 +161,7 @@ final class XmppServices {
         routingTable.setComponents(components);
         this.sessionManager = new SessionManager(nodeId, domain, routingTable, caches, cluster, clock);
         cluster.registerTaskService(SessionManager.class, sessionManager);
+        sessionManager.resolveResourceConflicts(scheduler); // rare (a merge after a split brain), and quick
         this.rosterManager = new RosterManager(rosterStore, caches, rosterLimit(config));
         this.blockLists = new BlockListManager(domain, new JdbcBlockListStore(database), caches, routingTable, sessionManager,
                 BlockListManager.maxItems(config));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
@@ -96,6 +97,40 @@ public final class SessionManager {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.remoteSessions = new RemoteSessions(localNode, node -> cluster.getNodeInfo(node).isPresent());
         sessionInfo.addCacheEntryListener(remoteSessions, true, true);
+    }
+
+    /**
+     * Settles, from now on, a full JID bound on this node and another one at once (after a split brain's
+     * merge): the newest login keeps it, the other session is closed with {@code conflict}
+     * ({@link ResourceConflicts}). The checks run on {@code executor}, never on cache event threads.
+     */
+    public void resolveResourceConflicts(Executor executor) {
+        ResourceConflicts conflicts = new ResourceConflicts(localNode, new ResourceConflicts.Sessions() {
+            @Override
+            public LocalClientSession openLocalSession(JID fullJid) {
+                LocalClientSession session = routingTable.localSession(fullJid);
+                return session == null || session.isClosed() ? null : session;
+            }
+
+            @Override
+            public void reassert(LocalClientSession session) {
+                routingTable.addClientRoute(session);
+                sessionInfo.put(session.address().toString(), infoOf(session));
+            }
+
+            @Override
+            public void closeSuperseded(LocalClientSession session) {
+                // the full JID stays online on the other node: its contacts get no unavailable presence from here
+                Presence gone = new Presence(Presence.Type.unavailable);
+                gone.setFrom(session.address());
+                session.setPresence(gone);
+                session.closeWithError(StreamError.Condition.conflict, CONFLICT_TEXT);
+                if (routingTable.removeClientRoute(session)) {
+                    removeOwnInfo(session);
+                }
+            }
+        }, executor);
+        sessionInfo.addCacheEntryListener(conflicts, true, true);
     }
 
     /** Sets what happens to the presence of a session the server ends (the presence logic sends unavailable for it). */
@@ -249,7 +284,7 @@ public final class SessionManager {
         int restored = routingTable.reassertLocalRoutes();
         for (LocalClientSession session : routingTable.localSessions()) {
             String key = session.address().toString();
-            if (!session.isClosed() && sessionInfo.getLatest(key) == null && sessionInfo.putIfAbsent(key, infoOf(session)) == null) {
+            if (!session.isClosed() && sessionInfo.putIfAbsent(key, infoOf(session)) == null) {
                 restored++;
             }
         }

@@ -45,6 +45,8 @@ import org.skein.routing.ClientRoute;
 import org.skein.session.ClientSession;
 import org.skein.session.LocalClientSession;
 import org.skein.session.RemoteClientSession;
+import org.skein.session.SessionInfo;
+import org.skein.session.SessionManager;
 import org.skein.testing.ClusteredNodes;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -228,6 +230,47 @@ class ClusterSessionsTest {
             for (XmppServer node : List.of(one, two)) {
                 assertThat(node.routingTable().clientRoute(desk)).isEqualTo(new ClientRoute(one.nodeId(), false, 0));
                 assertThat(node.sessionManager().routesOf("bob@localhost")).containsOnlyKeys(desk);
+            }
+            assertThat(two.routingTable().localSession(desk)).isNull();
+            assertThat(one.routingTable().localSession(desk)).isSameAs(taken);
+        }
+    }
+
+    /**
+     * What a merge after a split brain leaves: one full JID bound on two nodes, and the rejoining node's
+     * copy of its older session written over the newer one's route and session info. The newest login
+     * keeps the resource: its node writes its entries again, and the older session is closed with
+     * conflict, with no unavailable presence sent for a full JID that is still online.
+     */
+    @Test
+    void aFullJidBoundOnTwoNodesAtOnceStaysWithTheNewestLogin() throws Exception {
+        try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
+            XmppServer one = cluster.start("one");
+            XmppServer two = cluster.start("two");
+            JID desk = new JID("bob@localhost/desk");
+            ClusterFixtures.NoSocket newer = new ClusterFixtures.NoSocket();
+            LocalClientSession taken = new LocalClientSession(newer, desk, one.nodeId(), "new", Instant.now());
+            one.routingTable().addClientRoute(taken);
+            one.cacheFactory().<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow().put(desk.toString(),
+                    new SessionInfo(one.nodeId(), "", 0, taken.creationTime().toEpochMilli(), "127.0.0.1:5222", "new"));
+            // the other side's older session, copied over the newer one's entries as a merge does
+            ClusterFixtures.NoSocket older = new ClusterFixtures.NoSocket();
+            LocalClientSession stale = new LocalClientSession(older, desk, two.nodeId(), "old", Instant.now().minusSeconds(60));
+            stale.setPresence(new org.xmpp.packet.Presence());
+            two.routingTable().addClientRoute(stale);
+            two.cacheFactory().<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow().put(desk.toString(),
+                    new SessionInfo(two.nodeId(), "<presence/>", 0, stale.creationTime().toEpochMilli(), "127.0.0.1:5222", "old"));
+
+            await().atMost(WAIT).until(() -> older.closedWith != null);
+            assertThat(older.closedWith.toXMPP()).as("the older session's stream error").isEqualTo("conflict");
+            assertThat(newer.closedWith).as("the newer session").isNull();
+            assertThat(stale.isAvailable()).as("the closed session's presence (no unavailable broadcast)").isFalse();
+            for (XmppServer node : List.of(one, two)) {
+                await().atMost(WAIT).untilAsserted(() -> {
+                    assertThat(node.routingTable().clientRoute(desk)).isNotNull();
+                    assertThat(node.routingTable().clientRoute(desk).node()).isEqualTo(one.nodeId());
+                    assertThat(node.sessionManager().getSessionInfo(desk).streamId()).isEqualTo("new");
+                });
             }
             assertThat(two.routingTable().localSession(desk)).isNull();
             assertThat(one.routingTable().localSession(desk)).isSameAs(taken);

@@ -12,15 +12,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jivesoftware.smack.ConnectionListener;
+import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.filter.StanzaTypeFilter;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jivesoftware.smack.packet.StreamError;
 import org.jxmpp.jid.impl.JidCreate;
 import org.skein.XmppServer;
+import org.skein.routing.ClientRoute;
 import org.skein.session.SessionManager;
+import org.xmpp.packet.JID;
 
 /**
  * The small side of a split brain keeps serving its own users. When node three is cut off from nodes
@@ -28,6 +33,11 @@ import org.skein.session.SessionManager;
  * from three's view, with the entries of three's own sessions that lay in them. Three must put them
  * back: its users' bare JIDs still reach them (not offline storage), and its console's counts agree
  * ("in the cluster" is not less than "on this node").
+ *
+ * <p>A user cut off with the small side logs in again on the other side with the same full JID, while
+ * her old connection stays open (what a server sees when the client's path died without a FIN). When
+ * the sides merge, the newest login keeps the resource wherever it is, and the other connection is
+ * closed with {@code conflict}.
  */
 class SessionsThroughASplitIT {
 
@@ -96,5 +106,94 @@ class SessionsThroughASplitIT {
                     .until(() -> inbox.stream().anyMatch(m -> body.equals(m.getBody())));
         }
         assertThat(three.offlineMessageStore().count("u1")).as("messages parked offline for u1").isZero();
+    }
+
+    @Test
+    void theNewestLoginKeepsAResourceBoundOnBothSidesWhenTheSidesMerge() throws Exception {
+        nodes = new HazelcastNodes(dir, "one", "two", "three");
+        Map<String, String> config = new HashMap<>();
+        config.put("db.url", "jdbc:h2:mem:split-conflicts-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        // the sides stay apart until the test merges them
+        config.put("hazelcast.merge.firstRunDelay", "600s");
+        config.put("hazelcast.merge.nextRunDelay", "600s");
+        XmppServer one = nodes.start("one", config);
+        XmppServer two = nodes.start("two", config);
+        XmppServer three = nodes.start("three", config);
+        await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 3);
+        for (String user : List.of("alice", "bob", "carol", "dave")) {
+            one.userManager().createUser(user, "secret", "", "");
+        }
+        // alice's old connection is on the small side, bob's on the large side
+        List<Exception> aliceOldClosed = new CopyOnWriteArrayList<>();
+        List<Exception> bobOldClosed = new CopyOnWriteArrayList<>();
+        XMPPTCPConnection aliceOld = clients.login(three, "alice", "phone", c -> c.addConnectionListener(closedBy(aliceOldClosed)));
+        XMPPTCPConnection bobOld = clients.login(one, "bob", "phone", c -> c.addConnectionListener(closedBy(bobOldClosed)));
+        await().atMost(WAIT).until(() -> one.sessionManager().getUserSessionsCount(false) == 2);
+
+        SplitBrain.split(Set.of(one, two), Set.of(three));
+        await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 1
+                && one.clusterManager().getNodesInfo().size() == 2);
+        // each logs in again on the other side, with the same resource
+        List<Message> aliceInbox = new CopyOnWriteArrayList<>();
+        List<Message> bobInbox = new CopyOnWriteArrayList<>();
+        XMPPTCPConnection aliceNew = clients.login(one, "alice", "phone",
+                c -> c.addSyncStanzaListener(m -> aliceInbox.add((Message) m), StanzaTypeFilter.MESSAGE));
+        XMPPTCPConnection bobNew = clients.login(three, "bob", "phone",
+                c -> c.addSyncStanzaListener(m -> bobInbox.add((Message) m), StanzaTypeFilter.MESSAGE));
+        assertThat(aliceOld.isConnected()).as("alice's old connection, across the split").isTrue();
+        assertThat(bobOld.isConnected()).as("bob's old connection, across the split").isTrue();
+
+        SplitBrain.merge(Set.of(three), one);
+        await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 3
+                && one.clusterManager().getNodesInfo().size() == 3);
+
+        // the older connections are closed with conflict, the newer ones stay
+        await("alice's old connection closed").atMost(WAIT).until(() -> !aliceOldClosed.isEmpty());
+        await("bob's old connection closed").atMost(WAIT).until(() -> !bobOldClosed.isEmpty());
+        assertThat(conditionOf(aliceOldClosed.get(0))).isEqualTo(StreamError.Condition.conflict);
+        assertThat(conditionOf(bobOldClosed.get(0))).isEqualTo(StreamError.Condition.conflict);
+        assertThat(aliceNew.isConnected()).as("alice's new connection").isTrue();
+        assertThat(bobNew.isConnected()).as("bob's new connection").isTrue();
+        // every node routes the full JIDs to the newer sessions
+        JID alicePhone = new JID("alice@localhost/phone");
+        JID bobPhone = new JID("bob@localhost/phone");
+        for (XmppServer node : List.of(one, two, three)) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                ClientRoute alice = node.routingTable().clientRoute(alicePhone);
+                ClientRoute bob = node.routingTable().clientRoute(bobPhone);
+                assertThat(alice).as("alice's route seen by " + node.nodeId()).isNotNull();
+                assertThat(alice.node()).as("alice's route seen by " + node.nodeId()).isEqualTo(one.nodeId());
+                assertThat(bob).as("bob's route seen by " + node.nodeId()).isNotNull();
+                assertThat(bob.node()).as("bob's route seen by " + node.nodeId()).isEqualTo(three.nodeId());
+            });
+        }
+        // and messages from every node, to the full and the bare JID, reach them live
+        XMPPTCPConnection carol = clients.login(two, "carol", "desk");
+        XMPPTCPConnection dave = clients.login(three, "dave", "desk");
+        int sent = 0;
+        for (XMPPTCPConnection sender : List.of(carol, dave)) {
+            for (String to : List.of("alice@localhost/phone", "alice@localhost", "bob@localhost/phone", "bob@localhost")) {
+                sender.sendStanza(sender.getStanzaFactory().buildMessageStanza().to(JidCreate.from(to))
+                        .ofType(Message.Type.chat).setBody("after the merge " + sent++).build());
+            }
+        }
+        await("alice got her 4 messages").atMost(WAIT).until(() -> aliceInbox.size() == 4);
+        await("bob got his 4 messages").atMost(WAIT).until(() -> bobInbox.size() == 4);
+        assertThat(one.offlineMessageStore().count("alice")).as("messages parked offline for alice").isZero();
+        assertThat(one.offlineMessageStore().count("bob")).as("messages parked offline for bob").isZero();
+    }
+
+    private static ConnectionListener closedBy(List<Exception> errors) {
+        return new ConnectionListener() {
+            @Override
+            public void connectionClosedOnError(Exception e) {
+                errors.add(e);
+            }
+        };
+    }
+
+    private static StreamError.Condition conditionOf(Exception e) {
+        assertThat(e).isInstanceOf(XMPPException.StreamErrorException.class);
+        return ((XMPPException.StreamErrorException) e).getStreamError().getCondition();
     }
 }
