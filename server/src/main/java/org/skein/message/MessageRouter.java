@@ -139,6 +139,14 @@ public final class MessageRouter {
     }
 
     private void routeToBareJid(Message message, String bareJid, Message.Type type) {
+        routeToBareJid(message, bareJid, type, true);
+    }
+
+    /**
+     * @param mayTakeBack whether a message kept offline may be taken back and delivered live when the
+     *        recipient turns out to have come online meanwhile (once per message)
+     */
+    private void routeToBareJid(Message message, String bareJid, Message.Type type, boolean mayTakeBack) {
         if (type == Message.Type.error) {
             return;
         }
@@ -147,23 +155,7 @@ public final class MessageRouter {
             return;
         }
         Map<JID, ClientRoute> routes = routingTable.routesOf(bareJid);
-        List<JID> targets = new ArrayList<>(2);
-        int best = Integer.MIN_VALUE;
-        for (Map.Entry<JID, ClientRoute> entry : routes.entrySet()) {
-            ClientRoute route = entry.getValue();
-            if (!route.available() || route.priority() < 0) {
-                continue;
-            }
-            if (type == Message.Type.headline) {
-                targets.add(entry.getKey());
-            } else if (route.priority() > best) {
-                best = route.priority();
-                targets.clear();
-                targets.add(entry.getKey());
-            } else if (route.priority() == best) {
-                targets.add(entry.getKey());
-            }
-        }
+        List<JID> targets = targets(routes, type);
         int delivered = 0;
         for (JID target : targets) {
             if (routingTable.routeToFullJid(target, message)) {
@@ -181,10 +173,40 @@ public final class MessageRouter {
         if (type == Message.Type.headline) {
             return;
         }
-        if (!offline.store(username, message)) {
+        long kept = offline.add(username, message);
+        if (kept < 0) {
             archive.withdraw(message);
             bounce(message, PacketError.Condition.service_unavailable);
+            return;
         }
+        // The recipient's initial presence may have emptied storage between the look at the routes
+        // and this write; then the message would wait for the next login. If a resource is available
+        // now and the message is still stored, it is taken back and delivered live.
+        if (mayTakeBack && !targets(routingTable.routesOf(bareJid), type).isEmpty() && offline.takeBack(username, kept)) {
+            routeToBareJid(message, bareJid, type, false);
+        }
+    }
+
+    /** The resources a message to a bare JID goes to (RFC 6121 section 8.5.2.1): the highest non-negative priority, or all for headlines. */
+    private static List<JID> targets(Map<JID, ClientRoute> routes, Message.Type type) {
+        List<JID> targets = new ArrayList<>(2);
+        int best = Integer.MIN_VALUE;
+        for (Map.Entry<JID, ClientRoute> entry : routes.entrySet()) {
+            ClientRoute route = entry.getValue();
+            if (!route.available() || route.priority() < 0) {
+                continue;
+            }
+            if (type == Message.Type.headline) {
+                targets.add(entry.getKey());
+            } else if (route.priority() > best) {
+                best = route.priority();
+                targets.clear();
+                targets.add(entry.getKey());
+            } else if (route.priority() == best) {
+                targets.add(entry.getKey());
+            }
+        }
+        return targets;
     }
 
     /** Whether a local address belongs to an account (a route is enough; else the user store is asked). */

@@ -39,6 +39,20 @@ public final class OfflineMessageManager {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Keeps a message for its recipient and tells where.
+     *
+     * @return the message's id in storage, or {@code -1} if the recipient's storage is full
+     */
+    public long add(String username, Message message) {
+        return store.add(username, clock.instant(), message.toXML());
+    }
+
+    /** Takes a kept message back, if no delivery has taken it yet: {@code true} if the caller now owns it. */
+    public boolean takeBack(String username, long id) {
+        return store.removeIfPresent(username, id);
+    }
+
     /** Keeps a message for its recipient; {@code false} if the recipient's storage is full. */
     public boolean store(String username, Message message) {
         return store.store(username, clock.instant(), message.toXML());

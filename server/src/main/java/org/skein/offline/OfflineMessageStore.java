@@ -20,7 +20,23 @@ public interface OfflineMessageStore {
      * @return whether it was kept; {@code false} if the user's storage is full (count or bytes; the
      *         caller bounces the message with an error)
      */
-    boolean store(String username, Instant stamp, String stanza);
+    default boolean store(String username, Instant stamp, String stanza) {
+        return add(username, stamp, stanza) >= 0;
+    }
+
+    /**
+     * Keeps a message for a user and tells where.
+     *
+     * @return the message's id, or {@code -1} if the user's storage is full (count or bytes)
+     */
+    long add(String username, Instant stamp, String stanza);
+
+    /**
+     * Removes one message if it is still there.
+     *
+     * @return whether this call removed it (and so nobody else will deliver it)
+     */
+    boolean removeIfPresent(String username, long id);
 
     /**
      * The user's oldest messages after {@code afterId}, in arrival order: at most {@code maxMessages},

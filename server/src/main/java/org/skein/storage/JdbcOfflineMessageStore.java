@@ -43,7 +43,7 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     }
 
     @Override
-    public boolean store(String username, Instant stamp, String stanza) {
+    public long add(String username, Instant stamp, String stanza) {
         int size = stanza.getBytes(StandardCharsets.UTF_8).length;
         try (Connection c = database.connection()) {
             try (PreparedStatement s = c.prepareStatement(
@@ -52,18 +52,24 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     if (r.getInt(1) >= maxPerUser || (maxBytesPerUser >= 0 && r.getLong(2) + size > maxBytesPerUser)) {
-                        return false;
+                        return -1;
                     }
                 }
             }
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO skein_offline_message (username, stamp, stanza, stanza_bytes) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO skein_offline_message (username, stamp, stanza, stanza_bytes) VALUES (?, ?, ?, ?)",
+                    new String[] {"id"})) {
                 s.setString(1, username);
                 s.setLong(2, stamp.toEpochMilli());
                 s.setString(3, stanza);
                 s.setInt(4, size);
                 s.executeUpdate();
-                return true;
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new SQLException("the database returned no id for the new offline message");
+                    }
+                    return keys.getLong(1);
+                }
             }
         } catch (SQLException e) {
             throw new StorageException("cannot store an offline message for '" + username + "'", e);
@@ -129,6 +135,18 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
             s.executeBatch();
         } catch (SQLException e) {
             throw new StorageException("cannot remove offline messages of '" + username + "'", e);
+        }
+    }
+
+    @Override
+    public boolean removeIfPresent(String username, long id) {
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE id = ? AND username = ?")) {
+            s.setLong(1, id);
+            s.setString(2, username);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StorageException("cannot remove an offline message of '" + username + "'", e);
         }
     }
 

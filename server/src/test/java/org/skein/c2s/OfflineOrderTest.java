@@ -132,4 +132,32 @@ class OfflineOrderTest {
             again.disconnect();
         }
     }
+
+    /**
+     * A message to the bare JID sent as the recipient sends its initial presence: if it is written to
+     * storage just after the presence emptied it, it must still reach the online client, not wait for
+     * its next login. Each round logs in a new resource without presence, then the message and the
+     * presence leave at the same moment on two connections.
+     */
+    @Test
+    void aBareJidMessageSentAsTheRecipientComesOnlineReachesItLive() throws Exception {
+        String alice = env.newUser();
+        String bob = env.newUser();
+        XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+        for (int round = 1; round <= 40; round++) {
+            XMPPTCPConnection b = new XMPPTCPConnection(env.clients.config(bob, "secret", "r" + round, "SCRAM-SHA-1")
+                    .setSendPresence(false).build());
+            List<Message> inbox = inbox(b);
+            b.connect().login();
+            try {
+                String body = "round " + round;
+                send(a, env.jid(bob), Message.Type.chat, body);
+                b.sendStanza(b.getStanzaFactory().buildPresenceStanza().build());
+                await(body).atMost(Duration.ofSeconds(20)).until(() -> bodies(inbox).contains(body));
+                assertThat(env.node.offlineMessageStore().count(bob)).as("messages left in storage").isZero();
+            } finally {
+                b.disconnect();
+            }
+        }
+    }
 }

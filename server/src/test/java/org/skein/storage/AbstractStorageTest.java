@@ -143,6 +143,20 @@ abstract class AbstractStorageTest {
     }
 
     @Test
+    void anOfflineMessageKeptWithItsIdIsTakenBackOnceAndOnlyByItsUser() throws Exception {
+        users().create("dave", credentials("secret"), "", "");
+        JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 2);
+        long first = store.add("dave", CLOCK.instant(), "<message><body>1</body></message>");
+        long second = store.add("dave", CLOCK.instant(), "<message><body>2</body></message>");
+        assertThat(second).isGreaterThan(first).isGreaterThanOrEqualTo(0);
+        assertThat(store.add("dave", CLOCK.instant(), "<message><body>3</body></message>")).as("over the limit").isEqualTo(-1);
+        assertThat(store.removeIfPresent("someone-else", first)).isFalse();
+        assertThat(store.removeIfPresent("dave", first)).isTrue();
+        assertThat(store.removeIfPresent("dave", first)).as("taken already").isFalse();
+        assertThat(store.page("dave", 0, 10, 1_000_000)).extracting(OfflineMessage::id).containsExactly(second);
+    }
+
+    @Test
     void deletingAnAccountDeletesItsRosterAndOfflineMessages() throws Exception {
         JdbcUserStore users = users();
         users.create("alice", credentials("secret"), "", "");
