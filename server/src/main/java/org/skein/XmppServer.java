@@ -140,8 +140,12 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
+        boolean jmx = config.getBoolean(NodeMetrics.JMX_ENABLED_KEY, false);
         this.metrics = new NodeMetrics(nodeId.value(), xmpp.routingTable(), xmpp.sessionManager().traffic(), xmpp.loginThrottle(),
-                clusterManager, cacheFactory);
+                clusterManager, cacheFactory, offlineMessageStore::countAll, jmx ? config.get(NodeMetrics.JMX_DOMAIN_KEY, "skein") : null);
+        if (jmx) {
+            scheduler.scheduleWithFixedDelay(metrics::refresh, 30, 30, TimeUnit.SECONDS); // JMX is read without a scrape
+        }
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle(), metrics);
         this.clusterManager.addListener(metrics.clusterEvents(), 40);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);

@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.LongSupplier;
 import org.skein.auth.LoginThrottle;
 import org.skein.cache.CacheFactory;
 import org.skein.cache.CacheStats;
@@ -25,22 +29,49 @@ import org.skein.routing.RoutingTable;
 import org.skein.session.StanzaTraffic;
 
 /**
- * The node's meters, in one Prometheus registry, tagged with the node id. Gauges and function counters
- * read the node's own state when scraped; the cache meters follow the caches that exist at each
- * scrape. Close it with the node (it stops the GC listener).
+ * The node's meters, tagged with the node id: in a Prometheus registry (served at {@code /metrics}) and,
+ * when enabled, in JMX (Micrometer's JMX registry, under the domain given). Gauges and function counters
+ * read the node's own state when read; the cache meters follow the caches that exist at each scrape or
+ * {@link #refresh()}. Close it with the node (it stops the GC listener and unregisters the MBeans).
  */
 public final class NodeMetrics implements AutoCloseable {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Key of whether the meters are registered in JMX too. */
+    public static final String JMX_ENABLED_KEY = "metrics.jmx.enabled";
+    /** Key of the JMX domain of the meters. */
+    public static final String JMX_DOMAIN_KEY = "metrics.jmx.domain";
+
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final CacheFactory caches;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<String, CacheStats> cacheStats = new ConcurrentHashMap<>();
     private final ClusterEventMeters clusterEvents;
 
+    /**
+     * @param jmxDomain the JMX domain to register the meters under, or {@code null} for no JMX
+     * @param offlineMessages how many offline messages wait in storage, for all users (read when the meter is read)
+     */
     public NodeMetrics(String nodeId, RoutingTable routes, StanzaTraffic traffic, LoginThrottle logins, ClusterManager cluster,
-                       CacheFactory caches) {
+                       CacheFactory caches, LongSupplier offlineMessages, String jmxDomain) {
         this.caches = Objects.requireNonNull(caches, "caches");
         registry.config().commonTags("node", nodeId);
+        registry.add(prometheus);
+        if (jmxDomain != null) {
+            registry.add(new JmxMeterRegistry(new JmxConfig() {
+                @Override
+                public String get(String key) {
+                    return null;
+                }
+
+                @Override
+                public String domain() {
+                    return jmxDomain;
+                }
+            }, io.micrometer.core.instrument.Clock.SYSTEM));
+        }
+        Gauge.builder("skein.offline.messages", offlineMessages, LongSupplier::getAsLong).strongReference(true)
+                .description("Messages waiting in offline storage, for all users (a count in the database)").register(registry);
         Gauge.builder("skein.sessions", routes, r -> r.sessionCount(true))
                 .description("Client sessions on this node").register(registry);
         for (StanzaTraffic.Kind kind : StanzaTraffic.Kind.values()) {
@@ -81,11 +112,12 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** Every meter in Prometheus' text exposition format (version 0.0.4). */
     public String scrape() {
-        refreshCaches();
-        return registry.scrape();
+        refresh();
+        return prometheus.scrape();
     }
 
-    private void refreshCaches() {
+    /** Adds the meters of caches created since the last scrape or refresh (for JMX, which is read without a scrape). */
+    public void refresh() {
         List<CacheStats> now = caches.getLocalCacheStats();
         for (CacheStats stats : now) {
             boolean added = cacheStats.put(stats.name(), stats) == null;
@@ -115,6 +147,9 @@ public final class NodeMetrics implements AutoCloseable {
     @Override
     public void close() {
         gc.close();
+        for (MeterRegistry child : List.copyOf(registry.getRegistries())) {
+            child.close(); // the JMX registry unregisters its MBeans
+        }
         registry.close();
     }
 }

@@ -51,6 +51,9 @@ public interface OfflineMessageStore {
     /** How many messages wait for the user. */
     int count(String username);
 
+    /** How many messages wait, for all users. */
+    long countAll();
+
     /** How many bytes of stanzas wait for the user. */
     long bytes(String username);
 

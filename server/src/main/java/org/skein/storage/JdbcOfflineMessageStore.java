@@ -151,6 +151,18 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     }
 
     @Override
+    public long countAll() {
+        try (Connection c = database.connection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new StorageException("cannot count the offline messages", e);
+        }
+    }
+
+    @Override
     public int count(String username) {
         try (Connection c = database.connection();
              PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message WHERE username = ?")) {

@@ -101,6 +101,32 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void offlineMessagesAreCountedAndWithJmxEnabledTheMetersAreMBeansUntilTheNodeStops() throws Exception {
+        String domain = "skein-test-" + java.util.UUID.randomUUID();
+        XmppServer node = node(Map.of("metrics.jmx.enabled", "true", "metrics.jmx.domain", domain));
+        node.userManager().createUser("alice", "secret", "", "");
+        node.userManager().createUser("carol", "secret", "", "");
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        try (SmackClients clients = new SmackClients(node)) {
+            XMPPTCPConnection alice = clients.login("alice", "secret", "phone");
+            for (int i = 0; i < 2; i++) {
+                alice.sendStanza(alice.getStanzaFactory().buildMessageStanza().to(JidCreate.from("carol@" + node.xmppDomain()))
+                        .ofType(Message.Type.chat).setBody("while you were away " + i).build());
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(sample(scrape(node, null).body(), "skein_offline_messages", null, null)).isEqualTo(2);
+                java.util.Set<javax.management.ObjectName> sessions = server.queryNames(
+                        new javax.management.ObjectName(domain + ":name=skeinSessions.*,*"), null);
+                assertThat(sessions).hasSize(1);
+                assertThat(((Number) server.getAttribute(sessions.iterator().next(), "Value")).intValue()).isEqualTo(1);
+            });
+        }
+        nodes.close();
+        nodes = null;
+        assertThat(server.queryNames(new javax.management.ObjectName(domain + ":*"), null)).as("MBeans after the stop").isEmpty();
+    }
+
+    @Test
     void withATokenOnlyABearerOfItIsAnswered() throws Exception {
         XmppServer node = node(Map.of("metrics.token", "s3cret-scrape"));
         HttpResponse<String> anonymous = scrape(node, null);
