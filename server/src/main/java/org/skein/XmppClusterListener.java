@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
  *       node's sessions out of its copy and tells its local sessions that saw them (once per lost
  *       resource); then the senior member alone removes the lost node's routes and session info from
  *       the clustered caches. Nothing waits for another node.</li>
- *   <li><b>{@link #joinedCluster(NodeID)}</b>: nothing; the joining node pushes its presence itself,
- *       and its session info reaches this node's copy through cache events.</li>
+ *   <li><b>{@link #joinedCluster(NodeID)}</b>: the joining node pushes its presence itself, and its
+ *       session info reaches this node's copy through cache events.</li>
  * </ul>
+ * After either join (a merge after a split brain is both), messages that were kept in offline storage
+ * for users who were online on the other side are delivered to them ({@code liveDelivery}, which runs
+ * off the event thread).
  */
 final class XmppClusterListener implements ClusterEventListener {
 
@@ -45,14 +48,16 @@ final class XmppClusterListener implements ClusterEventListener {
     private final RoutingTable routingTable;
     private final SessionManager sessions;
     private final ClusterPresence presence;
+    private final Runnable liveDelivery;
 
     XmppClusterListener(CacheFactory caches, ClusterManager cluster, RoutingTable routingTable, SessionManager sessions,
-                        ClusterPresence presence) {
+                        ClusterPresence presence, Runnable liveDelivery) {
         this.caches = Objects.requireNonNull(caches, "caches");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.presence = Objects.requireNonNull(presence, "presence");
+        this.liveDelivery = Objects.requireNonNull(liveDelivery, "liveDelivery");
     }
 
     @Override
@@ -62,6 +67,12 @@ final class XmppClusterListener implements ClusterEventListener {
         caches.<String, SessionInfo>getCache(SessionManager.INFO_CACHE)
                 .ifPresent(info -> sessions.remoteSessions().load(Map.copyOf(info)));
         presence.joinedCluster(sessions.remoteSessions());
+        liveDelivery.run();
+    }
+
+    @Override
+    public void joinedCluster(NodeID nodeId) {
+        liveDelivery.run();
     }
 
     @Override

@@ -262,7 +262,7 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
-                new ClusterPresence(routingTable, rosterManager, presenceManager));
+                new ClusterPresence(routingTable, rosterManager, presenceManager), this::deliverKeptMessagesLater);
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
                 routingTable, messageRouter, blockLists, components, archive);
         cluster.registerTaskService(MultiUserChat.class, multiUserChat);
@@ -561,4 +561,20 @@ final class XmppServices {
     TlsContext tls() {
         return tls;
     }
+
+    /** After a join: messages kept offline for users who were online on the other side go to them, off the event thread. */
+    private void deliverKeptMessagesLater() {
+        try {
+            scheduler.execute(() -> {
+                try {
+                    offlineMessageManager.deliverToLiveSessions(routingTable.localSessions());
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(XmppServices.class).warn("Could not look for messages kept offline for online users", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the node is stopping
+        }
+    }
+
 }

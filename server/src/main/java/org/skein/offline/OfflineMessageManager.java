@@ -2,7 +2,9 @@ package org.skein.offline;
 
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import org.dom4j.Element;
 import org.skein.session.LocalClientSession;
@@ -93,6 +95,38 @@ public final class OfflineMessageManager {
                 return;
             }
         } while (!hold.finishDraining(() -> store.count(username) == 0));
+    }
+
+    /**
+     * Delivers what waits in storage to sessions that are live already: messages kept while the
+     * cluster was split (their sender's side did not reach the recipient) would otherwise wait for the
+     * user's next login. Only sessions that had their offline messages and went live are concerned; a
+     * session whose delivery is under way is left to it.
+     *
+     * @return how many sessions got a delivery
+     */
+    public int deliverToLiveSessions(Collection<LocalClientSession> sessions) {
+        List<LocalClientSession> live = sessions.stream()
+                .filter(s -> !gone(s) && s.isOfflineMessagesDelivered() && s.isAvailable() && s.hold().isLive())
+                .toList();
+        if (live.isEmpty()) {
+            return 0;
+        }
+        Set<String> waiting = store.withMessages(live.stream().map(LocalClientSession::username).toList());
+        int delivered = 0;
+        for (LocalClientSession session : live) {
+            if (waiting.contains(session.username()) && session.hold().reopen()) {
+                LOG.info("Messages kept offline for {} while it was online: delivering them now", session.address());
+                try {
+                    deliverTo(session);
+                    delivered++;
+                } catch (RuntimeException e) {
+                    LOG.warn("Delivering the messages kept offline for {} failed; they wait for its next login", session.address(), e);
+                    session.hold().finishDraining(() -> true); // live again: nothing new may wait behind a failed delivery
+                }
+            }
+        }
+        return delivered;
     }
 
     private static boolean gone(LocalClientSession session) {

@@ -51,6 +51,9 @@ public interface OfflineMessageStore {
     /** How many messages wait for the user. */
     int count(String username);
 
+    /** Which of these users have messages waiting. */
+    java.util.Set<String> withMessages(Collection<String> usernames);
+
     /** How many messages wait, for all users. */
     long countAll();
 

@@ -155,6 +155,21 @@ public final class MessageHold {
         return true;
     }
 
+    /**
+     * Messages were found in storage after the session went live (kept there while the cluster was
+     * split): storable messages are appended behind them again until {@link #finishDraining}.
+     *
+     * @return whether the caller is the one to deliver them; {@code false} if a delivery is under way or
+     *         the session has not gone live yet
+     */
+    public synchronized boolean reopen() {
+        if (state != State.LIVE) {
+            return false;
+        }
+        state = State.DRAINING;
+        return true;
+    }
+
     /** Ends the hold without a delivery from storage: what waits goes out, in order, then everything at once. */
     public synchronized void release() {
         releaseLocked();

@@ -151,6 +151,32 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     }
 
     @Override
+    public java.util.Set<String> withMessages(Collection<String> usernames) {
+        java.util.Set<String> found = new java.util.HashSet<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(usernames));
+        try (Connection c = database.connection()) {
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT DISTINCT username FROM skein_offline_message WHERE username IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            found.add(r.getString(1));
+                        }
+                    }
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new StorageException("cannot look for offline messages of " + all.size() + " users", e);
+        }
+    }
+
+    @Override
     public long countAll() {
         try (Connection c = database.connection();
              PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message");

@@ -54,6 +54,20 @@ class MessageHoldTest {
     }
 
     @Test
+    void aLiveHoldReopenedForMessagesFoundLaterKeepsNewOnesBehindThemAndOnlyOneDeliveryRuns() {
+        assertThat(hold.reopen()).as("not live yet").isFalse();
+        hold.release();
+        assertThat(hold.reopen()).isTrue();
+        assertThat(hold.reopen()).as("a delivery is under way").isFalse();
+        deliver(message("5", Message.Type.chat));
+        assertThat(stored).containsExactly("5");
+        assertThat(sent).isEmpty();
+        assertThat(hold.finishDraining(() -> true)).isTrue();
+        deliver(message("6", Message.Type.chat));
+        assertThat(sent).containsExactly("6");
+    }
+
+    @Test
     void aReleaseSendsWhatWaitsInOrderThenEverythingLive() {
         deliver(message("1", Message.Type.chat));
         deliver(message("2", Message.Type.chat));

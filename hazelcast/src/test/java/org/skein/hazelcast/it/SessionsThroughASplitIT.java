@@ -109,7 +109,8 @@ class SessionsThroughASplitIT {
     }
 
     @Test
-    void theNewestLoginKeepsAResourceBoundOnBothSidesWhenTheSidesMerge() throws Exception {
+    void atTheMergeTheNewestLoginKeepsAResourceBoundOnBothSidesAndMessagesKeptDuringTheSplitReachTheirOnlineRecipient()
+            throws Exception {
         nodes = new HazelcastNodes(dir, "one", "two", "three");
         Map<String, String> config = new HashMap<>();
         config.put("db.url", "jdbc:h2:mem:split-conflicts-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -120,7 +121,7 @@ class SessionsThroughASplitIT {
         XmppServer two = nodes.start("two", config);
         XmppServer three = nodes.start("three", config);
         await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 3);
-        for (String user : List.of("alice", "bob", "carol", "dave")) {
+        for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
             one.userManager().createUser(user, "secret", "", "");
         }
         // alice's old connection is on the small side, bob's on the large side
@@ -128,7 +129,10 @@ class SessionsThroughASplitIT {
         List<Exception> bobOldClosed = new CopyOnWriteArrayList<>();
         XMPPTCPConnection aliceOld = clients.login(three, "alice", "phone", c -> c.addConnectionListener(closedBy(aliceOldClosed)));
         XMPPTCPConnection bobOld = clients.login(one, "bob", "phone", c -> c.addConnectionListener(closedBy(bobOldClosed)));
-        await().atMost(WAIT).until(() -> one.sessionManager().getUserSessionsCount(false) == 2);
+        List<Message> frankInbox = new CopyOnWriteArrayList<>();
+        clients.login(three, "frank", "phone", c -> c.addSyncStanzaListener(m -> frankInbox.add((Message) m), StanzaTypeFilter.MESSAGE));
+        XMPPTCPConnection erin = clients.login(one, "erin", "desk");
+        await().atMost(WAIT).until(() -> one.sessionManager().getUserSessionsCount(false) == 4);
 
         SplitBrain.split(Set.of(one, two), Set.of(three));
         await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 1
@@ -140,6 +144,13 @@ class SessionsThroughASplitIT {
                 c -> c.addSyncStanzaListener(m -> aliceInbox.add((Message) m), StanzaTypeFilter.MESSAGE));
         XMPPTCPConnection bobNew = clients.login(three, "bob", "phone",
                 c -> c.addSyncStanzaListener(m -> bobInbox.add((Message) m), StanzaTypeFilter.MESSAGE));
+        // erin, on the large side, writes to frank, online on the small side: the messages cannot reach him now
+        for (int i = 0; i < 3; i++) {
+            erin.sendStanza(erin.getStanzaFactory().buildMessageStanza().to(JidCreate.entityBareFrom("frank@localhost"))
+                    .ofType(Message.Type.chat).setBody("across the split " + i).build());
+        }
+        await("erin's messages kept offline").atMost(WAIT).until(() -> one.offlineMessageStore().count("frank") == 3);
+        assertThat(frankInbox).isEmpty();
         assertThat(aliceOld.isConnected()).as("alice's old connection, across the split").isTrue();
         assertThat(bobOld.isConnected()).as("bob's old connection, across the split").isTrue();
 
@@ -181,6 +192,10 @@ class SessionsThroughASplitIT {
         await("bob got his 4 messages").atMost(WAIT).until(() -> bobInbox.size() == 4);
         assertThat(one.offlineMessageStore().count("alice")).as("messages parked offline for alice").isZero();
         assertThat(one.offlineMessageStore().count("bob")).as("messages parked offline for bob").isZero();
+        // frank got erin's messages after the merge, in order, without logging in again
+        await("frank got the messages kept during the split").atMost(WAIT).until(() -> frankInbox.size() == 3);
+        assertThat(frankInbox).extracting(Message::getBody).containsExactly("across the split 0", "across the split 1", "across the split 2");
+        assertThat(one.offlineMessageStore().count("frank")).isZero();
     }
 
     private static ConnectionListener closedBy(List<Exception> errors) {
