@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -76,6 +77,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final String version;
     private final ThreadPoolExecutor taskExecutor;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService clusterCleanup;
     private final CacheFactory cacheFactory;
     private final ClusterManager clusterManager;
     private final PluginManager pluginManager;
@@ -126,6 +128,8 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.taskExecutor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
+        // the senior's cleanup after a lost node: off the cluster event thread, which it would hold up for seconds
+        this.clusterCleanup = Executors.newSingleThreadExecutor(threads("skein-cluster-cleanup-" + name));
         this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, ticker);
         this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskExecutor, clock,
                 new XmppAttachment());
@@ -137,7 +141,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clusterManager, clock, userManager,
-                rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
+                rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets, clusterCleanup);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         this.metrics = new NodeMetrics(nodeId.value(), xmpp.routingTable(), xmpp.sessionManager().traffic(), xmpp.loginThrottle(),
@@ -208,8 +212,10 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             quietly("stop cluster events", clusterManager::close);
             scheduler.shutdownNow();
             taskExecutor.shutdownNow();
+            clusterCleanup.shutdownNow();
             quietly("await threads", () -> {
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
+                clusterCleanup.awaitTermination(10, TimeUnit.SECONDS);
                 taskExecutor.awaitTermination(10, TimeUnit.SECONDS);
             });
             quietly("close caches", cacheFactory::close);

@@ -137,7 +137,7 @@ final class XmppServices {
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches,
                  ClusterManager cluster, Clock clock, UserManager users, RosterStore rosterStore,
                  OfflineMessageStore offlineStore, PubSubStore pubSubStore, ScheduledExecutorService scheduler,
-                 Database database, String version, ServerSecrets secrets) {
+                 Database database, String version, ServerSecrets secrets, java.util.concurrent.Executor clusterCleanup) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -261,7 +261,7 @@ final class XmppServices {
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
-                new ClusterPresence(routingTable, rosterManager, presenceManager));
+                new ClusterPresence(routingTable, rosterManager, presenceManager), clusterCleanup);
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
                 routingTable, messageRouter, blockLists, components, archive);
         cluster.registerTaskService(MultiUserChat.class, multiUserChat);

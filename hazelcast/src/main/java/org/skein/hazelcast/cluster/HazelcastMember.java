@@ -57,11 +57,16 @@ final class HazelcastMember implements ClusterMember {
         return leaving;
     }
 
-    /** Another member left: its queued stanzas go back at once (on a Hazelcast event thread; never blocks). */
-    void otherNodeLeft(NodeID node) {
+    /**
+     * Another member left: its queued stanzas go back at once and what was kept for its batches is dropped
+     * (on a Hazelcast event thread; never blocks).
+     *
+     * @param epoch the member's UUID
+     */
+    void otherNodeLeft(NodeID node, String epoch) {
         HazelcastPacketRouter router = routerPart.router;
         if (router != null) {
-            router.nodeLeft(node);
+            router.nodeLeft(node, epoch);
         }
     }
 

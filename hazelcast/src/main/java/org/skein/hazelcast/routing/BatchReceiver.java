@@ -31,8 +31,16 @@ import org.xmpp.packet.Packet;
  * threads, split by recipient (see {@link #deliverInLanes}). Thread-safe; the batches of one sender
  * may arrive at once and in any order, and are delivered one after the other in the sender's
  * sequence ({@link SourceSequence}).
+ *
+ * <p>The order is kept per sending member: a node's member has an epoch (its member UUID), and a node
+ * that restarts or rejoins is a new member whose first stream is followed at once, whatever the
+ * clocks say. What is kept for a member that left ({@link #forget}) is dropped.
  */
 final class BatchReceiver {
+
+    /** One sending member: its node and its epoch. */
+    private record Source(NodeID node, String epoch) {
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchReceiver.class);
 
@@ -44,7 +52,7 @@ final class BatchReceiver {
     private final Executor lanes;
     private final int laneCount;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
-    private final Map<NodeID, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
+    private final Map<Source, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
     private volatile Runnable beforeBatch = () -> { };
 
     /**
@@ -65,7 +73,7 @@ final class BatchReceiver {
      * @return up to which sequence number the sender's stream is delivered (the sender's acknowledgement),
      *     or {@link SourceSequence#STALE} for a batch of a stream the sender gave up
      */
-    long receive(NodeID sender, long stream, long seq, byte[] bytes) {
+    long receive(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
         SourceCounters counters = counters(sender);
         counters.batches.incrementAndGet();
         List<QueuedStanza> stanzas;
@@ -77,7 +85,7 @@ final class BatchReceiver {
             stanzas = List.of(); // it still takes its turn, or the batches after it would wait forever
         }
         try {
-            return sequences.computeIfAbsent(sender, n -> new SourceSequence<>())
+            return sequence(sender, epoch == null ? "" : epoch)
                     .accept(stream, seq, stanzas, batch -> deliverBatch(sender, batch, counters));
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
@@ -184,6 +192,32 @@ final class BatchReceiver {
 
     private static String abbreviate(String text) {
         return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+
+    /** The sequence of a sending member; the first batch of a new member of a node drops what its earlier members left. */
+    private SourceSequence<List<QueuedStanza>> sequence(NodeID sender, String epoch) {
+        Source source = new Source(sender, epoch);
+        SourceSequence<List<QueuedStanza>> sequence = sequences.get(source);
+        if (sequence != null) {
+            return sequence;
+        }
+        sequences.keySet().removeIf(s -> s.node().equals(sender) && !s.epoch().equals(epoch));
+        return sequences.computeIfAbsent(source, s -> new SourceSequence<>());
+    }
+
+    /**
+     * A member of another node left or crashed: the order kept for it is dropped (its batches that are
+     * still parked were handed back by the sender, or died with it).
+     *
+     * @return whether anything was kept for it
+     */
+    boolean forget(NodeID node, String epoch) {
+        return sequences.remove(new Source(node, epoch == null ? "" : epoch)) != null;
+    }
+
+    /** How many sending members of this node the receiver keeps an order for (for tests and figures). */
+    int members(NodeID node) {
+        return (int) sequences.keySet().stream().filter(s -> s.node().equals(node)).count();
     }
 
     private SourceCounters counters(NodeID sender) {

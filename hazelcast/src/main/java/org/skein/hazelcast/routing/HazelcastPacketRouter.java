@@ -19,6 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -84,7 +85,8 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final BatchTransport transport;
     private final BatchReceiver receiver;
     private final LongSupplier nanoTime;
-    private final LongSupplier wallMicros;
+    private final String epoch;
+    private final AtomicLong outboxGenerations = new AtomicLong();
     private final ScheduledExecutorService thread;
     private final ExecutorService lanes;
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
@@ -96,7 +98,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime, LongSupplier wallMicros) {
+                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime, String epoch) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -104,7 +106,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         this.receiver = Objects.requireNonNull(receiver, "receiver");
         this.lanes = Objects.requireNonNull(lanes, "lanes");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        this.wallMicros = Objects.requireNonNull(wallMicros, "wallMicros");
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
             t.setDaemon(true);
@@ -145,7 +147,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         BatchReceiver receiver = new BatchReceiver(localNode, routingTable, lanes, settings.threads());
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
                 new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime,
-                () -> System.currentTimeMillis() * 1000);
+                member.getCluster().getLocalMember().getUuid().toString());
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
         LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
@@ -196,8 +198,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return null;
         }
         DestinationCounters counters = destinations.computeIfAbsent(node, n -> new DestinationCounters());
-        // streams count up from the time (in microseconds): a later outbox, even of a restarted node, starts above an earlier one
-        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime, wallMicros.getAsLong()));
+        // the destination keeps an order per sending member (this router's epoch), so streams need only count up
+        // within this router: each outbox takes its own range, above every earlier outbox's
+        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime,
+                outboxGenerations.incrementAndGet() << 32));
     }
 
     /** Sends batches; a batch that cannot even be sent fails (with the others in flight), and the next ones are tried. */
@@ -207,7 +211,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             List<Outbox.Batch> more = List.of();
             for (Outbox.Batch batch : todo) {
                 try {
-                    transport.send(outbox.member(), new StanzaBatch(localNode, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
+                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
                             (answer, failure) -> {
                                 if (failure == null) {
                                     send(outbox, outbox.acknowledged(batch.stream, answer));
@@ -277,8 +281,16 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     // --- membership ---
 
-    /** Another node left or crashed: everything queued for it goes back to the routing table. */
-    public void nodeLeft(NodeID node) {
+    /**
+     * Another node's member left or crashed: what this node's receiver kept for that member's batches
+     * is dropped, and everything queued for the node goes back to the routing table.
+     *
+     * @param memberEpoch the epoch (member UUID) of the member that left
+     */
+    public void nodeLeft(NodeID node, String memberEpoch) {
+        if (receiver.forget(node, memberEpoch)) {
+            LOG.debug("Node {}: dropped the batch order kept for member {} of node {}", localNode, memberEpoch, node);
+        }
         Outbox outbox = outboxes.get(node);
         if (outbox == null) {
             return;

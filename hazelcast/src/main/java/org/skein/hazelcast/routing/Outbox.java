@@ -82,7 +82,8 @@ final class Outbox {
 
     /**
      * @param firstStream the id of the first stream; later ones count up from it. It must be larger than
-     *     any stream an earlier outbox of this node used for the destination (the router takes the time)
+     *     any stream an earlier outbox of this router used for the destination (the router gives each
+     *     outbox its own range; a restarted node is a new member, whose streams the destination follows anew)
      */
     Outbox(NodeID node, Object member, DestinationCounters counters, RouterSettings settings, LongSupplier nanoTime,
            long firstStream) {

@@ -250,6 +250,31 @@ class PacketRouterIT {
         assertThat(routerThreads("one")).contains("skein-packet-router-one");
     }
 
+    @Test
+    @Order(7)
+    void aRestartedNodeWithTheSameNodeIdIsReachedAtOnceBothWays() throws Exception {
+        // node two crashed in the test before; it comes back with the same node id, as a new Hazelcast member
+        two = nodes.start("two");
+        await().atMost(Duration.ofSeconds(30)).until(() -> one.clusterManager().getNodesInfo().size() == 2);
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        XMPPTCPConnection bob = clients.login(two, "bob", "phone");
+        List<Message> aliceInbox = inbox(alice);
+        List<Message> bobInbox = inbox(bob);
+        awaitAvailableRoute(one, BOB_PHONE);
+        awaitAvailableRoute(two, ALICE_DESK);
+
+        for (int i = 0; i < 20; i++) {
+            send(alice, BOB_PHONE, "again" + i);
+            send(bob, ALICE_DESK, "back" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> bobInbox.size() >= 20 && aliceInbox.size() >= 20);
+        assertThat(bodies(bobInbox)).containsExactlyElementsOf(numbered("again", 20));
+        assertThat(bodies(aliceInbox)).containsExactlyElementsOf(numbered("back", 20));
+        assertThat(received(two, "one")).containsEntry("malformed", 0L);
+        assertThat(received(one, "two")).containsEntry("malformed", 0L);
+    }
+
     // --- helpers ---
 
     private static void send(XMPPTCPConnection from, String to, String body) throws Exception {
