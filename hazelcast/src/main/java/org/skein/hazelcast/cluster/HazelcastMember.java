@@ -11,6 +11,7 @@ import org.skein.hazelcast.cache.HazelcastCacheStorage;
 import org.skein.hazelcast.config.HazelcastConfigFactory;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterSettings;
+import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.slf4j.Logger;
@@ -118,8 +119,9 @@ final class HazelcastMember implements ClusterMember {
         }
 
         @Override
-        public RemotePacketRouter start(RoutingTable routingTable) {
-            HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, settings, instance, members::find);
+        public RemotePacketRouter start(RoutingTable routingTable, InboundDelivery inbound) {
+            HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, inbound, settings, instance,
+                    members::find);
             router = started;
             return started;
         }

@@ -102,6 +102,16 @@ final class Outbox {
         return node;
     }
 
+    /** Whether the batch is still on its way (not acknowledged, not given up). */
+    boolean inFlight(Batch batch) {
+        lock.lock();
+        try {
+            return batch.stream == stream && inFlight.contains(batch);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The Hazelcast member this outbox sends to (a node that rejoins is a new member and gets a new outbox). */
     Object member() {
         return member;

@@ -212,6 +212,48 @@ class PacketRouterIT {
 
     @Test
     @Order(6)
+    void aSlowDeliveryOnTheDestinationHoldsUpNoOtherStanzaFromTheSameNode() throws Exception {
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        XMPPTCPConnection bob = clients.login(two, "bob", "phone");
+        List<Message> bobInbox = inbox(bob);
+        awaitAvailableRoute(one, BOB_PHONE);
+        // a service on node two that hangs, as a database that hangs would on the undeliverable path: node two's own
+        // thread for stanzas that are not for a live session waits there
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Runnable removeEndpoint = two.routingTable().addLocalEndpoint(new JID("localhost/hanging"), packet -> {
+            entered.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            org.xmpp.packet.Message toService = new org.xmpp.packet.Message();
+            toService.setFrom(ALICE_DESK);
+            toService.setTo("localhost/hanging");
+            toService.setBody("for the hanging service");
+            assertThat(one.routingTable().getRemotePacketRouter().routePacket(NodeID.of("two"), new JID("localhost/hanging"),
+                    toService)).isTrue();
+            assertThat(entered.await(20, TimeUnit.SECONDS)).as("the stanza reached the hanging service").isTrue();
+
+            for (int i = 0; i < 50; i++) {
+                send(alice, BOB_PHONE, "past" + i);
+            }
+
+            // the later batches from node one are taken and delivered while the service still hangs
+            await().atMost(Duration.ofSeconds(20)).until(() -> bobInbox.size() >= 50);
+            assertThat(release.getCount()).as("the service still hangs").isEqualTo(1);
+            assertThat(bodies(bobInbox)).containsExactlyElementsOf(numbered("past", 50));
+        } finally {
+            release.countDown();
+            removeEndpoint.run();
+        }
+    }
+
+    @Test
+    @Order(7)
     void stanzasQueuedForANodeThatVanishesGoToOfflineStorageAndReachBobWhenHeLogsInAgain() throws Exception {
         XMPPTCPConnection alice = clients.login(one, "alice", "desk");
         clients.login(two, "bob", "phone");
@@ -251,7 +293,7 @@ class PacketRouterIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRestartedNodeWithTheSameNodeIdIsReachedAtOnceBothWays() throws Exception {
         // node two crashed in the test before; it comes back with the same node id, as a new Hazelcast member
         two = nodes.start("two");
