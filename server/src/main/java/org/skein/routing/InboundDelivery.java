@@ -49,8 +49,9 @@ public interface InboundDelivery {
      *
      * @param source the node that sent it
      * @param recipients full JIDs of the recipients (a message or IQ to a full JID has one; a broadcast many)
+     * @param addressing how the stanza is addressed to each recipient ({@link Addressing#AS_IS}: as it is)
      * @param stanza the stanza's XML in UTF-8, as the sender serialized it; not changed by the caller afterwards
      * @param report hears the outcome per recipient
      */
-    void deliver(NodeID source, List<String> recipients, byte[] stanza, Report report);
+    void deliver(NodeID source, List<String> recipients, Addressing addressing, byte[] stanza, Report report);
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -86,17 +87,70 @@ public final class InboundStanzas implements InboundDelivery {
     }
 
     @Override
-    public void deliver(NodeID source, List<String> recipients, byte[] stanza, Report report) {
+    public void deliver(NodeID source, List<String> recipients, Addressing addressing, byte[] stanza, Report report) {
         Objects.requireNonNull(report, "report");
-        for (String recipient : recipients) {
+        if (addressing == Addressing.AS_IS && recipients.size() == 1) {
+            String recipient = recipients.get(0);
             pending.incrementAndGet();
-            lanes[Math.floorMod(recipient.hashCode(), lanes.length)].add(() -> {
+            lanes[lane(recipient)].add(() -> {
                 try {
                     toLocalSession(source, recipient, stanza, report);
                 } finally {
                     pending.decrementAndGet();
                 }
             });
+            return;
+        }
+        // one stanza, many recipients: each lane parses it once for its share of the recipients
+        List<List<String>> byLane = new ArrayList<>(lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            byLane.add(null);
+        }
+        for (String recipient : recipients) {
+            int lane = lane(recipient);
+            if (byLane.get(lane) == null) {
+                byLane.set(lane, new ArrayList<>());
+            }
+            byLane.get(lane).add(recipient);
+        }
+        for (int i = 0; i < lanes.length; i++) {
+            List<String> share = byLane.get(i);
+            if (share != null) {
+                pending.addAndGet(share.size());
+                lanes[i].add(() -> toLocalSessions(source, share, addressing, stanza, report));
+            }
+        }
+    }
+
+    private int lane(String recipient) {
+        return Math.floorMod(recipient.hashCode(), lanes.length);
+    }
+
+    /** In a lane: the stanza with the lane's share of many recipients, each addressed as asked. */
+    private void toLocalSessions(NodeID source, List<String> recipients, Addressing addressing, byte[] stanza, Report report) {
+        Packet packet;
+        try {
+            packet = StanzaParser.parsePacket(strictUtf8(stanza));
+        } catch (RuntimeException | CharacterCodingException e) {
+            recipients.forEach(recipient -> report.outcome(recipient, Outcome.MALFORMED));
+            pending.addAndGet(-recipients.size());
+            LOG.warn("Node {} received a stanza from node {} for {} recipients that cannot be read; it is dropped: {}", localNode,
+                    source, recipients.size(), e.getMessage());
+            return;
+        }
+        for (String recipient : recipients) {
+            try {
+                JID jid = new JID(recipient);
+                // every recipient gets its own packet: a session may keep or change what it is given
+                Packet own = addressing == Addressing.AS_IS ? packet.createCopy() : addressing.address(packet, jid);
+                toLocalSession(source, jid, own, report);
+            } catch (RuntimeException e) {
+                report.outcome(recipient, Outcome.MALFORMED);
+                LOG.warn("Node {} received a stanza from node {} for '{}', which is no JID; it is dropped: {}", localNode, source,
+                        abbreviate(recipient), e.getMessage());
+            } finally {
+                pending.decrementAndGet();
+            }
         }
     }
 
@@ -119,10 +173,14 @@ public final class InboundStanzas implements InboundDelivery {
                     abbreviate(recipient), e.getMessage());
             return;
         }
+        toLocalSession(source, jid, packet, report);
+    }
+
+    private void toLocalSession(NodeID source, JID jid, Packet packet, Report report) {
         LocalClientSession session = routingTable.localSession(jid);
         if (session != null) {
             session.deliver(packet);
-            report.outcome(recipient, Outcome.DELIVERED);
+            report.outcome(jid.toString(), Outcome.DELIVERED);
             return;
         }
         pending.incrementAndGet();

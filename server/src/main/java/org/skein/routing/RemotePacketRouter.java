@@ -43,6 +43,25 @@ public interface RemotePacketRouter {
     boolean routePacket(NodeID node, JID recipient, Packet packet);
 
     /**
+     * Queues one packet for several sessions on one other node: it crosses once, in the same order as
+     * the packets routed before and after it (to that node), and the node addresses it to each
+     * recipient as {@code addressing} says. The same rules as {@link #routePacket} apply, per recipient
+     * for packets handed back. This default routes a copy per recipient.
+     *
+     * @param recipients full JIDs of sessions on {@code node}
+     * @return {@code false} if the node is not (or no longer) a member of the cluster
+     */
+    default boolean routePacket(NodeID node, java.util.List<JID> recipients, Addressing addressing, Packet packet) {
+        for (JID recipient : recipients) {
+            Packet copy = addressing == Addressing.AS_IS ? packet.createCopy() : addressing.address(packet, recipient);
+            if (!routePacket(node, recipient, copy)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The packet router part of a clustering provider's member ({@code ClusterMember.part(Part.class)}):
      * the node starts it when it becomes a member, before its caches move into the cluster, and stops
      * it when it stops being one, before they move back. Both are called on the node's cluster

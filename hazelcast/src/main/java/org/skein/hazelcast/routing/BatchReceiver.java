@@ -91,7 +91,7 @@ final class BatchReceiver {
                 }
             };
             for (QueuedStanza stanza : stanzas) {
-                delivery.deliver(sender, List.of(stanza.recipient()), stanza.xml(), report);
+                delivery.deliver(sender, stanza.recipients(), stanza.addressing(), stanza.xml(), report);
             }
         } catch (RuntimeException e) {
             LOG.warn("Node {} could not hand over all of a batch from node {}", localNode, sender, e);

@@ -22,6 +22,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.skein.cluster.NodeID;
+import org.skein.routing.Addressing;
 import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
@@ -154,6 +155,30 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     @Override
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
+        return enqueue(node, new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One entry for all of the recipients (up to {@link QueuedStanza#MAX_RECIPIENTS} per entry; a larger
+     * group takes several entries, one after the other): the stanza crosses once and node {@code node}
+     * addresses it to each recipient.
+     */
+    @Override
+    public boolean routePacket(NodeID node, List<JID> recipients, Addressing addressing, Packet packet) {
+        byte[] xml = packet.toXML().getBytes(StandardCharsets.UTF_8);
+        for (int from = 0; from < recipients.size(); from += QueuedStanza.MAX_RECIPIENTS) {
+            List<String> part = new ArrayList<>();
+            for (JID recipient : recipients.subList(from, Math.min(recipients.size(), from + QueuedStanza.MAX_RECIPIENTS))) {
+                part.add(recipient.toString());
+            }
+            if (!enqueue(node, new QueuedStanza(part, addressing, xml))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean enqueue(NodeID node, QueuedStanza stanza) {
         if (closed || localNode.equals(node)) {
             return false;
         }
@@ -161,7 +186,6 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         if (outbox == null) {
             return false;
         }
-        QueuedStanza stanza = new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8));
         Outbox.Offer offer;
         try {
             // the rule of RemotePacketRouter: a Hazelcast thread (a cluster task that routes) never waits for room
@@ -175,11 +199,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return true;
         }
         if (offer.refusal() == Outbox.Refusal.CLOSED) {
-            return false; // the node left meanwhile: the routing table treats the recipient as offline
+            return false; // the node left meanwhile: the routing table treats the recipients as offline
         }
         destinations.get(node).failed.incrementAndGet();
         LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
-                localNode, node, onHazelcastThread() ? 0 : settings.enqueueTimeout().toMillis(), recipient);
+                localNode, node, onHazelcastThread() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
         handBack(node, List.of(stanza), "its queue stayed full");
         return true;
     }
@@ -292,10 +316,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             for (QueuedStanza stanza : stanzas) {
                 try {
                     Packet packet = StanzaParser.parsePacket(new String(stanza.xml(), StandardCharsets.UTF_8));
-                    routingTable.remoteDeliveryFailed(node, new JID(stanza.recipient()), packet);
+                    for (String recipient : stanza.recipients()) {
+                        JID jid = new JID(recipient);
+                        Packet own = stanza.recipients().size() == 1 && stanza.addressing() == Addressing.AS_IS ? packet
+                                : stanza.addressing() == Addressing.AS_IS ? packet.createCopy() : stanza.addressing().address(packet, jid);
+                        routingTable.remoteDeliveryFailed(node, jid, own);
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("Node {}: a stanza for {} that could not reach node {} could not be handled either", localNode,
-                            stanza.recipient(), node, e);
+                            stanza.recipients(), node, e);
                 }
             }
         };

@@ -211,6 +211,49 @@ class PacketRouterIT {
     }
 
     @Test
+    @Order(10)
+    void aPresenceBroadcastToManyContactsOnAnotherNodeCrossesOnceAndEachContactGetsItOnce() throws Exception {
+        int contacts = 25;
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        Map<String, List<org.jivesoftware.smack.packet.Presence>> received = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < contacts; i++) {
+            String contact = "contact" + i;
+            for (XmppServer node : List.of(one, two)) {
+                // each node has its own database here (getUser would answer from the clustered cache)
+                node.userManager().createUser(contact, "secret", "", "");
+            }
+            one.rosterManager().update("alice", contact + "@localhost", item -> new org.skein.roster.RosterItem(contact + "@localhost",
+                    contact, java.util.Set.of(), org.skein.roster.Subscription.BOTH, false, false));
+            List<org.jivesoftware.smack.packet.Presence> inbox = new CopyOnWriteArrayList<>();
+            received.put(contact, inbox);
+            XMPPTCPConnection connection = clients.login(two, contact, "phone");
+            connection.addSyncStanzaListener(p -> {
+                org.jivesoftware.smack.packet.Presence presence = (org.jivesoftware.smack.packet.Presence) p;
+                if ("broadcast".equals(presence.getStatus())) {
+                    inbox.add(presence);
+                }
+            }, StanzaTypeFilter.PRESENCE);
+        }
+        for (int i = 0; i < contacts; i++) {
+            awaitAvailableRoute(one, "contact" + i + "@localhost/phone");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentTo(one, "two").get("queued").equals(0L));
+        long sentBefore = (Long) sentTo(one, "two").get("sent");
+
+        alice.sendStanza(alice.getStanzaFactory().buildPresenceStanza().setStatus("broadcast").build());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.values().stream().allMatch(inbox -> !inbox.isEmpty()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentTo(one, "two").get("sent").equals(sentBefore + 1));
+        // every contact got it once, addressed to its bare JID, from alice's full JID
+        for (Map.Entry<String, List<org.jivesoftware.smack.packet.Presence>> inbox : received.entrySet()) {
+            assertThat(inbox.getValue()).as(inbox.getKey()).hasSize(1);
+            assertThat(inbox.getValue().get(0).getTo().toString()).isEqualTo(inbox.getKey() + "@localhost");
+            assertThat(inbox.getValue().get(0).getFrom().toString()).isEqualTo(ALICE_DESK);
+        }
+        assertThat(sentTo(one, "two").get("sent")).as("one crossing for %s contacts", contacts).isEqualTo(sentBefore + 1);
+    }
+
+    @Test
     @Order(6)
     void aSlowDeliveryOnTheDestinationHoldsUpNoOtherStanzaFromTheSameNode() throws Exception {
         XMPPTCPConnection alice = clients.login(one, "alice", "desk");

@@ -69,7 +69,8 @@ class BatchReceiverTest {
             }
 
             @Override
-            public void deliver(NodeID source, List<String> recipients, byte[] stanza, Report report) {
+            public void deliver(NodeID source, List<String> recipients, org.skein.routing.Addressing addressing, byte[] stanza,
+                                Report report) {
                 handedOver.add(new String(stanza, StandardCharsets.UTF_8));
             }
         });
