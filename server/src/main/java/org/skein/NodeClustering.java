@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.skein.cluster.spi.ClusterMember;
 import org.skein.clustering.ClusterManager;
 import org.skein.clustering.NodeAttachment;
+import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.skein.session.SessionInfoLocator;
@@ -20,9 +21,11 @@ final class NodeClustering implements NodeAttachment {
     private final RoutingTable routingTable;
     private final SessionManager sessions;
     private final ClusterManager cluster;
+    private final InboundDelivery inbound;
     private volatile RemotePacketRouter.Part routerPart;
 
-    NodeClustering(RoutingTable routingTable, SessionManager sessions, ClusterManager cluster) {
+    NodeClustering(RoutingTable routingTable, SessionManager sessions, ClusterManager cluster, InboundDelivery inbound) {
+        this.inbound = Objects.requireNonNull(inbound, "inbound");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -34,7 +37,7 @@ final class NodeClustering implements NodeAttachment {
         routerPart = part;
         if (part != null) {
             // set before the caches move: no remote route is seen without a router to reach it
-            routingTable.setRemotePacketRouter(part.start(routingTable));
+            routingTable.setRemotePacketRouter(part.start(routingTable, inbound));
         }
         // remote sessions are read from sessions.info while clustered (before the listeners, which use it)
         sessions.setRemoteSessionLocator(new SessionInfoLocator(sessions, routingTable, cluster));

@@ -2,6 +2,8 @@ package org.skein;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.NodeID;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>{@link #leftCluster(NodeID)}</b> (another node left or crashed): every node takes the lost
  *       node's sessions out of its copy and tells its local sessions that saw them (once per lost
  *       resource); then the senior member alone removes the lost node's routes and session info from
- *       the clustered caches. Nothing waits for another node.</li>
+ *       the clustered caches, on the node's cleanup executor (a scan of the route caches and a user lock
+ *       per route: it must not hold up the cluster events after it). Nothing waits for another node.</li>
  *   <li><b>{@link #joinedCluster(NodeID)}</b>: the joining node pushes its presence itself, and its
  *       session info reaches this node's copy through cache events.</li>
  * </ul>
@@ -49,15 +52,23 @@ final class XmppClusterListener implements ClusterEventListener {
     private final SessionManager sessions;
     private final ClusterPresence presence;
     private final Runnable liveDelivery;
+    private final Executor cleanup;
 
+    /**
+     * @param liveDelivery delivers messages kept offline for users online on the other side of a split
+     *     (after a join; it must not run on the event thread)
+     * @param cleanup runs the senior member's removal of a lost node's routes and session info (one thread
+     *     is enough: losses are rare, and one at a time keeps them in order)
+     */
     XmppClusterListener(CacheFactory caches, ClusterManager cluster, RoutingTable routingTable, SessionManager sessions,
-                        ClusterPresence presence, Runnable liveDelivery) {
+                        ClusterPresence presence, Runnable liveDelivery, Executor cleanup) {
         this.caches = Objects.requireNonNull(caches, "caches");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.presence = Objects.requireNonNull(presence, "presence");
         this.liveDelivery = Objects.requireNonNull(liveDelivery, "liveDelivery");
+        this.cleanup = Objects.requireNonNull(cleanup, "cleanup");
     }
 
     @Override
@@ -92,9 +103,26 @@ final class XmppClusterListener implements ClusterEventListener {
             LOG.info("Node {} took {} cache entries of this node's sessions with it; they were put back", nodeId, restored);
         }
         if (cluster.isSeniorClusterMember() && cluster.getNodeInfo(nodeId).isEmpty()) {
+            try {
+                cleanup.execute(() -> removeLostNode(nodeId));
+            } catch (RejectedExecutionException e) {
+                LOG.info("Node {} stops: the routes and session info of node {} are left to the next senior member", cluster.getLocalNode(), nodeId);
+            }
+        }
+    }
+
+    /** The senior's cleanup after a node left, on the cleanup executor; skipped if the node came back meanwhile. */
+    private void removeLostNode(NodeID nodeId) {
+        try {
+            if (!cluster.isClusteringStarted() || cluster.getNodeInfo(nodeId).isPresent()) {
+                LOG.info("Node {} is back (or this node left): its routes and session info stay", nodeId);
+                return;
+            }
             int routes = routingTable.removeRoutesOf(nodeId);
             int infos = sessions.removeSessionInfoOf(nodeId);
             LOG.info("As the senior member, removed {} routes and {} session infos of node {}", routes, infos, nodeId);
+        } catch (RuntimeException e) {
+            LOG.warn("As the senior member, could not remove all routes and session info of node {}", nodeId, e);
         }
     }
 }

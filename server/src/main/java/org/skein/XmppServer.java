@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -69,6 +70,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(XmppServer.class);
 
+    /** Key of how many lanes deliver stanzas from other nodes at once (by recipient; one more thread for the slow path). */
+    static final String INBOUND_LANES_KEY = "cluster.inbound.threads";
+
     private final Path home;
     private final ServerConfig config;
     private final Clock clock;
@@ -76,6 +80,8 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     private final String version;
     private final ThreadPoolExecutor taskExecutor;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService clusterCleanup;
+    private final ThreadPoolExecutor inboundThreads;
     private final CacheFactory cacheFactory;
     private final ClusterManager clusterManager;
     private final PluginManager pluginManager;
@@ -126,6 +132,18 @@ public final class XmppServer implements ServerContext, AutoCloseable {
                 new ArrayBlockingQueue<>(taskQueue), threads("skein-task-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.taskExecutor.allowCoreThreadTimeOut(true);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("skein-scheduler-" + name));
+        // the senior's cleanup after a lost node: off the cluster event thread, which it would hold up for seconds
+        this.clusterCleanup = Executors.newSingleThreadExecutor(threads("skein-cluster-cleanup-" + name));
+        int inboundLanes = config.getInt(INBOUND_LANES_KEY, 4);
+        if (inboundLanes < 1 || inboundLanes > 256) {
+            throw new org.skein.config.ConfigException(config.source() + ": key '" + INBOUND_LANES_KEY + "' is '" + inboundLanes
+                    + "', expected a whole number from 1 to 256");
+        }
+        // stanzas from other nodes are delivered here (never on the clustering provider's threads): one thread per lane and
+        // one for the slow path; each has at most one task queued, so the queue never fills
+        this.inboundThreads = new ThreadPoolExecutor(inboundLanes + 1, inboundLanes + 1, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(inboundLanes + 1), threads("skein-inbound-" + name), new ThreadPoolExecutor.AbortPolicy());
+        this.inboundThreads.allowCoreThreadTimeOut(true);
         this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, ticker);
         this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskExecutor, clock,
                 new XmppAttachment());
@@ -137,7 +155,8 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         this.secrets = new JdbcServerSecrets(database, clock);
         this.pubSubStore = new JdbcPubSubStore(database);
         this.xmpp = new XmppServices(config, this.home, nodeId, name, cacheFactory, clusterManager, clock, userManager,
-                rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets);
+                rosterStore, offlineMessageStore, pubSubStore, scheduler, database, version, secrets, clusterCleanup,
+                inboundThreads, inboundLanes);
         this.pluginManager = new PluginManager(this, this.home.resolve("plugins"), this.home.resolve("work").resolve("plugins"),
                 config.getDuration("plugins.scanInterval", Duration.ofSeconds(5)), clock);
         boolean jmx = config.getBoolean(NodeMetrics.JMX_ENABLED_KEY, false);
@@ -212,8 +231,12 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             quietly("stop cluster events", clusterManager::close);
             scheduler.shutdownNow();
             taskExecutor.shutdownNow();
+            clusterCleanup.shutdownNow();
+            inboundThreads.shutdownNow();
             quietly("await threads", () -> {
+                inboundThreads.awaitTermination(10, TimeUnit.SECONDS);
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
+                clusterCleanup.awaitTermination(10, TimeUnit.SECONDS);
                 taskExecutor.awaitTermination(10, TimeUnit.SECONDS);
             });
             quietly("close caches", cacheFactory::close);

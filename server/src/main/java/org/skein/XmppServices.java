@@ -119,6 +119,7 @@ final class XmppServices {
     private final BlockListManager blockLists;
     private final LastActivityManager lastActivity;
     private final XmppClusterListener clusterListener;
+    private final org.skein.routing.InboundStanzas inbound;
     private final NodeClustering nodeClustering;
     private final MultiUserChat multiUserChat;
     private final BytestreamsProxy proxy;
@@ -129,6 +130,8 @@ final class XmppServices {
 
     /** Key of the most items a pubsub or PEP node keeps ({@code pubsub#max_items=max}). */
     static final String PUBSUB_MAX_ITEMS_KEY = "pubsub.maxItems";
+    /** Key of how many stanza deliveries from other nodes may be handed over and not done (then the senders hold back). */
+    static final String INBOUND_MAX_PENDING_KEY = "cluster.inbound.maxPending";
     /** Key of whether the publish-subscribe service runs (PEP always does). */
     static final String PUBSUB_ENABLED_KEY = "pubsub.enabled";
     /** Key of the publish-subscribe service's domain. */
@@ -137,7 +140,8 @@ final class XmppServices {
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches,
                  ClusterManager cluster, Clock clock, UserManager users, RosterStore rosterStore,
                  OfflineMessageStore offlineStore, PubSubStore pubSubStore, ScheduledExecutorService scheduler,
-                 Database database, String version, ServerSecrets secrets) {
+                 Database database, String version, ServerSecrets secrets, java.util.concurrent.Executor clusterCleanup,
+                 java.util.concurrent.Executor inboundThreads, int inboundLanes) {
         this.config = config;
         this.home = home;
         this.threadSuffix = threadSuffix;
@@ -260,9 +264,15 @@ final class XmppServices {
         packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
-        this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
+        int inboundMaxPending = config.getInt(INBOUND_MAX_PENDING_KEY, 100_000);
+        if (inboundMaxPending < 1) {
+            throw new ConfigException(config.source() + ": key '" + INBOUND_MAX_PENDING_KEY + "' is '" + inboundMaxPending
+                    + "', expected a positive number");
+        }
+        this.inbound = new org.skein.routing.InboundStanzas(routingTable, inboundThreads, inboundLanes, inboundMaxPending);
+        this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster, inbound);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
-                new ClusterPresence(routingTable, rosterManager, presenceManager), this::deliverKeptMessagesLater);
+                new ClusterPresence(routingTable, rosterManager, presenceManager), this::deliverKeptMessagesLater, clusterCleanup);
         this.multiUserChat = new MultiUserChat(config, domain, nodeId, threadSuffix, clock, caches, cluster, database,
                 routingTable, messageRouter, blockLists, components, archive);
         cluster.registerTaskService(MultiUserChat.class, multiUserChat);

@@ -1,5 +1,6 @@
 package org.skein.presence;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -185,17 +186,18 @@ public final class PresenceManager {
             session.setInitialPresenceSent(true);
         }
         String userBare = session.address().toBareJID();
+        List<String> contacts = new ArrayList<>();
         for (RosterItem item : rosters.getRoster(session.username()).items()) {
             if (item.subscription() == Subscription.FROM || item.subscription() == Subscription.BOTH) {
                 JID contact = new JID(item.jid(), true);
-                if (blocking.check(session.address(), contact) != BlockingPolicy.Verdict.ALLOWED) {
+                if (blocking.check(session.address(), contact) != BlockingPolicy.Verdict.ALLOWED || !isLocal(item.jid())) {
                     continue;
                 }
-                Presence copy = presence.createCopy();
-                copy.setTo(contact);
-                routeToContact(item.jid(), copy);
+                contacts.add(item.jid());
             }
         }
+        // each contact's resources get a copy addressed to the contact's bare JID; those on another node cross once per node
+        routingTable.routeToAvailableOf(contacts, presence);
         Presence own = presence.createCopy();
         own.setTo(session.address().asBareJID());
         routingTable.routeToAvailable(userBare, own);
@@ -334,12 +336,6 @@ public final class PresenceManager {
             component.process(presence);
         } catch (RuntimeException e) {
             LOG.warn("Component {} failed on a presence from {}", component.domain(), presence.getFrom(), e);
-        }
-    }
-
-    private void routeToContact(String contactBare, Presence presence) {
-        if (isLocal(contactBare)) {
-            routingTable.routeToAvailable(contactBare, presence);
         }
     }
 

@@ -447,6 +447,48 @@ public final class RoutingTable {
     }
 
     /**
+     * Delivers a packet to every available session of several users, each copy addressed to the user's
+     * bare JID (a user's presence broadcast to its contacts): local sessions get theirs here, and the
+     * sessions on each other node get theirs in one crossing ({@link RemotePacketRouter#routePacket(NodeID,
+     * java.util.List, Addressing, Packet)}), in order with the other packets routed to that node.
+     *
+     * @param bareJids the users
+     * @param packet the packet (not changed; its {@code to} is set on each copy)
+     * @return how many sessions it went to
+     */
+    public int routeToAvailableOf(Collection<String> bareJids, Packet packet) {
+        int count = 0;
+        Map<NodeID, java.util.List<JID>> remote = new LinkedHashMap<>();
+        for (String bare : bareJids) {
+            for (Map.Entry<JID, ClientRoute> route : routesOf(bare).entrySet()) {
+                if (!route.getValue().available()) {
+                    continue;
+                }
+                JID full = route.getKey();
+                LocalClientSession local = localRoutes.get(full.toString());
+                if (local != null) {
+                    local.deliver(Addressing.TO_BARE.address(packet, full));
+                    count++;
+                } else if (!route.getValue().node().equals(localNode)) {
+                    remote.computeIfAbsent(route.getValue().node(), n -> new java.util.ArrayList<>()).add(full);
+                }
+            }
+        }
+        RemotePacketRouter router = remotePacketRouter;
+        for (Map.Entry<NodeID, java.util.List<JID>> node : remote.entrySet()) {
+            if (router != null && router.routePacket(node.getKey(), node.getValue(), Addressing.TO_BARE, packet)) {
+                count += node.getValue().size();
+            } else {
+                LOG.info("Dropping {} route(s) on node {}: it is not reachable", node.getValue().size(), node.getKey());
+                for (JID full : node.getValue()) {
+                    removeRoute(full.toString(), full.toBareJID(), node.getKey());
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
      * Called by a {@link RemotePacketRouter} for a packet it had accepted but could not deliver (the
      * destination node died, left, or stopped answering): drops the route if it still points at that
      * node, then hands the packet to the undeliverable handler, which treats the recipient as offline

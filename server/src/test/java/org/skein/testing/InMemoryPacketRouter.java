@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.skein.XmppServer;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.testing.InMemoryCluster;
+import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.skein.session.LocalClientSession;
@@ -40,7 +41,7 @@ final class InMemoryPacketRouter implements RemotePacketRouter, RemotePacketRout
     }
 
     @Override
-    public RemotePacketRouter start(RoutingTable table) {
+    public RemotePacketRouter start(RoutingTable table, InboundDelivery inbound) {
         this.routingTable = table;
         this.sender = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "in-memory-router-" + localNode);

@@ -11,6 +11,7 @@ import org.skein.hazelcast.cache.HazelcastCacheStorage;
 import org.skein.hazelcast.config.HazelcastConfigFactory;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterSettings;
+import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.slf4j.Logger;
@@ -57,11 +58,16 @@ final class HazelcastMember implements ClusterMember {
         return leaving;
     }
 
-    /** Another member left: its queued stanzas go back at once (on a Hazelcast event thread; never blocks). */
-    void otherNodeLeft(NodeID node) {
+    /**
+     * Another member left: its queued stanzas go back at once and what was kept for its batches is dropped
+     * (on a Hazelcast event thread; never blocks).
+     *
+     * @param epoch the member's UUID
+     */
+    void otherNodeLeft(NodeID node, String epoch) {
         HazelcastPacketRouter router = routerPart.router;
         if (router != null) {
-            router.nodeLeft(node);
+            router.nodeLeft(node, epoch);
         }
     }
 
@@ -113,8 +119,9 @@ final class HazelcastMember implements ClusterMember {
         }
 
         @Override
-        public RemotePacketRouter start(RoutingTable routingTable) {
-            HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, settings, instance, members::find);
+        public RemotePacketRouter start(RoutingTable routingTable, InboundDelivery inbound) {
+            HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, inbound, settings, instance,
+                    members::find);
             router = started;
             return started;
         }

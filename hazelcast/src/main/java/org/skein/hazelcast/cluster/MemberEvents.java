@@ -48,7 +48,7 @@ final class MemberEvents {
                 }
                 HazelcastMember current = member;
                 if (current != null) {
-                    current.otherNodeLeft(node);
+                    current.otherNodeLeft(node, event.getMember().getUuid().toString());
                 }
                 sink.memberLeft(node);
             }

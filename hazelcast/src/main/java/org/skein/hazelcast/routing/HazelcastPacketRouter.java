@@ -13,16 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.skein.cluster.NodeID;
+import org.skein.routing.Addressing;
+import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
@@ -45,19 +46,21 @@ import org.xmpp.packet.Packet;
  *       {@link RouterSettings#batchBytes()} bytes: a lone stanza leaves at once, a busy destination gets
  *       large batches. It travels as plain bytes with its stream and sequence number ({@link StanzaBatch})
  *       on the members' {@value RouterSettings#EXECUTOR} executor.</li>
- *   <li>The destination delivers the batches of this node one after the other in sequence order
+ *   <li>The destination takes the batches of this node one after the other in sequence order
  *       ({@link SourceSequence}: a batch that arrives early waits for the earlier ones), so the order of
- *       the queue is kept although several batches travel at once. A message or IQ for a session there
- *       is written to the client as this node serialized it; anything else is parsed and handled as a
- *       packet. The answer says up to which batch the stream is delivered, and frees slots for the
- *       next batches.</li>
+ *       the queue is kept although several batches travel at once, and hands their stanzas to the node's
+ *       {@link InboundDelivery}, which delivers them on the node's own threads (never on Hazelcast's).
+ *       The answer says up to which batch the stream is taken, and frees slots for the next batches;
+ *       while the destination's delivery is full the answer is "busy" and the batch is sent again
+ *       {@value #BUSY_RETRY_MILLIS} ms later.</li>
  * </ol>
  *
  * <h2>Backpressure</h2>
- * When a destination's queue is full, {@code routePacket} blocks the sender's thread (and so, through
- * TCP, the client that sends) until there is room, at most {@link RouterSettings#enqueueTimeout()}.
- * After that the stanza is handled as undeliverable: a node that takes nothing for that long is
- * treated as unreachable for it. Blocking rather than failing at once keeps a burst to a slow node
+ * As {@link RemotePacketRouter} states: when a destination's queue is full, {@code routePacket} blocks the
+ * calling thread (and so, through TCP, the client that sends) until there is room, at most
+ * {@link RouterSettings#enqueueTimeout()}; on a Hazelcast thread (a cluster task that routes) it does not
+ * wait at all. After that the stanza is handled as undeliverable: a node that takes nothing for that long
+ * is treated as unreachable for it. Blocking rather than failing at once keeps a burst to a slow node
  * whole and in order; the bound keeps a stalled node from holding the sender forever.
  *
  * <h2>Failure</h2>
@@ -77,6 +80,8 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastPacketRouter.class);
     private static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a batch refused as busy waits before it is sent again. */
+    private static final long BUSY_RETRY_MILLIS = 20;
 
     private final NodeID localNode;
     private final RoutingTable routingTable;
@@ -84,9 +89,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final BatchTransport transport;
     private final BatchReceiver receiver;
     private final LongSupplier nanoTime;
-    private final LongSupplier wallMicros;
+    private final String epoch;
+    private final AtomicLong outboxGenerations = new AtomicLong();
     private final ScheduledExecutorService thread;
-    private final ExecutorService lanes;
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -96,15 +101,14 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          ExecutorService lanes, BatchReceiver receiver, LongSupplier nanoTime, LongSupplier wallMicros) {
+                          BatchReceiver receiver, LongSupplier nanoTime, String epoch) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
-        this.lanes = Objects.requireNonNull(lanes, "lanes");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        this.wallMicros = Objects.requireNonNull(wallMicros, "wallMicros");
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
             t.setDaemon(true);
@@ -134,18 +138,12 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
      *
      * @param members the member that runs a node, or {@code null} if none does
      */
-    public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, RouterSettings settings,
-                                              HazelcastInstance member, Function<NodeID, Member> members) {
-        AtomicInteger laneThreads = new AtomicInteger();
-        ExecutorService lanes = Executors.newFixedThreadPool(Math.max(1, settings.threads() - 1), runnable -> {
-            Thread t = new Thread(runnable, threadName(localNode) + "-lane-" + laneThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        BatchReceiver receiver = new BatchReceiver(localNode, routingTable, lanes, settings.threads());
+    public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, InboundDelivery inbound,
+                                              RouterSettings settings, HazelcastInstance member, Function<NodeID, Member> members) {
+        BatchReceiver receiver = new BatchReceiver(localNode, inbound);
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
-                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), lanes, receiver, System::nanoTime,
-                () -> System.currentTimeMillis() * 1000);
+                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, System::nanoTime,
+                member.getCluster().getLocalMember().getUuid().toString());
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
         LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
@@ -157,6 +155,30 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     @Override
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
+        return enqueue(node, new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One entry for all of the recipients (up to {@link QueuedStanza#MAX_RECIPIENTS} per entry; a larger
+     * group takes several entries, one after the other): the stanza crosses once and node {@code node}
+     * addresses it to each recipient.
+     */
+    @Override
+    public boolean routePacket(NodeID node, List<JID> recipients, Addressing addressing, Packet packet) {
+        byte[] xml = packet.toXML().getBytes(StandardCharsets.UTF_8);
+        for (int from = 0; from < recipients.size(); from += QueuedStanza.MAX_RECIPIENTS) {
+            List<String> part = new ArrayList<>();
+            for (JID recipient : recipients.subList(from, Math.min(recipients.size(), from + QueuedStanza.MAX_RECIPIENTS))) {
+                part.add(recipient.toString());
+            }
+            if (!enqueue(node, new QueuedStanza(part, addressing, xml))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean enqueue(NodeID node, QueuedStanza stanza) {
         if (closed || localNode.equals(node)) {
             return false;
         }
@@ -164,10 +186,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         if (outbox == null) {
             return false;
         }
-        QueuedStanza stanza = new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8));
         Outbox.Offer offer;
         try {
-            offer = outbox.offer(stanza, settings.enqueueTimeout().toNanos());
+            // the rule of RemotePacketRouter: a Hazelcast thread (a cluster task that routes) never waits for room
+            offer = outbox.offer(stanza, onHazelcastThread() ? 0 : settings.enqueueTimeout().toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             offer = Outbox.Offer.TIMED_OUT;
@@ -177,13 +199,18 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return true;
         }
         if (offer.refusal() == Outbox.Refusal.CLOSED) {
-            return false; // the node left meanwhile: the routing table treats the recipient as offline
+            return false; // the node left meanwhile: the routing table treats the recipients as offline
         }
         destinations.get(node).failed.incrementAndGet();
-        LOG.warn("Node {}: the queue to node {} stayed full for {} ms; a stanza for {} is handled as undeliverable",
-                localNode, node, settings.enqueueTimeout().toMillis(), recipient);
+        LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
+                localNode, node, onHazelcastThread() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
         handBack(node, List.of(stanza), "its queue stayed full");
         return true;
+    }
+
+    /** Whether this is one of the Hazelcast member's own threads (named {@code hz.<instance>.<purpose>}). */
+    private static boolean onHazelcastThread() {
+        return Thread.currentThread().getName().startsWith("hz.");
     }
 
     private Outbox outbox(NodeID node) {
@@ -196,8 +223,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return null;
         }
         DestinationCounters counters = destinations.computeIfAbsent(node, n -> new DestinationCounters());
-        // streams count up from the time (in microseconds): a later outbox, even of a restarted node, starts above an earlier one
-        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime, wallMicros.getAsLong()));
+        // the destination keeps an order per sending member (this router's epoch), so streams need only count up
+        // within this router: each outbox takes its own range, above every earlier outbox's
+        return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime,
+                outboxGenerations.incrementAndGet() << 32));
     }
 
     /** Sends batches; a batch that cannot even be sent fails (with the others in flight), and the next ones are tried. */
@@ -207,9 +236,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             List<Outbox.Batch> more = List.of();
             for (Outbox.Batch batch : todo) {
                 try {
-                    transport.send(outbox.member(), new StanzaBatch(localNode, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
+                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
                             (answer, failure) -> {
-                                if (failure == null) {
+                                if (failure == null && answer == BatchReceiver.BUSY) {
+                                    retryLater(outbox, batch);
+                                } else if (failure == null) {
                                     send(outbox, outbox.acknowledged(batch.stream, answer));
                                 } else {
                                     send(outbox, batchFailed(outbox, batch, failure));
@@ -224,6 +255,19 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
     }
 
+    /** The destination's delivery was full: the batch is sent again shortly, if it is still in flight then. */
+    private void retryLater(Outbox outbox, Outbox.Batch batch) {
+        try {
+            thread.schedule(() -> {
+                if (!closed && outbox.inFlight(batch)) {
+                    send(outbox, List.of(batch));
+                }
+            }, BUSY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Node {}: closing; a batch refused as busy by node {} is handed back with the rest", localNode, outbox.node());
+        }
+    }
+
     private void send(Outbox outbox, Outbox.Batch batch) {
         if (batch != null) {
             send(outbox, List.of(batch));
@@ -232,12 +276,23 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     /** Hands the batches in flight back after one failed; returns the next batches to send. */
     private List<Outbox.Batch> batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure) {
-        Outbox.Failure failed = outbox.failed(batch);
-        if (failed == null) {
-            return List.of();
+        // the outbox's order of hand-backs is the router thread's order: a failure and a close on two threads
+        // must not queue theirs the other way round (the stanzas would reach offline storage out of order)
+        synchronized (outbox) {
+            Outbox.Failure failed = outbox.failed(batch);
+            if (failed == null) {
+                return List.of();
+            }
+            handBack(outbox.node(), failed.failed(), "its batch failed: " + failure);
+            return failed.next();
         }
-        handBack(outbox.node(), failed.failed(), "its batch failed: " + failure);
-        return failed.next();
+    }
+
+    /** Closes an outbox and hands back what it held, in the outbox's order (see {@link #batchFailed}). */
+    private void closeAndHandBack(Outbox outbox, String why) {
+        synchronized (outbox) {
+            handBack(outbox.node(), outbox.close(), why);
+        }
     }
 
     private void failOverdueBatches() {
@@ -261,10 +316,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             for (QueuedStanza stanza : stanzas) {
                 try {
                     Packet packet = StanzaParser.parsePacket(new String(stanza.xml(), StandardCharsets.UTF_8));
-                    routingTable.remoteDeliveryFailed(node, new JID(stanza.recipient()), packet);
+                    for (String recipient : stanza.recipients()) {
+                        JID jid = new JID(recipient);
+                        Packet own = stanza.recipients().size() == 1 && stanza.addressing() == Addressing.AS_IS ? packet
+                                : stanza.addressing() == Addressing.AS_IS ? packet.createCopy() : stanza.addressing().address(packet, jid);
+                        routingTable.remoteDeliveryFailed(node, jid, own);
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("Node {}: a stanza for {} that could not reach node {} could not be handled either", localNode,
-                            stanza.recipient(), node, e);
+                            stanza.recipients(), node, e);
                 }
             }
         };
@@ -277,8 +337,16 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     // --- membership ---
 
-    /** Another node left or crashed: everything queued for it goes back to the routing table. */
-    public void nodeLeft(NodeID node) {
+    /**
+     * Another node's member left or crashed: what this node's receiver kept for that member's batches
+     * is dropped, and everything queued for the node goes back to the routing table.
+     *
+     * @param memberEpoch the epoch (member UUID) of the member that left
+     */
+    public void nodeLeft(NodeID node, String memberEpoch) {
+        if (receiver.forget(node, memberEpoch)) {
+            LOG.debug("Node {}: dropped the batch order kept for member {} of node {}", localNode, memberEpoch, node);
+        }
         Outbox outbox = outboxes.get(node);
         if (outbox == null) {
             return;
@@ -288,7 +356,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return; // an old event: the member is still there
         }
         if (outboxes.remove(node, outbox)) {
-            handBack(node, outbox.close(), "the node left the cluster");
+            closeAndHandBack(outbox, "the node left the cluster");
         }
     }
 
@@ -316,21 +384,16 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         closed = true;
         for (Outbox outbox : new ArrayList<>(outboxes.values())) {
             outboxes.remove(outbox.node(), outbox);
-            handBack(outbox.node(), outbox.close(), "this node leaves the cluster");
+            closeAndHandBack(outbox, "this node leaves the cluster");
         }
         thread.shutdown();
-        lanes.shutdown();
         try {
-            if (!lanes.awaitTermination(10, TimeUnit.SECONDS)) {
-                lanes.shutdownNow();
-            }
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Node {}: the packet router's thread did not finish handing back stanzas in 30 s", localNode);
                 thread.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            lanes.shutdownNow();
             thread.shutdownNow();
         }
     }

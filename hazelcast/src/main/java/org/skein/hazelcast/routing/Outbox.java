@@ -82,7 +82,8 @@ final class Outbox {
 
     /**
      * @param firstStream the id of the first stream; later ones count up from it. It must be larger than
-     *     any stream an earlier outbox of this node used for the destination (the router takes the time)
+     *     any stream an earlier outbox of this router used for the destination (the router gives each
+     *     outbox its own range; a restarted node is a new member, whose streams the destination follows anew)
      */
     Outbox(NodeID node, Object member, DestinationCounters counters, RouterSettings settings, LongSupplier nanoTime,
            long firstStream) {
@@ -99,6 +100,16 @@ final class Outbox {
 
     NodeID node() {
         return node;
+    }
+
+    /** Whether the batch is still on its way (not acknowledged, not given up). */
+    boolean inFlight(Batch batch) {
+        lock.lock();
+        try {
+            return batch.stream == stream && inFlight.contains(batch);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The Hazelcast member this outbox sends to (a node that rejoins is a new member and gets a new outbox). */

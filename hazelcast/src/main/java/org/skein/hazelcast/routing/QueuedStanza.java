@@ -1,13 +1,37 @@
 package org.skein.hazelcast.routing;
 
-/**
- * One stanza waiting for its destination node: the recipient's full JID and the stanza's XML as UTF-8,
- * taken on the sender's thread (the packet itself may change after {@code routePacket} returns).
- */
-record QueuedStanza(String recipient, byte[] xml) {
+import java.util.List;
+import org.skein.routing.Addressing;
 
-    /** Bytes this stanza takes in a batch (framing included). */
+/**
+ * One entry waiting for its destination node: the full JIDs of its recipients there (one for a
+ * stanza to one session; up to {@link #MAX_RECIPIENTS} for a stanza that crosses once for many), how
+ * it is addressed to each, and the stanza's XML as UTF-8, taken on the sender's thread (the packet
+ * itself may change after {@code routePacket} returns).
+ */
+record QueuedStanza(List<String> recipients, Addressing addressing, byte[] xml) {
+
+    /** Most recipients of one entry: a larger group is split into several entries, in order. */
+    static final int MAX_RECIPIENTS = 1000;
+
+    QueuedStanza {
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty() || recipients.size() > MAX_RECIPIENTS) {
+            throw new IllegalArgumentException("an entry has 1 to " + MAX_RECIPIENTS + " recipients, not " + recipients.size());
+        }
+    }
+
+    /** A stanza for one session, delivered as it is. */
+    QueuedStanza(String recipient, byte[] xml) {
+        this(List.of(recipient), Addressing.AS_IS, xml);
+    }
+
+    /** Bytes this entry takes in a batch (framing included). */
     int wireSize() {
-        return 8 + recipient.length() * 3 + xml.length;
+        int size = 9 + xml.length;
+        for (String recipient : recipients) {
+            size += 4 + recipient.length() * 3;
+        }
+        return size;
     }
 }

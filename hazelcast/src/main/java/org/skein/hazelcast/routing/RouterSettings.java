@@ -21,8 +21,9 @@ import org.skein.config.ServerConfig;
  *       (the destination delivers them in order); 1 makes each batch wait for the previous one's answer</td></tr>
  *   <tr><td>{@code hazelcast.router.batchTimeout}</td><td>30s</td>
  *       <td>a batch not acknowledged in this time has failed; its stanzas are handled as undeliverable</td></tr>
- *   <tr><td>{@code hazelcast.router.threads}</td><td>4</td><td>threads that deliver received batches on this node: the
- *       batches of up to this many other nodes at once, and a large batch split into this many lanes by recipient</td></tr>
+ *   <tr><td>{@code hazelcast.router.threads}</td><td>4</td><td>Hazelcast executor threads that take received batches on
+ *       this node (the batches of up to this many other nodes at once) and hand them to the node's delivery
+ *       ({@code cluster.inbound.threads} in the server sets the threads that deliver)</td></tr>
  * </table>
  *
  * @param queueSize stanzas that may wait per destination
@@ -31,7 +32,7 @@ import org.skein.config.ServerConfig;
  * @param batchBytes most bytes per batch
  * @param batchesInFlight most batches on their way to one destination
  * @param batchTimeout how long a batch may go unacknowledged
- * @param threads threads delivering received batches
+ * @param threads threads taking received batches
  */
 public record RouterSettings(int queueSize, Duration enqueueTimeout, int batchSize, long batchBytes, int batchesInFlight,
                              Duration batchTimeout, int threads) {

@@ -11,8 +11,10 @@ import org.skein.cluster.ClusterException;
 import org.skein.cluster.NodeID;
 
 /**
- * What crosses the wire: the sending node's id, the batch's stream and sequence number and its bytes
- * ({@link BatchCodec}), written as plain data (no Java serialization). Runs on the destination's router
+ * What crosses the wire: the sending node's id, the sending member's epoch (its Hazelcast member
+ * UUID: a node that restarts, or rejoins after a split, is a new member with a new epoch), the batch's
+ * stream and sequence number and its bytes ({@link BatchCodec}), written as plain data (no Java
+ * serialization). Runs on the destination's router
  * executor and hands the batch to the {@link BatchReceiver} in that member's user context; answers
  * with the sequence number up to which the stream is delivered.
  */
@@ -22,6 +24,7 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
     static final String RECEIVER_KEY = "skein.packet-receiver";
 
     private String sender;
+    private String epoch;
     private long stream;
     private long seq;
     private byte[] bytes;
@@ -31,8 +34,9 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
     public StanzaBatch() {
     }
 
-    StanzaBatch(NodeID sender, long stream, long seq, byte[] bytes) {
+    StanzaBatch(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
         this.sender = sender.value();
+        this.epoch = epoch;
         this.stream = stream;
         this.seq = seq;
         this.bytes = bytes;
@@ -49,12 +53,13 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
         if (!(receiver instanceof BatchReceiver batchReceiver)) {
             throw new ClusterException("a stanza batch reached a member that runs no Skein packet router");
         }
-        return batchReceiver.receive(NodeID.of(sender), stream, seq, bytes);
+        return batchReceiver.receive(NodeID.of(sender), epoch, stream, seq, bytes);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeString(sender);
+        out.writeString(epoch);
         out.writeLong(stream);
         out.writeLong(seq);
         out.writeByteArray(bytes);
@@ -63,6 +68,7 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         sender = in.readString();
+        epoch = in.readString();
         stream = in.readLong();
         seq = in.readLong();
         bytes = in.readByteArray();

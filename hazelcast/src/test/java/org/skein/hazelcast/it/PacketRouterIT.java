@@ -211,7 +211,92 @@ class PacketRouterIT {
     }
 
     @Test
+    @Order(10)
+    void aPresenceBroadcastToManyContactsOnAnotherNodeCrossesOnceAndEachContactGetsItOnce() throws Exception {
+        int contacts = 25;
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        Map<String, List<org.jivesoftware.smack.packet.Presence>> received = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < contacts; i++) {
+            String contact = "contact" + i;
+            for (XmppServer node : List.of(one, two)) {
+                // each node has its own database here (getUser would answer from the clustered cache)
+                node.userManager().createUser(contact, "secret", "", "");
+            }
+            one.rosterManager().update("alice", contact + "@localhost", item -> new org.skein.roster.RosterItem(contact + "@localhost",
+                    contact, java.util.Set.of(), org.skein.roster.Subscription.BOTH, false, false));
+            List<org.jivesoftware.smack.packet.Presence> inbox = new CopyOnWriteArrayList<>();
+            received.put(contact, inbox);
+            XMPPTCPConnection connection = clients.login(two, contact, "phone");
+            connection.addSyncStanzaListener(p -> {
+                org.jivesoftware.smack.packet.Presence presence = (org.jivesoftware.smack.packet.Presence) p;
+                if ("broadcast".equals(presence.getStatus())) {
+                    inbox.add(presence);
+                }
+            }, StanzaTypeFilter.PRESENCE);
+        }
+        for (int i = 0; i < contacts; i++) {
+            awaitAvailableRoute(one, "contact" + i + "@localhost/phone");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentTo(one, "two").get("queued").equals(0L));
+        long sentBefore = (Long) sentTo(one, "two").get("sent");
+
+        alice.sendStanza(alice.getStanzaFactory().buildPresenceStanza().setStatus("broadcast").build());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.values().stream().allMatch(inbox -> !inbox.isEmpty()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentTo(one, "two").get("sent").equals(sentBefore + 1));
+        // every contact got it once, addressed to its bare JID, from alice's full JID
+        for (Map.Entry<String, List<org.jivesoftware.smack.packet.Presence>> inbox : received.entrySet()) {
+            assertThat(inbox.getValue()).as(inbox.getKey()).hasSize(1);
+            assertThat(inbox.getValue().get(0).getTo().toString()).isEqualTo(inbox.getKey() + "@localhost");
+            assertThat(inbox.getValue().get(0).getFrom().toString()).isEqualTo(ALICE_DESK);
+        }
+        assertThat(sentTo(one, "two").get("sent")).as("one crossing for %s contacts", contacts).isEqualTo(sentBefore + 1);
+    }
+
+    @Test
     @Order(6)
+    void aSlowDeliveryOnTheDestinationHoldsUpNoOtherStanzaFromTheSameNode() throws Exception {
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        XMPPTCPConnection bob = clients.login(two, "bob", "phone");
+        List<Message> bobInbox = inbox(bob);
+        awaitAvailableRoute(one, BOB_PHONE);
+        // a service on node two that hangs, as a database that hangs would on the undeliverable path: node two's own
+        // thread for stanzas that are not for a live session waits there
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Runnable removeEndpoint = two.routingTable().addLocalEndpoint(new JID("localhost/hanging"), packet -> {
+            entered.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            org.xmpp.packet.Message toService = new org.xmpp.packet.Message();
+            toService.setFrom(ALICE_DESK);
+            toService.setTo("localhost/hanging");
+            toService.setBody("for the hanging service");
+            assertThat(one.routingTable().getRemotePacketRouter().routePacket(NodeID.of("two"), new JID("localhost/hanging"),
+                    toService)).isTrue();
+            assertThat(entered.await(20, TimeUnit.SECONDS)).as("the stanza reached the hanging service").isTrue();
+
+            for (int i = 0; i < 50; i++) {
+                send(alice, BOB_PHONE, "past" + i);
+            }
+
+            // the later batches from node one are taken and delivered while the service still hangs
+            await().atMost(Duration.ofSeconds(20)).until(() -> bobInbox.size() >= 50);
+            assertThat(release.getCount()).as("the service still hangs").isEqualTo(1);
+            assertThat(bodies(bobInbox)).containsExactlyElementsOf(numbered("past", 50));
+        } finally {
+            release.countDown();
+            removeEndpoint.run();
+        }
+    }
+
+    @Test
+    @Order(7)
     void stanzasQueuedForANodeThatVanishesGoToOfflineStorageAndReachBobWhenHeLogsInAgain() throws Exception {
         XMPPTCPConnection alice = clients.login(one, "alice", "desk");
         clients.login(two, "bob", "phone");
@@ -248,6 +333,31 @@ class PacketRouterIT {
         two = null;
         assertThat(routerThreads("two")).isEmpty();
         assertThat(routerThreads("one")).contains("skein-packet-router-one");
+    }
+
+    @Test
+    @Order(8)
+    void aRestartedNodeWithTheSameNodeIdIsReachedAtOnceBothWays() throws Exception {
+        // node two crashed in the test before; it comes back with the same node id, as a new Hazelcast member
+        two = nodes.start("two");
+        await().atMost(Duration.ofSeconds(30)).until(() -> one.clusterManager().getNodesInfo().size() == 2);
+        XMPPTCPConnection alice = clients.login(one, "alice", "desk");
+        XMPPTCPConnection bob = clients.login(two, "bob", "phone");
+        List<Message> aliceInbox = inbox(alice);
+        List<Message> bobInbox = inbox(bob);
+        awaitAvailableRoute(one, BOB_PHONE);
+        awaitAvailableRoute(two, ALICE_DESK);
+
+        for (int i = 0; i < 20; i++) {
+            send(alice, BOB_PHONE, "again" + i);
+            send(bob, ALICE_DESK, "back" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> bobInbox.size() >= 20 && aliceInbox.size() >= 20);
+        assertThat(bodies(bobInbox)).containsExactlyElementsOf(numbered("again", 20));
+        assertThat(bodies(aliceInbox)).containsExactlyElementsOf(numbered("back", 20));
+        assertThat(received(two, "one")).containsEntry("malformed", 0L);
+        assertThat(received(one, "two")).containsEntry("malformed", 0L);
     }
 
     // --- helpers ---
