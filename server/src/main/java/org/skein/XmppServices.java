@@ -26,6 +26,8 @@ import org.skein.disco.AccountDiscoProvider;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
 import org.skein.caps.EntityCapabilities;
+import org.skein.carbons.Carbons;
+import org.skein.carbons.CarbonsHandler;
 import org.skein.iq.IqRequests;
 import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
@@ -199,6 +201,7 @@ final class XmppServices {
         iqRouter.addHandler(discoInfo);
         iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
+        iqRouter.addHandler(new CarbonsHandler(serverJid, routingTable));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         iqRouter.addHandler(new VCardHandler(serverJid, vcards));
         iqRouter.addHandler(new PrivateXmlHandler(serverJid, new JdbcPrivateXmlStore(database), PrivateXmlHandler.maxSize(config)));
@@ -401,6 +404,7 @@ final class XmppServices {
         features.add(BlockListManager.NAMESPACE);
         features.add(SoftwareVersionHandler.NAMESPACE);
         features.add(LastActivityHandler.NAMESPACE);
+        features.add(Carbons.NAMESPACE);
         if (archive.isEnabled()) {
             features.add(StanzaIds.NAMESPACE);
         }

@@ -43,6 +43,7 @@ public final class LocalClientSession implements ClientSession {
     private volatile boolean initialPresenceSent;
     private volatile boolean rosterRequested;
     private volatile boolean offlineMessagesDelivered;
+    private volatile boolean carbonsEnabled;
     private volatile boolean closed;
     private final Set<String> visible = ConcurrentHashMap.newKeySet();
     private final StanzaTraffic traffic;
@@ -135,6 +136,19 @@ public final class LocalClientSession implements ClientSession {
 
     public void setOfflineMessagesDelivered(boolean delivered) {
         this.offlineMessagesDelivered = delivered;
+    }
+
+    /** Whether the client enabled message carbons (XEP-0280): it gets copies of its user's other sessions' chats. */
+    public boolean isCarbonsEnabled() {
+        return carbonsEnabled;
+    }
+
+    /**
+     * Enables or disables message carbons for this session; the caller then updates the session's route
+     * (the routing table's copy is what message routing reads, on any node).
+     */
+    public void setCarbonsEnabled(boolean enabled) {
+        this.carbonsEnabled = enabled;
     }
 
     @Override
