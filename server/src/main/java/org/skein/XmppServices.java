@@ -64,6 +64,8 @@ import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
+import org.skein.session.SessionResumption;
+import org.skein.session.StreamManagementSettings;
 import org.skein.session.StreamSettings;
 import org.skein.stanzaid.StanzaIdGenerator;
 import org.skein.stanzaid.StanzaIds;
@@ -111,6 +113,7 @@ final class XmppServices {
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
+    private final SessionResumption resumption;
     private final C2sSettings c2sSettings;
     private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
@@ -262,6 +265,7 @@ final class XmppServices {
         packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
+        this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable);
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
@@ -432,7 +436,7 @@ final class XmppServices {
             proxy.start();
         }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
-                mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+                mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated, resumption), threadSuffix);
         WebSocketSettings ws = webSocketSettings;
         if (ws.enabled() && ws.port() >= 0) {
             webSocket = new WebSocketTransport(ws, null, domain);
@@ -450,6 +454,7 @@ final class XmppServices {
 
     /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
     void stop() {
+        resumption.stop();
         C2sListener current = listener;
         if (current != null) {
             current.close();
@@ -518,6 +523,11 @@ final class XmppServices {
 
     XmppPacketRouter packetRouter() {
         return packetRouter;
+    }
+
+    /** Stream management's resumable sessions (XEP-0198). */
+    SessionResumption resumption() {
+        return resumption;
     }
 
     /** The client port (the chosen one when configured as 0), or -1 when not listening. */

@@ -467,6 +467,16 @@ public final class RoutingTable {
         undeliverableHandler.undeliverable(recipient, packet);
     }
 
+    /**
+     * Hands a packet that reached a session which then ended without its client acknowledging it (stream
+     * management, XEP-0198) to the undeliverable handler: handled as for a recipient that is offline.
+     * Call it after the session's route is gone, so that a message goes to the user's other resources or
+     * to offline storage.
+     */
+    public void undeliverable(JID recipient, Packet packet) {
+        undeliverableHandler.undeliverable(recipient, packet);
+    }
+
     /** How many packets the remote packet router handed back as undeliverable since the node started. */
     public long remoteDeliveryFailures() {
         return remoteDeliveryFailures.get();
