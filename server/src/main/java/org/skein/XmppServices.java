@@ -26,6 +26,8 @@ import org.skein.disco.AccountDiscoProvider;
 import org.skein.disco.DiscoInfoHandler;
 import org.skein.disco.DiscoItemsHandler;
 import org.skein.caps.EntityCapabilities;
+import org.skein.carbons.Carbons;
+import org.skein.carbons.CarbonsHandler;
 import org.skein.iq.IqRequests;
 import org.skein.iq.IqResponseTask;
 import org.skein.iq.IqRouter;
@@ -62,6 +64,8 @@ import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
 import org.skein.session.SessionManager;
+import org.skein.session.SessionResumption;
+import org.skein.session.StreamManagementSettings;
 import org.skein.session.StreamSettings;
 import org.skein.stanzaid.StanzaIdGenerator;
 import org.skein.stanzaid.StanzaIds;
@@ -109,6 +113,7 @@ final class XmppServices {
     private final OfflineMessageManager offlineMessageManager;
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
+    private final SessionResumption resumption;
     private final C2sSettings c2sSettings;
     private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
@@ -204,6 +209,7 @@ final class XmppServices {
         iqRouter.addHandler(discoInfo);
         iqRouter.addHandler(discoItems);
         iqRouter.addHandler(new PingHandler(serverJid));
+        iqRouter.addHandler(new CarbonsHandler(serverJid, routingTable));
         iqRouter.addHandler(new SessionIqHandler(serverJid));
         iqRouter.addHandler(new VCardHandler(serverJid, vcards));
         iqRouter.addHandler(new PrivateXmlHandler(serverJid, new JdbcPrivateXmlStore(database), PrivateXmlHandler.maxSize(config)));
@@ -270,6 +276,7 @@ final class XmppServices {
                     + "', expected a positive number");
         }
         this.inbound = new org.skein.routing.InboundStanzas(routingTable, inboundThreads, inboundLanes, inboundMaxPending);
+        this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable);
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster, inbound);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager), this::deliverKeptMessagesLater, clusterCleanup);
@@ -412,6 +419,7 @@ final class XmppServices {
         features.add(BlockListManager.NAMESPACE);
         features.add(SoftwareVersionHandler.NAMESPACE);
         features.add(LastActivityHandler.NAMESPACE);
+        features.add(Carbons.NAMESPACE);
         if (archive.isEnabled()) {
             features.add(StanzaIds.NAMESPACE);
         }
@@ -439,7 +447,7 @@ final class XmppServices {
             proxy.start();
         }
         C2sListener created = new C2sListener(c2sSettings, tls, connection -> new ClientStream(connection, streamSettings,
-                mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated), threadSuffix);
+                mechanisms, throttle, sessionManager, packetRouter, registration::handleUnauthenticated, resumption), threadSuffix);
         WebSocketSettings ws = webSocketSettings;
         if (ws.enabled() && ws.port() >= 0) {
             webSocket = new WebSocketTransport(ws, null, domain);
@@ -457,6 +465,7 @@ final class XmppServices {
 
     /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
     void stop() {
+        resumption.stop();
         C2sListener current = listener;
         if (current != null) {
             current.close();
@@ -525,6 +534,11 @@ final class XmppServices {
 
     XmppPacketRouter packetRouter() {
         return packetRouter;
+    }
+
+    /** Stream management's resumable sessions (XEP-0198). */
+    SessionResumption resumption() {
+        return resumption;
     }
 
     /** The client port (the chosen one when configured as 0), or -1 when not listening. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.skein.blocking.BlockingPolicy;
+import org.skein.carbons.Carbons;
 import org.skein.component.ComponentRegistry;
 import org.skein.component.LocalComponent;
 import org.skein.mam.MessageArchive;
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
  *       here, once, before it is delivered anywhere, and the delivered copy carries the recipient's
  *       {@code <stanza-id/>}; {@code <stanza-id/>}s a sender forged in this server's name are removed first.
  *       A message this node routes again ({@link #reroute}) is not archived again.</li>
+ *   <li>Carbons (XEP-0280, see {@link Carbons}): a message a client sends is copied ({@code <sent/>}) to its
+ *       user's other carbons-enabled sessions, and a message delivered to some of a user's sessions is copied
+ *       ({@code <received/>}) to that user's carbons-enabled sessions that did not get it, on any node. A
+ *       message routed again ({@link #reroute}) is not copied again.</li>
  * </ul>
  * An error is never answered with an error. Thread-safe; may block on the user and offline stores
  * (only when the recipient has no session).
@@ -60,9 +65,16 @@ public final class MessageRouter {
     private final ComponentRegistry components;
     private final BlockingPolicy blocking;
     private final MessageArchive archive;
+    private final Carbons carbons;
 
     public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
                          ComponentRegistry components, BlockingPolicy blocking, MessageArchive archive) {
+        this(domain, routingTable, users, offline, components, blocking, archive, new Carbons(domain, routingTable));
+    }
+
+    public MessageRouter(String domain, RoutingTable routingTable, UserManager users, OfflineMessageManager offline,
+                         ComponentRegistry components, BlockingPolicy blocking, MessageArchive archive, Carbons carbons) {
+        this.carbons = Objects.requireNonNull(carbons, "carbons");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.serverJid = new JID(null, domain, null, true);
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
@@ -114,6 +126,9 @@ public final class MessageRouter {
         if (!domain.equals(to.getDomain())) {
             Optional<LocalComponent> component = components.forDomain(to.getDomain());
             if (component.isPresent()) {
+                if (accepting) {
+                    carbons.copySent(message);
+                }
                 toComponent(component.get(), message);
             } else {
                 bounce(message, PacketError.Condition.remote_server_not_found);
@@ -123,8 +138,14 @@ public final class MessageRouter {
         if (accepting && to.getNode() != null && archive.wants(message) && isAccount(to)) {
             message = archive.accepted(message);
         }
+        if (accepting) {
+            carbons.copySent(message);
+        }
         if (to.getResource() != null) {
             if (routingTable.routeToFullJid(to, message)) {
+                if (accepting) {
+                    carbons.copyReceived(message, List.of(to), null);
+                }
                 return;
             }
             if (type == Message.Type.headline || type == Message.Type.error) {
@@ -135,18 +156,19 @@ public final class MessageRouter {
                 return;
             }
         }
-        routeToBareJid(message, to.toBareJID(), type);
+        routeToBareJid(message, to.toBareJID(), type, accepting);
     }
 
-    private void routeToBareJid(Message message, String bareJid, Message.Type type) {
-        routeToBareJid(message, bareJid, type, true);
+    private void routeToBareJid(Message message, String bareJid, Message.Type type, boolean accepting) {
+        routeToBareJid(message, bareJid, type, accepting, true);
     }
 
     /**
+     * @param accepting whether this node accepted the message from its sender (it sends the carbons)
      * @param mayTakeBack whether a message kept offline may be taken back and delivered live when the
      *        recipient turns out to have come online meanwhile (once per message)
      */
-    private void routeToBareJid(Message message, String bareJid, Message.Type type, boolean mayTakeBack) {
+    private void routeToBareJid(Message message, String bareJid, Message.Type type, boolean accepting, boolean mayTakeBack) {
         if (type == Message.Type.error) {
             return;
         }
@@ -156,13 +178,16 @@ public final class MessageRouter {
         }
         Map<JID, ClientRoute> routes = routingTable.routesOf(bareJid);
         List<JID> targets = targets(routes, type);
-        int delivered = 0;
+        List<JID> delivered = new ArrayList<>(targets.size());
         for (JID target : targets) {
             if (routingTable.routeToFullJid(target, message)) {
-                delivered++;
+                delivered.add(target);
             }
         }
-        if (delivered > 0) {
+        if (!delivered.isEmpty()) {
+            if (accepting) {
+                carbons.copyReceived(message, delivered, routes);
+            }
             return;
         }
         String username = new JID(bareJid, true).getNode();
@@ -183,7 +208,9 @@ public final class MessageRouter {
         // and this write; then the message would wait for the next login. If a resource is available
         // now and the message is still stored, it is taken back and delivered live.
         if (mayTakeBack && !targets(routingTable.routesOf(bareJid), type).isEmpty() && offline.takeBack(username, kept)) {
-            routeToBareJid(message, bareJid, type, false);
+            routeToBareJid(message, bareJid, type, accepting, false);
+        } else if (accepting && !routes.isEmpty()) {
+            carbons.copyReceived(message, List.of(), routes); // a carbons-enabled session with a negative priority
         }
     }
 

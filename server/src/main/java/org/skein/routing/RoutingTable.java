@@ -101,7 +101,7 @@ public final class RoutingTable {
         Lock lock = userSessions.getLock(bare);
         lock.lock();
         try {
-            userRoutes.put(full, new ClientRoute(localNode, session.isAvailable(), session.priority()));
+            userRoutes.put(full, routeOf(session));
             HashSet<String> sessions = userSessions.getLatest(bare);
             if (sessions == null || !sessions.contains(full) || !sessions.containsAll(others)) {
                 HashSet<String> copy = sessions == null ? new HashSet<>() : new HashSet<>(sessions);
@@ -114,8 +114,12 @@ public final class RoutingTable {
         }
     }
 
+    private ClientRoute routeOf(LocalClientSession session) {
+        return new ClientRoute(localNode, session.isAvailable(), session.priority(), session.isCarbonsEnabled());
+    }
+
     /**
-     * Records a local session's new availability and priority, if the route is still this node's (a
+     * Records a local session's new availability, priority and carbons flag, if the route is still this node's (a
      * login with the same full JID on another node may have taken it).
      */
     public void updateClientRoute(LocalClientSession session) {
@@ -123,7 +127,7 @@ public final class RoutingTable {
         if (localRoutes.get(full) != session) {
             return; // replaced or removed meanwhile
         }
-        ClientRoute updated = new ClientRoute(localNode, session.isAvailable(), session.priority());
+        ClientRoute updated = routeOf(session);
         for (int attempt = 0; attempt < 3; attempt++) {
             ClientRoute current = userRoutes.getLatest(full);
             if (current == null || !current.node().equals(localNode)) {
@@ -502,6 +506,16 @@ public final class RoutingTable {
         if (route != null && route.node().equals(node)) {
             removeRoute(full, recipient.toBareJID(), node);
         }
+        undeliverableHandler.undeliverable(recipient, packet);
+    }
+
+    /**
+     * Hands a packet that reached a session which then ended without its client acknowledging it (stream
+     * management, XEP-0198) to the undeliverable handler: handled as for a recipient that is offline.
+     * Call it after the session's route is gone, so that a message goes to the user's other resources or
+     * to offline storage.
+     */
+    public void undeliverable(JID recipient, Packet packet) {
         undeliverableHandler.undeliverable(recipient, packet);
     }
 

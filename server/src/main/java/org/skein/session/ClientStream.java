@@ -49,6 +49,8 @@ import org.xmpp.packet.StreamError;
 public final class ClientStream implements StreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientStream.class);
+    /** Client state indication (XEP-0352). */
+    static final String CSI_NAMESPACE = "urn:xmpp:csi:0";
 
     private final ClientConnection connection;
     private final StreamSettings settings;
@@ -57,7 +59,10 @@ public final class ClientStream implements StreamHandler {
     private final SessionManager sessions;
     private final PacketRouter router;
     private final UnaryOperator<IQ> registration;
+    private final SessionResumption resumption;
     private final JID serverJid;
+    /** Whether the stream ended as it should (the client's end, or a stream error other than an idle timeout): no resumption. */
+    private boolean endedCleanly;
     private boolean headerSent;
     private boolean closed;
     private String streamId;
@@ -74,6 +79,17 @@ public final class ClientStream implements StreamHandler {
      */
     public ClientStream(ClientConnection connection, StreamSettings settings, SaslMechanisms mechanisms,
                         LoginThrottle throttle, SessionManager sessions, PacketRouter router, UnaryOperator<IQ> registration) {
+        this(connection, settings, mechanisms, throttle, sessions, router, registration, null);
+    }
+
+    /**
+     * @param resumption stream management (XEP-0198) and client state indication (XEP-0352), or {@code null}
+     *        for neither (then a session ends with its connection)
+     */
+    public ClientStream(ClientConnection connection, StreamSettings settings, SaslMechanisms mechanisms,
+                        LoginThrottle throttle, SessionManager sessions, PacketRouter router, UnaryOperator<IQ> registration,
+                        SessionResumption resumption) {
+        this.resumption = resumption;
         this.connection = Objects.requireNonNull(connection, "connection");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.mechanisms = Objects.requireNonNull(mechanisms, "mechanisms");
@@ -127,6 +143,15 @@ public final class ClientStream implements StreamHandler {
             sasl(element);
         } else if (Namespaces.CLIENT.equals(ns) && isStanza(element.getName())) {
             stanza(element);
+        } else if (StreamManagement.NAMESPACE.equals(ns) && resumption != null && resumption.settings().enabled() && username != null) {
+            streamManagement(element);
+        } else if (CSI_NAMESPACE.equals(ns) && resumption != null && session != null
+                && ("active".equals(element.getName()) || "inactive".equals(element.getName()))) {
+            if ("active".equals(element.getName())) {
+                session.clientActive();
+            } else {
+                session.clientInactive();
+            }
         } else {
             fail(StreamError.Condition.unsupported_stanza_type, "<" + element.getName() + "/> in " + ns + " is not a stanza this server knows");
         }
@@ -134,6 +159,7 @@ public final class ClientStream implements StreamHandler {
 
     @Override
     public void onEnd() {
+        endedCleanly = true;
         if (!closed) {
             closed = true;
             connection.close();
@@ -148,6 +174,7 @@ public final class ClientStream implements StreamHandler {
     @Override
     public void onIdle() {
         fail(StreamError.Condition.connection_timeout, "the connection was idle for too long");
+        endedCleanly = false; // a phone that went quiet may come back and resume
     }
 
     @Override
@@ -164,12 +191,95 @@ public final class ClientStream implements StreamHandler {
         LocalClientSession ended = session;
         session = null;
         if (ended != null) {
+            if (resumption != null) {
+                resumption.connectionClosed(ended, connection, endedCleanly);
+                return;
+            }
             try {
                 router.sessionClosed(ended);
             } catch (RuntimeException e) {
                 LOG.warn("Cleaning up {} failed", ended, e);
             }
         }
+    }
+
+    // --- stream management (XEP-0198) ---
+
+    private void streamManagement(Element element) {
+        switch (element.getName()) {
+            case "enable": {
+                if (session == null) {
+                    smFailed("unexpected-request", "bind a resource first");
+                    return;
+                }
+                boolean resume = "true".equals(element.attributeValue("resume")) || "1".equals(element.attributeValue("resume"));
+                long max = 0;
+                try {
+                    String value = element.attributeValue("max");
+                    max = value == null ? 0 : Long.parseLong(value.trim());
+                } catch (NumberFormatException e) {
+                    max = 0; // a 'max' that is not a number: the server's own timeout
+                }
+                if (!resumption.enable(session, resume, max)) {
+                    smFailed("unexpected-request", "stream management is enabled already");
+                }
+                return;
+            }
+            case "r":
+                if (session != null) {
+                    session.answerAckRequest();
+                }
+                return;
+            case "a": {
+                if (session == null || !session.isStreamManagementEnabled()) {
+                    return; // nothing to acknowledge
+                }
+                long h;
+                try {
+                    h = StreamManagement.parseCount(element.attributeValue("h"));
+                } catch (IllegalArgumentException e) {
+                    fail(StreamError.Condition.invalid_xml, e.getMessage());
+                    return;
+                }
+                if (!session.acknowledge(h)) {
+                    fail(StreamError.Condition.undefined_condition, "the client acknowledged " + h + " stanzas, more than the server sent");
+                }
+                return;
+            }
+            case "resume":
+                resume(element);
+                return;
+            default:
+                fail(StreamError.Condition.unsupported_stanza_type, "<" + element.getName() + "/> is not a stream management element");
+        }
+    }
+
+    private void resume(Element element) {
+        if (session != null) {
+            smFailed("unexpected-request", "this stream has a session already");
+            return;
+        }
+        long h;
+        try {
+            h = StreamManagement.parseCount(element.attributeValue("h"));
+        } catch (IllegalArgumentException e) {
+            smFailed("bad-request", e.getMessage());
+            return;
+        }
+        LocalClientSession found = resumption.find(element.attributeValue("previd"), username);
+        if (found == null || !resumption.resume(found, connection, h)) {
+            LOG.debug("{} asked to resume {}, which this node does not hold (or no longer)", connection.remoteAddress(),
+                    element.attributeValue("previd"));
+            smFailed("item-not-found", "there is no session to resume with this id here");
+            return;
+        }
+        session = found;
+        connection.loggedIn();
+    }
+
+    private void smFailed(String condition, String text) {
+        connection.send("<failed xmlns='" + StreamManagement.NAMESPACE + "'><" + condition + " xmlns='" + Namespaces.STANZA_ERRORS
+                + "'/><text xmlns='" + Namespaces.STANZA_ERRORS + "'>" + StreamWriter.escape(text) + "</text></failed>");
     }
 
     // --- negotiation ---
@@ -198,6 +308,12 @@ public final class ClientStream implements StreamHandler {
         } else {
             sb.append("<bind xmlns='").append(Namespaces.BIND).append("'/>");
             sb.append("<session xmlns='").append(Namespaces.SESSION).append("'><optional/></session>");
+            if (resumption != null) {
+                if (resumption.settings().enabled()) {
+                    sb.append("<sm xmlns='").append(StreamManagement.NAMESPACE).append("'/>");
+                }
+                sb.append("<csi xmlns='").append(CSI_NAMESPACE).append("'/>");
+            }
         }
         return sb.toString();
     }
@@ -413,6 +529,7 @@ public final class ClientStream implements StreamHandler {
             fail(StreamError.Condition.not_authorized, "bind a resource before sending stanzas");
             return;
         }
+        session.stanzaReceived();
         String fromAttribute = element.attributeValue("from");
         if (fromAttribute != null && !isOwnJid(fromAttribute)) {
             fail(StreamError.Condition.invalid_from, "'" + fromAttribute + "' is not your address");
@@ -493,7 +610,7 @@ public final class ClientStream implements StreamHandler {
         PacketError packetError = new PacketError(PacketError.Condition.jid_malformed, PacketError.Condition.jid_malformed.getDefaultType(),
                 "'" + badTo + "' is not a valid JID");
         StanzaErrors.setError(error, packetError);
-        connection.send(error.toXML());
+        session.sendStanzaXml(error.toXML());
     }
 
     private void badRequest(Element element, String text) {
@@ -505,7 +622,7 @@ public final class ClientStream implements StreamHandler {
         copy.addAttribute("from", settings.domain());
         Packet error = wrap(copy);
         StanzaErrors.setError(error, PacketError.Condition.bad_request, PacketError.Type.modify, text);
-        connection.send(error.toXML());
+        session.sendStanzaXml(error.toXML());
     }
 
     private static Packet wrap(Element element) {
@@ -529,6 +646,7 @@ public final class ClientStream implements StreamHandler {
 
     private void closeWithError(StreamError.Condition condition, String text) {
         closed = true;
+        endedCleanly = true;
         LOG.debug("Closing the stream of {} with {}: {}", connection.remoteAddress(), condition.toXMPP(), text);
         connection.closeWithError(condition, text);
     }

@@ -34,7 +34,18 @@ public final class LocalClientSession implements ClientSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalClientSession.class);
 
-    private final ClientConnection connection;
+    /** The connection stanzas are written to; {@code null} while the session waits for its client to resume (XEP-0198). */
+    private volatile ClientConnection connection;
+    private volatile ClientConnection lastConnection;
+    /** Guards every write of a stanza, so the stream management count and queue follow the order on the wire. */
+    private final Object output = new Object();
+    private StreamManagement streamManagement;
+    private volatile boolean streamManagementEnabled;
+    /** Set once the session's end is decided: no client may resume it from then on. */
+    private boolean endClaimed;
+    private boolean resumptionForbidden;
+    private volatile Runnable overflowHandler = () -> { };
+    private final ClientState clientState;
     private final JID address;
     private final NodeID node;
     private final String streamId;
@@ -43,6 +54,7 @@ public final class LocalClientSession implements ClientSession {
     private volatile boolean initialPresenceSent;
     private volatile boolean rosterRequested;
     private volatile boolean offlineMessagesDelivered;
+    private volatile boolean carbonsEnabled;
     private volatile boolean closed;
     private final Set<String> visible = ConcurrentHashMap.newKeySet();
     private final StanzaTraffic traffic;
@@ -58,7 +70,9 @@ public final class LocalClientSession implements ClientSession {
                               StanzaTraffic traffic) {
         this.traffic = Objects.requireNonNull(traffic, "traffic");
         this.connection = Objects.requireNonNull(connection, "connection");
+        this.lastConnection = connection;
         this.address = Objects.requireNonNull(address, "address");
+        this.clientState = new ClientState(address);
         this.node = Objects.requireNonNull(node, "node");
         this.streamId = Objects.requireNonNull(streamId, "streamId");
         this.created = Objects.requireNonNull(created, "created");
@@ -86,8 +100,9 @@ public final class LocalClientSession implements ClientSession {
         return streamId;
     }
 
+    /** The session's connection: the current one, or the last one while the session waits for its client to resume. */
     public ClientConnection connection() {
-        return connection;
+        return lastConnection;
     }
 
     @Override
@@ -137,6 +152,19 @@ public final class LocalClientSession implements ClientSession {
         this.offlineMessagesDelivered = delivered;
     }
 
+    /** Whether the client enabled message carbons (XEP-0280): it gets copies of its user's other sessions' chats. */
+    public boolean isCarbonsEnabled() {
+        return carbonsEnabled;
+    }
+
+    /**
+     * Enables or disables message carbons for this session; the caller then updates the session's route
+     * (the routing table's copy is what message routing reads, on any node).
+     */
+    public void setCarbonsEnabled(boolean enabled) {
+        this.carbonsEnabled = enabled;
+    }
+
     @Override
     public Instant creationTime() {
         return created;
@@ -144,7 +172,7 @@ public final class LocalClientSession implements ClientSession {
 
     @Override
     public String clientAddress() {
-        return String.valueOf(connection.remoteAddress());
+        return String.valueOf(lastConnection.remoteAddress());
     }
 
     /**
@@ -156,7 +184,7 @@ public final class LocalClientSession implements ClientSession {
         MessageHold started = new MessageHold(username(), storage, this::sendPastHold, maxMessages, maxBytes);
         this.holdStorage = storage;
         this.hold = started;
-        connection.schedule(started::release, timeout);
+        lastConnection.schedule(started::release, timeout);
     }
 
     /** The session's message hold (open from the start when the node keeps no offline messages). */
@@ -169,12 +197,15 @@ public final class LocalClientSession implements ClientSession {
         if (!closed) {
             if (packet instanceof Presence p) {
                 track(p);
+                if (clientState.hold(p, this::write)) {
+                    return;
+                }
             }
             if (!hold.isLive() && hold.take(packet)) {
                 return;
             }
             traffic.sent(packet);
-            connection.send(packet.toXML());
+            write(packet.toXML());
         }
     }
 
@@ -186,7 +217,38 @@ public final class LocalClientSession implements ClientSession {
     private void sendPastHold(Packet packet) {
         if (!closed) {
             traffic.sent(packet);
-            connection.send(packet.toXML());
+            write(packet.toXML());
+        }
+    }
+
+    /**
+     * Writes a stanza the stream logic made itself (an error about the client's own stanza): counted and
+     * kept for acknowledgement like every other stanza when stream management is on.
+     */
+    public void sendStanzaXml(String xml) {
+        if (!closed) {
+            write(xml);
+        }
+    }
+
+    /** Every stanza to the client goes here: counted and queued when stream management is on, written when attached. */
+    private void write(String xml) {
+        synchronized (output) {
+            StreamManagement sm = streamManagement;
+            ClientConnection current = connection;
+            if (sm != null) {
+                if (sm.sent(xml)) {
+                    overflowHandler.run();
+                }
+                if (current != null) {
+                    current.send(xml);
+                    if (sm.requestAck()) {
+                        current.send("<r xmlns='" + StreamManagement.NAMESPACE + "'/>");
+                    }
+                }
+            } else if (current != null) {
+                current.send(xml);
+            }
         }
     }
 
@@ -213,7 +275,7 @@ public final class LocalClientSession implements ClientSession {
             }
         }
         traffic.sentXml(xml);
-        connection.send(xml);
+        write(xml);
     }
 
     private void track(Presence p) {
@@ -290,7 +352,213 @@ public final class LocalClientSession implements ClientSession {
     public void closeWithError(StreamError.Condition condition, String text) {
         closed = true;
         keepHeldMessages();
-        connection.closeWithError(condition, text);
+        ClientConnection current = connection;
+        if (current != null) {
+            current.closeWithError(condition, text);
+        }
+    }
+
+    // --- client state indication (XEP-0352) ---
+
+    /** Whether the client said it is inactive: presence updates wait (the newest per sender) until it is active. */
+    public boolean isInactive() {
+        return clientState.isInactive();
+    }
+
+    /** How many senders' presence updates wait for the client to be active. */
+    public int heldPresenceCount() {
+        return clientState.heldCount();
+    }
+
+    /** The client is inactive (XEP-0352 {@code <inactive/>}). */
+    public void clientInactive() {
+        clientState.deactivate();
+    }
+
+    /** The client is active (XEP-0352 {@code <active/>}): the presence updates that waited go out now. */
+    public void clientActive() {
+        clientState.activate(this::write);
+    }
+
+    // --- stream management (XEP-0198) ---
+
+    /** Whether stream management is on for this session. */
+    public boolean isStreamManagementEnabled() {
+        return streamManagementEnabled;
+    }
+
+    /** Whether the session waits for its client to resume (its connection is gone). */
+    public boolean isDetached() {
+        return streamManagementEnabled && connection == null && !closed;
+    }
+
+    /** How many stanzas the client has not acknowledged yet (0 without stream management). */
+    public int unacknowledgedCount() {
+        synchronized (output) {
+            return streamManagement == null ? 0 : streamManagement.unackedCount();
+        }
+    }
+
+    /**
+     * Turns stream management on and writes {@code enabled}: stanzas written after it are counted, those
+     * before are not (both under the output lock, so none slips between).
+     *
+     * @param onOverflow run (under the output lock) when the client leaves too many stanzas unacknowledged
+     * @return whether it was turned on ({@code false}: it was on already)
+     */
+    boolean enableStreamManagement(StreamManagement sm, String enabled, Runnable onOverflow) {
+        synchronized (output) {
+            if (streamManagement != null) {
+                return false;
+            }
+            streamManagement = sm;
+            overflowHandler = onOverflow;
+            streamManagementEnabled = true;
+            ClientConnection current = connection;
+            if (current != null) {
+                current.send(enabled);
+            }
+            return true;
+        }
+    }
+
+    /** The stream management id, or {@code null} without stream management. */
+    String streamManagementId() {
+        synchronized (output) {
+            return streamManagement == null ? null : streamManagement.id();
+        }
+    }
+
+    /** Whether the client asked for resumption when it enabled stream management. */
+    boolean isResumable() {
+        synchronized (output) {
+            return streamManagement != null && streamManagement.isResumable();
+        }
+    }
+
+    /** How long the detached session waits for its client. */
+    Duration resumeTimeout() {
+        synchronized (output) {
+            return streamManagement == null ? Duration.ZERO : streamManagement.resumeTimeout();
+        }
+    }
+
+    /** The client sent a stanza (called by the stream logic, on the session's processing thread). */
+    void stanzaReceived() {
+        synchronized (output) {
+            if (streamManagement != null) {
+                streamManagement.received();
+            }
+        }
+    }
+
+    /** Answers the client's {@code <r/>}. */
+    void answerAckRequest() {
+        synchronized (output) {
+            ClientConnection current = connection;
+            if (streamManagement != null && current != null) {
+                current.send("<a xmlns='" + StreamManagement.NAMESPACE + "' h='" + streamManagement.inbound() + "'/>");
+            }
+        }
+    }
+
+    /**
+     * The client's {@code <a h/>}.
+     *
+     * @return {@code false} if it acknowledged more than was sent
+     */
+    boolean acknowledge(long h) {
+        synchronized (output) {
+            return streamManagement == null || streamManagement.acknowledge(h);
+        }
+    }
+
+    /**
+     * Lets go of {@code from}, the session's connection that closed: the session keeps its place and
+     * queues stanzas until a client resumes it.
+     *
+     * @return whether the session was on that connection (else it had moved already, or ended)
+     */
+    boolean detach(ClientConnection from) {
+        synchronized (output) {
+            if (connection != from || closed || endClaimed || resumptionForbidden) {
+                return false;
+            }
+            connection = null;
+            return true;
+        }
+    }
+
+    /**
+     * Decides that the session ends: only if it is still on {@code expected} ({@code null}: detached), and
+     * only once; from then on no client may resume it.
+     *
+     * @return whether the caller is the one to end it
+     */
+    boolean claimEnd(ClientConnection expected) {
+        synchronized (output) {
+            if (endClaimed || connection != expected) {
+                return false;
+            }
+            endClaimed = true;
+            return true;
+        }
+    }
+
+    /** The session may not be resumed any more (its client left too many stanzas unacknowledged). */
+    void forbidResumption() {
+        synchronized (output) {
+            resumptionForbidden = true;
+        }
+    }
+
+    /** The connection the session writes to now, or {@code null} while detached. */
+    ClientConnection currentConnection() {
+        return connection;
+    }
+
+    /** Whether the session writes to this connection now. */
+    boolean isOn(ClientConnection candidate) {
+        return connection == candidate;
+    }
+
+    /**
+     * Moves the session to a new connection (XEP-0198 resumption): drops what the client acknowledged
+     * ({@code h}), writes {@code resumed} (built with the server's inbound count), then every stanza still
+     * unacknowledged, in order; the connection the session was on (if it still was on one) is closed.
+     *
+     * @param resumed makes the {@code <resumed/>} element from the server's inbound count
+     * @return {@code false} if {@code h} counts more than was sent (nothing changed)
+     */
+    boolean resume(ClientConnection to, long h, java.util.function.LongFunction<String> resumed) {
+        ClientConnection old;
+        synchronized (output) {
+            if (closed || endClaimed || resumptionForbidden || streamManagement == null || !streamManagement.acknowledge(h)) {
+                return false;
+            }
+            old = connection;
+            connection = to;
+            lastConnection = to;
+            to.send(resumed.apply(streamManagement.inbound()));
+            List<String> replay = streamManagement.unacknowledged();
+            for (String xml : replay) {
+                to.send(xml);
+            }
+            if (!replay.isEmpty() && streamManagement.requestAck()) {
+                to.send("<r xmlns='" + StreamManagement.NAMESPACE + "'/>");
+            }
+        }
+        if (old != null) {
+            old.close();
+        }
+        return true;
+    }
+
+    /** The session has ended: the stanzas the client never acknowledged, in order, for the caller to handle as undelivered. */
+    List<String> drainUnacknowledged() {
+        synchronized (output) {
+            return streamManagement == null ? List.of() : streamManagement.drain();
+        }
     }
 
     @Override

@@ -168,7 +168,7 @@ class SmackArchiveTest {
                 send(i % 3 == 2 ? c : a, env.jid(bob), "m" + i);
                 int expected = i + 1;
                 // one at a time: two senders' messages race each other between the archive and the delivery
-                await().atMost(WAIT).until(() -> toBob.size() == expected);
+                await().atMost(WAIT).untilAsserted(() -> assertThat(toBob).extracting(Message::getBody).hasSize(expected));
             }
             await().atMost(WAIT).until(() -> toBob.size() == 30);
             List<String> order = toBob.stream().map(Message::getBody).toList();
