@@ -418,6 +418,28 @@ public final class MessageArchive {
         return new ArchivePage(List.copyOf(rows), !more, count, settled.stable());
     }
 
+    /**
+     * The first and the last message of an archive (XEP-0313 metadata), read after a {@link #settle}: the
+     * last is at least as recent as every message delivered before this was called.
+     *
+     * @param room whether {@code owner} is a room's archive
+     */
+    public ArchiveMetadata metadata(String owner, boolean room) {
+        ArchiveStore from = room ? roomStore : store;
+        Settled settled = settle();
+        ArchiveFilter all = ArchiveFilter.all(owner).within(null, settled.exclusiveUpperId());
+        List<ArchivedMessage> first = from.select(all, false, 1);
+        if (first.isEmpty()) {
+            return new ArchiveMetadata(null, null);
+        }
+        List<ArchivedMessage> last = from.select(all, true, 1);
+        return new ArchiveMetadata(first.get(0), last.isEmpty() ? first.get(0) : last.get(0));
+    }
+
+    /** The first and the last message of an archive; both {@code null} when it is empty. */
+    public record ArchiveMetadata(ArchivedMessage first, ArchivedMessage last) {
+    }
+
     /** What {@link #settle} found: the bound, and whether every node answered. */
     public record Settled(long bound, boolean stable) {
         /** The exclusive upper id bound of a query. */
