@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.skein.auth.LoginThrottle;
 import org.skein.auth.ServerSecrets;
@@ -38,6 +40,7 @@ import org.skein.lastactivity.LastActivityManager;
 import org.skein.mam.ArchivePreferences;
 import org.skein.mam.JdbcArchiveStore;
 import org.skein.mam.MamQueryHandler;
+import org.skein.mam.ArchiveWriterSettings;
 import org.skein.mam.MessageArchive;
 import org.skein.message.MessageRouter;
 import org.skein.muc.MultiUserChat;
@@ -104,6 +107,7 @@ final class XmppServices {
     private final PresenceManager presenceManager;
     private final MessageRouter messageRouter;
     private final MessageArchive archive;
+    private final ExecutorService archiveWriterThread;
     private final Duration archiveRetention;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
@@ -181,10 +185,15 @@ final class XmppServices {
         sessionManager.setMessageHoldStorage(offlineMessageManager::store);
         this.presenceManager = new PresenceManager(domain, routingTable, sessionManager, rosterManager, subscriptions,
                 offlineMessageManager, caches, components, blockLists);
+        this.archiveWriterThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "skein-archive-writer-" + threadSuffix);
+            t.setDaemon(true);
+            return t;
+        });
         this.archive = new MessageArchive(domain, new StanzaIdGenerator(nodeId, clock), JdbcArchiveStore.accounts(database),
                 JdbcArchiveStore.rooms(database),
                 new ArchivePreferences(database, caches), (user, bare) -> rosterManager.getItem(user, bare).isPresent(), cluster,
-                config.getBoolean(MessageArchive.ENABLED_KEY, true));
+                config.getBoolean(MessageArchive.ENABLED_KEY, true), ArchiveWriterSettings.from(config), archiveWriterThread);
         cluster.registerTaskService(MessageArchive.class, archive);
         this.archiveRetention = archiveRetention(config);
         this.clock = clock;
@@ -431,6 +440,7 @@ final class XmppServices {
 
     /** Loads the certificate, starts the services (and the bytestreams proxy if it is on) and listens for clients. */
     void start() {
+        archive.start();
         pubSub.start();
         if (archiveRetention != null) {
             scheduler.scheduleWithFixedDelay(() -> {
@@ -463,7 +473,7 @@ final class XmppServices {
         created.start();
     }
 
-    /** Says goodbye to every client and stops the listener, then the bytestreams proxy. */
+    /** Says goodbye to every client and stops the listener, then the bytestreams proxy, then writes what the archive writer holds. */
     void stop() {
         resumption.stop();
         C2sListener current = listener;
@@ -474,6 +484,9 @@ final class XmppServices {
         if (proxy != null) {
             proxy.close();
         }
+        // no client and no room left: what the archive writer holds goes to the database before it closes
+        archive.close();
+        archiveWriterThread.shutdown();
     }
 
     MultiUserChat multiUserChat() {

@@ -29,7 +29,10 @@ import org.xmpp.packet.PacketError;
  *       set ({@code first}, {@code last}, and {@code count} when known);</li>
  *   <li>errors: a request for another account's archive: {@code forbidden}; a form or RSM set the server
  *       cannot answer: {@code bad-request} with a text; an id (after-id, before-id, ids, RSM after or
- *       before) that is not in the archive: {@code item-not-found}; metadata: {@code feature-not-implemented};</li>
+ *       before) that is not in the archive: {@code item-not-found};</li>
+ *   <li>get {@code <metadata/>} (advertised with {@code urn:xmpp:mam:2#extended}): {@code <start/>} and {@code <end/>}
+ *       with the id and time of the archive's first and last message, read after a settle; an empty
+ *       {@code <metadata/>} for an empty archive;</li>
  *   <li>{@code <prefs/>} (XEP-0441): get and set the account's default and always/never lists.</li>
  * </ul>
  */
@@ -85,6 +88,9 @@ public final class MamQueryHandler implements IqHandler {
     public static IQ answer(MessageArchive archive, IQ request, String owner, JID archiveJid, boolean room, JID replyFrom,
                             java.util.function.Consumer<String> send) {
         Element child = request.getChildElement();
+        if (child.getName().equals("metadata")) {
+            return metadata(archive, request, owner, room, replyFrom);
+        }
         if (!child.getName().equals("query")) {
             return error(request, PacketError.Condition.feature_not_implemented, "archive " + child.getName() + " is not supported",
                     replyFrom);
@@ -149,6 +155,28 @@ public final class MamQueryHandler implements IqHandler {
             return reply;
         } catch (RuntimeException e) {
             LOG.warn("Archive query of {} on {} failed", requester, archiveJid, e);
+            return error(request, PacketError.Condition.internal_server_error, "the archive could not be read", replyFrom);
+        }
+    }
+
+    /** {@code <metadata/>} (XEP-0313 extended): the archive's first and last message, or nothing when it is empty. */
+    private static IQ metadata(MessageArchive archive, IQ request, String owner, boolean room, JID replyFrom) {
+        if (request.getType() != IQ.Type.get) {
+            return error(request, PacketError.Condition.bad_request, "archive metadata is asked for with an iq of type get", replyFrom);
+        }
+        try {
+            MessageArchive.ArchiveMetadata metadata = archive.metadata(owner, room);
+            IQ reply = IqErrors.result(request, replyFrom);
+            Element element = reply.setChildElement("metadata", MessageArchive.NAMESPACE);
+            if (metadata.first() != null) {
+                element.addElement("start").addAttribute("id", metadata.first().id())
+                        .addAttribute("timestamp", DateTimeFormatter.ISO_INSTANT.format(metadata.first().stamp()));
+                element.addElement("end").addAttribute("id", metadata.last().id())
+                        .addAttribute("timestamp", DateTimeFormatter.ISO_INSTANT.format(metadata.last().stamp()));
+            }
+            return reply;
+        } catch (RuntimeException e) {
+            LOG.warn("Archive metadata of {} for {} failed", owner, request.getFrom(), e);
             return error(request, PacketError.Condition.internal_server_error, "the archive could not be read", replyFrom);
         }
     }

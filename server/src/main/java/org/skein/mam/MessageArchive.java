@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.function.BiPredicate;
 import org.dom4j.Element;
 import org.skein.cluster.ClusterTask;
@@ -48,6 +49,7 @@ public final class MessageArchive {
     private final BiPredicate<String, String> inRoster;
     private final ClusterManager cluster;
     private final boolean enabled;
+    private final ArchiveWriter writer;
     private final Object lock = new Object();
     /** Ids issued whose rows are not committed yet (guarded by lock). */
     private final TreeSet<Long> inflight = new TreeSet<>();
@@ -56,9 +58,13 @@ public final class MessageArchive {
     /**
      * @param prefs the accounts' archiving preferences
      * @param inRoster whether a bare JID is in an account's roster (username, bare JID), for the {@code roster} default
+     * @param writerSettings how the archive writer batches and retries
+     * @param writerExecutor runs the archive writer's loop from {@link #start} to {@link #close} (a thread of its own,
+     *     which the node owns)
      */
     public MessageArchive(String domain, StanzaIdGenerator ids, ArchiveStore store, ArchiveStore roomStore, ArchivePreferences prefs,
-                          BiPredicate<String, String> inRoster, ClusterManager cluster, boolean enabled) {
+                          BiPredicate<String, String> inRoster, ClusterManager cluster, boolean enabled,
+                          ArchiveWriterSettings writerSettings, Executor writerExecutor) {
         this.domain = Objects.requireNonNull(domain, "domain");
         this.ids = Objects.requireNonNull(ids, "ids");
         this.store = Objects.requireNonNull(store, "store");
@@ -67,6 +73,42 @@ public final class MessageArchive {
         this.inRoster = Objects.requireNonNull(inRoster, "inRoster");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.enabled = enabled;
+        this.writer = new ArchiveWriter(writerSettings, writerExecutor, this::release);
+    }
+
+    /** Starts the archive writer; until then (and after {@link #close}) every message is written synchronously. */
+    public void start() {
+        if (enabled) {
+            writer.start();
+        }
+    }
+
+    /**
+     * Writes what the archive writer holds and stops it (see {@code ArchiveWriter} for a database that keeps
+     * failing). Later messages are written synchronously. Call it after the node stopped taking messages.
+     */
+    public void close() {
+        writer.close();
+    }
+
+    /** The archive writer's counts since start (rows, transactions, failures, rejected and lost rows, synchronous writes). */
+    public WriterStats writerStats() {
+        ArchiveWriter.Stats s = writer.stats();
+        return new WriterStats(s.rows(), s.batches(), s.failures(), s.rejected(), s.lost(), s.fallbacks(), writer.pending());
+    }
+
+    /**
+     * The archive writer's counts since start.
+     *
+     * @param rows rows committed
+     * @param transactions transactions that committed them
+     * @param failures failed attempts (each retried)
+     * @param rejected rows the database refused (logged, not archived)
+     * @param lost rows given up at stop while the database failed (logged)
+     * @param synchronous messages written on the sender's thread (writer not running, or its queue full)
+     * @param queued writes waiting now
+     */
+    public record WriterStats(long rows, long transactions, long failures, long rejected, long lost, long synchronous, int queued) {
     }
 
     /**
@@ -117,7 +159,8 @@ public final class MessageArchive {
      * @param room the room's bare JID
      * @param nick the sender's nick
      * @param xml the message as broadcast, without {@code to} and without the room's stanza id
-     * @return the archive id, which the room stamps as its stanza id; {@code null} if the write failed (logged)
+     * @return the archive id, which the room stamps as its stanza id (the row is committed by the {@code ArchiveWriter});
+     *     {@code null} if a synchronous write failed (logged)
      */
     public String appendToRoom(String room, String nick, String xml) {
         long value;
@@ -125,15 +168,23 @@ public final class MessageArchive {
             value = ids.nextValue();
             inflight.add(value);
         }
+        long[] values = {value};
+        boolean queued = false;
         try {
             String id = ids.format(value);
-            roomStore.append(List.of(new ArchivedMessage(room, id, StanzaIdGenerator.instantOf(id), room, nick, false, xml)));
+            List<ArchivedMessage> rows = List.of(new ArchivedMessage(room, id, StanzaIdGenerator.instantOf(id), room, nick, false, xml));
+            queued = writer.offer(new ArchiveWriter.Append(roomStore, rows, values));
+            if (!queued) {
+                roomStore.append(rows);
+            }
             return id;
         } catch (RuntimeException e) {
             LOG.warn("Could not archive a message of room {}", room, e);
             return null;
         } finally {
-            release(new long[] {value});
+            if (!queued) {
+                release(values);
+            }
         }
     }
 
@@ -181,7 +232,9 @@ public final class MessageArchive {
      * Archives a message the server accepted for the local account it is addressed to: in that account's
      * archive, and in the sender's when the sender is a local account too, as each account's preferences
      * say. Call it once, where the
-     * message is accepted, before it is delivered. The row is committed when this returns.
+     * message is accepted, before it is delivered. The rows go to the {@code ArchiveWriter}, which commits them
+     * in a batch with others soon after (or, when its queue stays full, they are written here); either way a
+     * query that starts after this returned sees them ({@link #settle}).
      *
      * @return the message to deliver: a copy stamped with {@code <stanza-id by='recipient' id=.../>}, or
      *     the message itself if it is not archived (see {@link #wants}) or the write failed (logged: a
@@ -213,6 +266,7 @@ public final class MessageArchive {
                 inflight.add(values[i]);
             }
         }
+        boolean queued = false;
         try {
             List<ArchivedMessage> rows = new ArrayList<>(2);
             String recipientId = null;
@@ -226,7 +280,10 @@ public final class MessageArchive {
                 rows.add(new ArchivedMessage(from.getNode(), senderId, StanzaIdGenerator.instantOf(senderId), to.toBareJID(),
                         to.getResource(), true, xml));
             }
-            store.append(rows);
+            queued = writer.offer(new ArchiveWriter.Append(store, rows, values));
+            if (!queued) {
+                store.append(rows);
+            }
             if (recipientId == null) {
                 return message;
             }
@@ -237,7 +294,9 @@ public final class MessageArchive {
             LOG.warn("Could not archive a message from {} to {}; it is delivered without an archive id", from, to, e);
             return message;
         } finally {
-            release(values);
+            if (!queued) {
+                release(values);
+            }
         }
     }
 
@@ -249,7 +308,10 @@ public final class MessageArchive {
         }
         StanzaIds.stanzaId(stamped, to.asBareJID()).ifPresent(id -> {
             try {
-                store.remove(to.getNode(), List.of(id));
+                // through the writer, after the row it may still hold
+                if (!writer.offer(new ArchiveWriter.Remove(store, to.getNode(), id))) {
+                    store.remove(to.getNode(), List.of(id));
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Could not take message {} out of the archive of {}", id, to.getNode(), e);
             }
@@ -281,6 +343,9 @@ public final class MessageArchive {
             long high = ids.highest();
             settling++;
             try {
+                if (!inflight.isEmpty() && inflight.first() <= high) {
+                    writer.nudge(); // if it is pausing after a failure, the database may be back
+                }
                 while (!inflight.isEmpty() && inflight.first() <= high) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
@@ -351,6 +416,28 @@ public final class MessageArchive {
         // the count costs a scan of the whole range: given when the page is the whole result, or when asked (max 0)
         Long count = !more && after == null && (before == null || before.isEmpty()) ? Long.valueOf(rows.size()) : null;
         return new ArchivePage(List.copyOf(rows), !more, count, settled.stable());
+    }
+
+    /**
+     * The first and the last message of an archive (XEP-0313 metadata), read after a {@link #settle}: the
+     * last is at least as recent as every message delivered before this was called.
+     *
+     * @param room whether {@code owner} is a room's archive
+     */
+    public ArchiveMetadata metadata(String owner, boolean room) {
+        ArchiveStore from = room ? roomStore : store;
+        Settled settled = settle();
+        ArchiveFilter all = ArchiveFilter.all(owner).within(null, settled.exclusiveUpperId());
+        List<ArchivedMessage> first = from.select(all, false, 1);
+        if (first.isEmpty()) {
+            return new ArchiveMetadata(null, null);
+        }
+        List<ArchivedMessage> last = from.select(all, true, 1);
+        return new ArchiveMetadata(first.get(0), last.isEmpty() ? first.get(0) : last.get(0));
+    }
+
+    /** The first and the last message of an archive; both {@code null} when it is empty. */
+    public record ArchiveMetadata(ArchivedMessage first, ArchivedMessage last) {
     }
 
     /** What {@link #settle} found: the bound, and whether every node answered. */

@@ -439,4 +439,74 @@ class SmackArchiveTest {
             }
         }
     }
+
+    /** The archive's metadata (XEP-0313 extended) as the server sends it. */
+    private static org.dom4j.Element metadata(XMPPTCPConnection client, org.jxmpp.jid.Jid archive) throws Exception {
+        IQ reply = RawIq.send(client, new RawIq(IQ.Type.get, "metadata", "urn:xmpp:mam:2", "", archive));
+        return org.dom4j.DocumentHelper.parseText(((org.jivesoftware.smack.packet.UnparsedIQ) reply).getContent().toString())
+                .getRootElement();
+    }
+
+    @Test
+    void metadataGivesTheFirstAndTheLastMessageOfAnArchiveIncludingOneJustSent() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "desk");
+            List<Message> toBob = inbox(b);
+
+            org.dom4j.Element empty = metadata(b, null);
+            assertThat(empty.getName()).isEqualTo("metadata");
+            assertThat(empty.getNamespaceURI()).isEqualTo("urn:xmpp:mam:2");
+            assertThat(empty.elements()).isEmpty();
+
+            for (int i = 0; i < 3; i++) {
+                send(a, env.jid(bob), "meta " + i);
+            }
+            await().atMost(WAIT).until(() -> toBob.size() == 3);
+            org.dom4j.Element bobs = metadata(b, null);
+            String firstId = stanzaIds(toBob.get(0)).get(0).getId();
+            String lastId = stanzaIds(toBob.get(2)).get(0).getId();
+            assertThat(bobs.element("start").attributeValue("id")).isEqualTo(firstId);
+            assertThat(bobs.element("end").attributeValue("id")).isEqualTo(lastId);
+            assertThat(Instant.parse(bobs.element("start").attributeValue("timestamp")))
+                    .isEqualTo(org.skein.stanzaid.StanzaIdGenerator.instantOf(firstId));
+            assertThat(Instant.parse(bobs.element("end").attributeValue("timestamp")))
+                    .isBeforeOrEqualTo(Instant.now().plusSeconds(1));
+
+            // the sender asks right after sending, before anything says the message arrived
+            send(a, env.jid(bob), "meta 3");
+            org.dom4j.Element alices = metadata(a, null);
+            MamManager.MamQuery last = MamManager.getInstanceFor(a).queryMostRecentPage(null, 1);
+            assertThat(last.getMessages()).extracting(Message::getBody).containsExactly("meta 3");
+            assertThat(alices.element("end").attributeValue("id")).isEqualTo(last.getMamResultExtensions().get(0).getId());
+
+            // a room's archive answers at its address
+            org.skein.muc.MucService service = env.node.multiUserChat().service("conference.localhost").orElseThrow();
+            service.createRoom("told", org.skein.muc.RoomConfig.builder().persistent(true).logging(true).build(), env.jid(alice)).get();
+            org.jxmpp.jid.Jid room = JidCreate.entityBareFrom("told@conference.localhost");
+            assertThat(metadata(b, room).elements()).isEmpty();
+            org.jivesoftware.smackx.muc.MultiUserChat told = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(a)
+                    .getMultiUserChat(JidCreate.entityBareFrom("told@conference.localhost"));
+            told.join(org.jxmpp.jid.parts.Resourcepart.from("al"));
+            List<Message> heard = new CopyOnWriteArrayList<>();
+            told.addMessageListener(msg -> {
+                if (msg.getBody() != null) {
+                    heard.add(msg);
+                }
+            });
+            told.sendMessage("said once");
+            told.sendMessage("said twice");
+            await().atMost(WAIT).until(() -> heard.size() == 2);
+            org.dom4j.Element rooms = metadata(b, room);
+            assertThat(rooms.element("start").attributeValue("id")).isEqualTo(stanzaIds(heard.get(0)).get(0).getId());
+            assertThat(rooms.element("end").attributeValue("id")).isEqualTo(stanzaIds(heard.get(1)).get(0).getId());
+
+            // metadata is read, never set
+            XMPPErrorException wrongType = org.junit.jupiter.api.Assertions.assertThrows(XMPPErrorException.class,
+                    () -> RawIq.send(b, new RawIq(IQ.Type.set, "metadata", "urn:xmpp:mam:2", "", null)));
+            assertThat(wrongType.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.bad_request);
+        }
+    }
 }

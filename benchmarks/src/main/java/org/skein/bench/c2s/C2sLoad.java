@@ -39,7 +39,9 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code all}: throughput, latency, idle without and with TLS.</li>
  *   <li>{@code smoke}: a few seconds of each, small numbers, node in this JVM (used by a test).</li>
  * </ul>
- * The node runs in a child JVM ({@code --node-heap}, default 2g) unless {@code --in-process}.
+ * The node runs in a child JVM ({@code --node-heap}, default 2g) unless {@code --in-process}, on its embedded H2
+ * or, with {@code --db postgres}, on a schema of its own on PostgreSQL ({@code --db-url}, default
+ * {@code jdbc:postgresql://127.0.0.1:5432/skein_test}, user and password {@code skein}; dropped at the end).
  * Sessions log in with SASL PLAIN without TLS (the node allows it: a localhost-only benchmark setting).
  */
 public final class C2sLoad {
@@ -119,6 +121,8 @@ public final class C2sLoad {
 
     private NodeHandle startNode() throws Exception {
         List<String> config = new ArrayList<>();
+        // every load client comes from 127.0.0.1: the per-address connection and login limits are not what is measured
+        config.add("xmpp.c2s.limitsExempt=127.0.0.0/8");
         String threads = options.get("processing-threads");
         if (threads != null) {
             config.add("xmpp.processing.threads=" + threads);
@@ -130,6 +134,63 @@ public final class C2sLoad {
             }
             config.add("mam.enabled=" + archive.equals("on")); // the message archive (XEP-0313), on by default
         }
+        String db = options.getOrDefault("db", "h2");
+        String schema = null;
+        String url = options.getOrDefault("db-url", "jdbc:postgresql://127.0.0.1:5432/skein_test");
+        if (db.equals("postgres")) {
+            // a schema of its own on the PostgreSQL server (user and password skein), dropped when the node closes
+            schema = "bench_" + java.util.UUID.randomUUID().toString().replace("-", "");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "skein", "skein");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + schema);
+            }
+            config.add("db.url=" + url + "?currentSchema=" + schema);
+            config.add("db.user=skein");
+            config.add("db.password=skein");
+        } else if (!db.equals("h2")) {
+            throw new IllegalArgumentException("--db is h2 or postgres, not " + db);
+        }
+        NodeHandle node = startNode(config);
+        if (schema == null) {
+            return node;
+        }
+        String dropped = schema;
+        return new NodeHandle() {
+            @Override
+            public int port() {
+                return node.port();
+            }
+
+            @Override
+            public void createUsers(int n) throws Exception {
+                node.createUsers(n);
+            }
+
+            @Override
+            public long heapAfterGc() throws Exception {
+                return node.heapAfterGc();
+            }
+
+            @Override
+            public int sessions() throws Exception {
+                return node.sessions();
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    node.close();
+                } finally {
+                    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "skein", "skein");
+                         java.sql.Statement s = c.createStatement()) {
+                        s.execute("DROP SCHEMA IF EXISTS " + dropped + " CASCADE");
+                    }
+                }
+            }
+        };
+    }
+
+    private NodeHandle startNode(List<String> config) throws Exception {
         String io = options.get("io-threads");
         if (io != null) {
             config.add("xmpp.c2s.ioThreads=" + io);

@@ -35,7 +35,8 @@ import org.skein.storage.Database;
  * with 20 contacts and one message a second; then {@code --queries} reads of each kind, timed one at a
  * time (HdrHistogram): the last 50, a page of 50 after an id in the middle, the last 50 with one contact,
  * 50 of a one-hour date range in the middle; then the write on the message path ({@code --writes}
- * single-row inserts after the fill, as the routing node does them). Prints p50/p99 in milliseconds.
+ * single-row inserts after the fill, as a synchronous write does them, then as many rows in transactions of
+ * {@code --batch} rows, as the archive writer does them). Prints p50/p99 in milliseconds.
  * The database is removed at the end.
  */
 public final class ArchiveLoad {
@@ -60,7 +61,7 @@ public final class ArchiveLoad {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --db h2|postgres --rows N --queries N --writes N [--url JDBC]");
+                throw new IllegalArgumentException("usage: --db h2|postgres --rows N --queries N --writes N [--batch N] [--url JDBC]");
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
@@ -72,6 +73,7 @@ public final class ArchiveLoad {
         int rows = Integer.parseInt(options.getOrDefault("rows", "1000000"));
         int queries = Integer.parseInt(options.getOrDefault("queries", "200"));
         int writes = Integer.parseInt(options.getOrDefault("writes", "2000"));
+        int batchSize = Integer.parseInt(options.getOrDefault("batch", "500"));
         Path dir = Files.createTempDirectory("skein-archive-bench");
         String url = options.getOrDefault("url", "jdbc:postgresql://127.0.0.1:5432/skein_test");
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "");
@@ -144,6 +146,23 @@ public final class ArchiveLoad {
             report(results, "singleRowWrite", write);
             results.put("singleRowWritesPerSecond", perSecond);
             out.printf("%-20s %,.0f rows/s on one thread%n", "singleRowWrite", perSecond);
+            // what the archive writer does on the message path: a transaction of up to mam.writer.batch rows
+            Histogram batched = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            long batchStart = System.nanoTime();
+            for (int i = 0; i < writes; i += batchSize) {
+                List<ArchivedMessage> rowsOfBatch = new ArrayList<>(batchSize);
+                for (int j = i; j < Math.min(writes, i + batchSize); j++) {
+                    rowsOfBatch.add(row(ids, rows + writes + j));
+                }
+                long t = System.nanoTime();
+                store.append(rowsOfBatch);
+                batched.recordValue(System.nanoTime() - t);
+            }
+            double batchedPerSecond = writes / ((System.nanoTime() - batchStart) / 1e9);
+            report(results, "batchWrite", batched);
+            results.put("batchedRowWritesPerSecond", batchedPerSecond);
+            out.printf("%-20s %,.0f rows/s on one thread (transactions of %d rows, as the archive writer)%n", "batchWrite",
+                    batchedPerSecond, batchSize);
             return results;
         } finally {
             database.close();
