@@ -58,18 +58,25 @@ class SessionsThroughASplitIT {
         }
     }
 
-    @Test
-    void theSmallSidesUsersStayRoutableAndCountedDuringTheSplit() throws Exception {
+    /** Nodes one, two and three on one database, with merges after a split left to the test (600 s delays). */
+    private List<XmppServer> startThreeNodes() {
         nodes = new HazelcastNodes(dir, "one", "two", "three");
         Map<String, String> config = new HashMap<>();
-        config.put("db.url", "jdbc:h2:mem:split-sessions-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        // the sides stay apart for the whole test: the merge is not what is checked here
+        config.put("db.url", "jdbc:h2:mem:split-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("hazelcast.merge.firstRunDelay", "600s");
         config.put("hazelcast.merge.nextRunDelay", "600s");
-        XmppServer one = nodes.start("one", config);
-        XmppServer two = nodes.start("two", config);
-        XmppServer three = nodes.start("three", config);
-        await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 3);
+        List<XmppServer> started = List.of(nodes.start("one", config), nodes.start("two", config), nodes.start("three", config));
+        await().atMost(WAIT).until(() -> started.get(2).clusterManager().getNodesInfo().size() == 3);
+        return started;
+    }
+
+    @Test
+    void theSmallSidesUsersStayRoutableAndCountedDuringTheSplit() throws Exception {
+        // the sides stay apart for the whole test: the merge is not what is checked here
+        List<XmppServer> started = startThreeNodes();
+        XmppServer one = started.get(0);
+        XmppServer two = started.get(1);
+        XmppServer three = started.get(2);
 
         List<XMPPTCPConnection> users = new ArrayList<>();
         List<List<Message>> inboxes = new ArrayList<>();
@@ -111,16 +118,11 @@ class SessionsThroughASplitIT {
     @Test
     void atTheMergeTheNewestLoginKeepsAResourceBoundOnBothSidesAndMessagesKeptDuringTheSplitReachTheirOnlineRecipient()
             throws Exception {
-        nodes = new HazelcastNodes(dir, "one", "two", "three");
-        Map<String, String> config = new HashMap<>();
-        config.put("db.url", "jdbc:h2:mem:split-conflicts-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         // the sides stay apart until the test merges them
-        config.put("hazelcast.merge.firstRunDelay", "600s");
-        config.put("hazelcast.merge.nextRunDelay", "600s");
-        XmppServer one = nodes.start("one", config);
-        XmppServer two = nodes.start("two", config);
-        XmppServer three = nodes.start("three", config);
-        await().atMost(WAIT).until(() -> three.clusterManager().getNodesInfo().size() == 3);
+        List<XmppServer> started = startThreeNodes();
+        XmppServer one = started.get(0);
+        XmppServer two = started.get(1);
+        XmppServer three = started.get(2);
         for (String user : List.of("alice", "bob", "carol", "dave", "erin", "frank")) {
             one.userManager().createUser(user, "secret", "", "");
         }
