@@ -487,6 +487,11 @@ final class XmppServices {
         // no client and no room left: what the archive writer holds goes to the database before it closes
         archive.close();
         archiveWriterThread.shutdown();
+        try {
+            archiveWriterThread.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     MultiUserChat multiUserChat() {
