@@ -37,6 +37,12 @@ final class StreamManagement {
      * @param maxUnacked how many unacknowledged stanzas the session keeps before it gives up on the client
      */
     StreamManagement(String id, boolean resumable, Duration resumeTimeout, int maxUnacked) {
+        this(id, resumable, resumeTimeout, maxUnacked, 0);
+    }
+
+    /** The same, with the server's count of acknowledged stanzas starting at {@code acked} (a long-lived stream, near the wrap). */
+    StreamManagement(String id, boolean resumable, Duration resumeTimeout, int maxUnacked, long acked) {
+        this.acked = acked;
         this.id = Objects.requireNonNull(id, "id");
         this.resumable = resumable;
         this.resumeTimeout = Objects.requireNonNull(resumeTimeout, "resumeTimeout");
