@@ -259,6 +259,8 @@ final class XmppServices {
         packetRouter.addSessionClosedListener(lastActivity::sessionEnded);
         sessionManager.setReplacedSessionHandler(presenceManager::sessionClosed);
         routingTable.setUndeliverableHandler(new UndeliverablePackets(messageRouter, routingTable, serverJid));
+        sessionManager.setSlowConsumerHandler(new SlowConsumerPackets(SlowConsumerPackets.keepsOffline(config), routingTable, serverJid,
+                offlineMessageManager::deliverTo));
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager));
@@ -544,6 +546,11 @@ final class XmppServices {
     int c2sConnectionCount() {
         C2sListener current = listener;
         return current == null ? 0 : current.connectionCount();
+    }
+
+    long c2sStalledConnectionCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.stalledConnectionCount();
     }
 
     int c2sPendingLoginCount() {
