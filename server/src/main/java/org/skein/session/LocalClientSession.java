@@ -329,8 +329,17 @@ public final class LocalClientSession implements ClientSession {
                 LOG.warn("Dropping an unreadable stanza for {}: {}", address, e.getMessage());
                 return;
             }
-            deliver(packet);
-            return;
+            if (closed) {
+                afterClose(packet);
+                return;
+            }
+            if (!hold.isLive() && hold.take(packet)) {
+                return;
+            }
+            if (slowConsumer != null && connection.isBacklogged()) {
+                overflow(packet);
+                return;
+            }
         }
         traffic.sentXml(xml);
         connection.sendStanza(xml);
