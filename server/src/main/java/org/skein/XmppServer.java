@@ -371,6 +371,14 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.c2sConnectionCount();
     }
 
+    /**
+     * How many client connections this node ended with {@code policy-violation} because their client
+     * did not read what was sent to it (the slow-consumer policy), since it started.
+     */
+    public long c2sStalledConnectionCount() {
+        return xmpp.c2sStalledConnectionCount();
+    }
+
     /** How many client connections of this node have not logged in yet. */
     public int c2sPendingLoginCount() {
         return xmpp.c2sPendingLoginCount();

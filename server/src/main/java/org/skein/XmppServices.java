@@ -286,6 +286,8 @@ final class XmppServices {
         }
         this.inbound = new org.skein.routing.InboundStanzas(routingTable, inboundThreads, inboundLanes, inboundMaxPending);
         this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable);
+        sessionManager.setSlowConsumerHandler(new SlowConsumerPackets(SlowConsumerPackets.keepsOffline(config), routingTable, serverJid,
+                offlineMessageManager::deliverTo));
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster, inbound);
         this.clusterListener = new XmppClusterListener(caches, cluster, routingTable, sessionManager,
                 new ClusterPresence(routingTable, rosterManager, presenceManager), this::deliverKeptMessagesLater, clusterCleanup);
@@ -587,6 +589,11 @@ final class XmppServices {
     int c2sConnectionCount() {
         C2sListener current = listener;
         return current == null ? 0 : current.connectionCount();
+    }
+
+    long c2sStalledConnectionCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.stalledConnectionCount();
     }
 
     int c2sPendingLoginCount() {

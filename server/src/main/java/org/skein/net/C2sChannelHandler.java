@@ -31,7 +31,9 @@ import org.xmpp.packet.StreamError;
  * <p>It also enforces the {@link ConnectionLimits}: a connection the {@link ConnectionGate} refuses, one
  * pushed out to make room for a newer login, and one that has not logged in by the login deadline
  * get a stream error from their stream handler (which knows how to open a stream first), and the
- * socket is closed a few seconds later whatever happens to that goodbye.
+ * socket is closed a few seconds later whatever happens to that goodbye ({@link OutboundLimits#closeGrace()}).
+ * A client that does not read what is sent to it is ended the same way, with {@code policy-violation}
+ * (see {@link NettyClientConnection}).
  */
 final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
@@ -46,8 +48,6 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
      * One stanza always fits, whatever its size.
      */
     static final long HIGH_WATER_BYTES = 1024 * 1024;
-    /** How long a stream error that ends a connection for a limit may take before the socket is closed anyway. */
-    static final Duration GOODBYE_GRACE = Duration.ofSeconds(5);
 
     private final SerialExecutor executor;
     private final C2sTransport transport;
@@ -58,6 +58,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionRegistry registry;
     private final ConnectionGate gate;
     private final Duration loginTimeout;
+    private final OutboundLimits outbound;
     private NettyClientConnection connection;
     private StreamHandler handler;
     private ConnectionGate.Ticket ticket;
@@ -69,7 +70,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
     C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
-        this(executor, TcpTransport.INSTANCE, tls, false, null, handlers, registry, null, null);
+        this(executor, TcpTransport.INSTANCE, tls, false, null, handlers, registry, null, null, OutboundLimits.DEFAULT);
     }
 
     /**
@@ -78,10 +79,11 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
      * @param clientAddress the client's address if not the socket's peer (a trusted proxy's forward), else null
      * @param gate the listener's connection limits, or {@code null} for none
      * @param loginTimeout how long the client has to log in, or {@code null} for no deadline
+     * @param outbound the bound of what waits for the client, and the graces
      */
     C2sChannelHandler(SerialExecutor executor, C2sTransport transport, TlsContext tls, boolean encrypted,
                       InetSocketAddress clientAddress, Function<ClientConnection, StreamHandler> handlers,
-                      ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout) {
+                      ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout, OutboundLimits outbound) {
         this.executor = executor;
         this.transport = transport;
         this.tls = tls;
@@ -91,6 +93,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         this.registry = registry;
         this.gate = gate;
         this.loginTimeout = loginTimeout;
+        this.outbound = outbound;
     }
 
     @Override
@@ -113,8 +116,12 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         }
         decoder = ctx.pipeline().get(XmlStreamDecoder.class);
         connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls, transport.name(), transport.framing(),
-                encrypted, clientAddress);
+                encrypted, clientAddress, outbound);
         connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
+        connection.onStalled(reason -> {
+            registry.stalled();
+            ctx.executor().execute(() -> end(ctx, StreamError.Condition.policy_violation, reason));
+        });
         handler = handlers.apply(connection);
         registry.add(connection);
         if (gate != null) {
@@ -175,7 +182,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
             if (ctx.channel().isActive()) {
                 ctx.close();
             }
-        }, GOODBYE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        }, outbound.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -204,6 +211,15 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         } else {
             LOG.warn("Unexpected message {} on {}", msg.getClass().getName(), ctx.channel());
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        NettyClientConnection current = connection;
+        if (current != null) {
+            current.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

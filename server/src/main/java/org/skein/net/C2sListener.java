@@ -116,6 +116,7 @@ public final class C2sListener implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, settings.outbound().writeBuffer())
                 .childHandler(new C2sInitializer(settings, TcpTransport.INSTANCE, tls, processingPool, handlers, registry, gate));
         serverChannel = bind(bootstrap, settings.bindAddress(), settings.port(),
                 "'" + C2sSettings.BIND_ADDRESS_KEY + "' and '" + C2sSettings.PORT_KEY + "'");
@@ -156,6 +157,11 @@ public final class C2sListener implements AutoCloseable {
     /** How many client connections are open. */
     public int connectionCount() {
         return registry.size();
+    }
+
+    /** How many client connections were ended because their client did not read what was sent to it. */
+    public long stalledConnectionCount() {
+        return registry.stalledCount();
     }
 
     /** How many client connections are open and not logged in yet. */

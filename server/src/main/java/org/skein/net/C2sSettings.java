@@ -17,9 +17,10 @@ import org.skein.xmpp.stream.StanzaLimits;
  * @param ioThreads {@code xmpp.c2s.ioThreads}, default the number of cores
  * @param processingThreads {@code xmpp.processing.threads}, default 8: the pool that runs stanza processing
  * @param limits how many connections are accepted and how long they may take to log in
+ * @param outbound how much is kept for a client that does not read, and for how long
  */
 public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimits, Duration idleTimeout, int ioThreads,
-                          int processingThreads, ConnectionLimits limits) {
+                          int processingThreads, ConnectionLimits limits, OutboundLimits outbound) {
 
     public static final String BIND_ADDRESS_KEY = "xmpp.c2s.bindAddress";
     public static final String PORT_KEY = "xmpp.c2s.port";
@@ -34,6 +35,7 @@ public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimit
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(stanzaLimits, "stanzaLimits");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(outbound, "outbound");
     }
 
     /** The largest stanza a client may send, in bytes. */
@@ -81,6 +83,6 @@ public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimit
             throw new ConfigException(config.source() + ": key '" + BIND_ADDRESS_KEY + "' is empty, expected an IP address such as 0.0.0.0 or 127.0.0.1");
         }
         return new C2sSettings(bind, port, new StanzaLimits((int) maxSize, maxDepth, maxAttributes), idle, io, processing,
-                ConnectionLimits.from(config));
+                ConnectionLimits.from(config), OutboundLimits.from(config));
     }
 }

@@ -8,6 +8,17 @@ import org.xmpp.packet.StreamError;
 final class ConnectionRegistry {
 
     private final Set<NettyClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong stalled = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A connection is being ended because its client did not read (the slow-consumer bound). */
+    void stalled() {
+        stalled.incrementAndGet();
+    }
+
+    /** How many connections were ended because their client did not read, since the listener started. */
+    long stalledCount() {
+        return stalled.get();
+    }
 
     void add(NettyClientConnection connection) {
         connections.add(connection);

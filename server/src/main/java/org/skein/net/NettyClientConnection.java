@@ -4,27 +4,49 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.skein.session.ClientConnection;
 import org.skein.xmpp.stream.StreamFraming;
 import org.skein.xmpp.stream.XmlStreamDecoder;
 import org.skein.xmpp.tls.TlsContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.StreamError;
 
 /**
- * A {@link ClientConnection} over a Netty channel. Writes from any thread are queued on the channel
- * and flushed once per batch (a flush task is scheduled only if none is pending), so a burst of
- * deliveries to one client costs one system call.
+ * A {@link ClientConnection} over a Netty channel. Writes from any thread are queued here (as text) and
+ * written on the event loop while the channel is writable (its {@link OutboundLimits#writeBuffer()
+ * water marks}), then flushed once per batch, so a burst of deliveries to one client costs one system
+ * call and a client that does not read holds at most the high water mark in Netty's buffer.
+ *
+ * <p>The backlog (this queue plus Netty's buffer, in bytes) is watched: over {@link OutboundLimits#maxBytes()}
+ * the connection reports itself {@link #isBacklogged() backlogged} until the backlog is under half of it
+ * again; if that takes longer than {@link OutboundLimits#grace()}, or the backlog reaches twice the bound,
+ * the stall handler ends the stream with {@code policy-violation}. Nothing here ever waits for the
+ * socket. Stanzas that were never written when the channel closes go back to the session's
+ * {@link OutboundListener}.
  */
 final class NettyClientConnection implements ClientConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NettyClientConnection.class);
+
+    /** Text waiting for the socket; {@code stanza}: hand it back if it is never written. */
+    private record Pending(String xml, int bytes, boolean stanza) {
+    }
 
     private final Channel channel;
     private final SerialExecutor executor;
@@ -33,12 +55,33 @@ final class NettyClientConnection implements ClientConnection {
     private final String transport;
     private final StreamFraming framing;
     private final InetSocketAddress clientAddress;
-    private final Queue<ByteBuf> outbound = new ConcurrentLinkedQueue<>();
+    private final OutboundLimits limits;
+    private final Queue<Pending> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean backlogged = new AtomicBoolean();
+    private final AtomicBoolean stalled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
     private volatile boolean secure;
     private volatile Runnable loggedInListener = () -> { };
+    private volatile Consumer<String> stallHandler = reason -> closeWithError(StreamError.Condition.policy_violation, reason);
+    private volatile OutboundListener outboundListener = NO_LISTENER;
+    /** Event loop only: no more writes from the queue (the stream's last words went out). */
+    private boolean ended;
+    /** Event loop only: ends the stream if the backlog stays over the bound. */
+    private ScheduledFuture<?> graceCheck;
+
+    private static final OutboundListener NO_LISTENER = new OutboundListener() {
+        @Override
+        public void relieved() {
+        }
+
+        @Override
+        public void unsent(String xml) {
+            LOG.debug("A stanza was not written before its connection closed, and no session was there to take it back");
+        }
+    };
 
     /**
      * @param tls the context for STARTTLS, or null where it is not offered
@@ -46,9 +89,10 @@ final class NettyClientConnection implements ClientConnection {
      * @param framing how the stream's own parts are written
      * @param encrypted whether the connection is encrypted from the start
      * @param clientAddress the client's address when it is not the socket's peer, else null
+     * @param limits the bound of the outbound backlog and its graces
      */
     NettyClientConnection(Channel channel, SerialExecutor executor, XmlStreamDecoder decoder, TlsContext tls, String transport,
-                          StreamFraming framing, boolean encrypted, InetSocketAddress clientAddress) {
+                          StreamFraming framing, boolean encrypted, InetSocketAddress clientAddress, OutboundLimits limits) {
         this.channel = channel;
         this.executor = executor;
         this.decoder = decoder;
@@ -57,6 +101,7 @@ final class NettyClientConnection implements ClientConnection {
         this.framing = framing;
         this.clientAddress = clientAddress;
         this.secure = encrypted;
+        this.limits = limits;
     }
 
     @Override
@@ -116,12 +161,56 @@ final class NettyClientConnection implements ClientConnection {
         return channel.isActive() && !closing.get();
     }
 
+    /** What ends the stream of a client that does not read (the stream handler says why); given the reason. */
+    void onStalled(Consumer<String> handler) {
+        this.stallHandler = handler;
+    }
+
+    @Override
+    public void setOutboundListener(OutboundListener listener) {
+        this.outboundListener = listener == null ? NO_LISTENER : listener;
+    }
+
+    @Override
+    public boolean isBacklogged() {
+        return backlogged.get();
+    }
+
+    /** Bytes waiting for the socket: in this connection's queue and in Netty's buffer. */
+    long backlogBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return queuedBytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    }
+
     @Override
     public void send(String xml) {
+        enqueue(xml, false);
+    }
+
+    @Override
+    public void sendStanza(String xml) {
+        enqueue(xml, true);
+    }
+
+    private void enqueue(String xml, boolean stanza) {
         if (closing.get()) {
+            if (stanza) {
+                handBack(List.of(xml));
+            }
             return;
         }
-        outbound.add(ByteBufUtil.writeUtf8(channel.alloc(), xml));
+        int bytes = ByteBufUtil.utf8Bytes(xml);
+        outbound.add(new Pending(xml, bytes, stanza));
+        queuedBytes.addAndGet(bytes);
+        long backlog = backlogBytes();
+        if (backlog >= limits.maxBytes() && backlogged.compareAndSet(false, true)) {
+            LOG.debug("{} does not read: {} bytes wait for it (bound {}); the slow-consumer policy applies for up to {} s",
+                    remoteAddress(), backlog, limits.maxBytes(), limits.grace().toSeconds());
+            onLoop(this::startGrace);
+        }
+        if (backlog >= limits.hardMaxBytes()) {
+            stall("the client does not read: " + backlog + " bytes wait for it");
+        }
         if (drainScheduled.compareAndSet(false, true)) {
             onLoop(drainTask);
         }
@@ -135,30 +224,100 @@ final class NettyClientConnection implements ClientConnection {
         }
     }
 
-    /** On the event loop: writes everything queued, then flushes once. */
+    /** On the event loop: the backlog went over the bound; the stream ends if it is still over after the grace. */
+    private void startGrace() {
+        if (graceCheck != null || !backlogged.get()) {
+            return;
+        }
+        graceCheck = channel.eventLoop().schedule(() -> {
+            graceCheck = null;
+            if (backlogged.get() && channel.isActive()) {
+                stall("the client did not read what was sent to it for " + limits.grace().toSeconds() + " s");
+            }
+        }, limits.grace().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void stall(String reason) {
+        if (stalled.compareAndSet(false, true)) {
+            LOG.info("Ending the stream of {}: {}", remoteAddress(), reason);
+            stallHandler.accept(reason);
+        }
+    }
+
+    /** On the event loop: the channel's writability changed (the socket took or refused bytes). */
+    void writabilityChanged() {
+        drain();
+    }
+
+    /** On the event loop: writes what is queued while the channel is writable, then flushes once. */
     private void drain() {
         drainScheduled.set(false);
-        ByteBuf buf;
+        if (ended) {
+            return;
+        }
         boolean wrote = false;
-        while ((buf = outbound.poll()) != null) {
-            if (channel.isActive()) {
-                channel.write(buf, channel.voidPromise());
-                wrote = true;
-            } else {
-                buf.release();
+        while (channel.isActive() && channel.isWritable()) {
+            Pending pending = outbound.poll();
+            if (pending == null) {
+                break;
             }
+            queuedBytes.addAndGet(-pending.bytes());
+            ByteBuf buf = ByteBufUtil.writeUtf8(channel.alloc(), pending.xml());
+            if (pending.stanza()) {
+                channel.write(buf).addListener(future -> {
+                    if (!future.isSuccess()) {
+                        handBack(List.of(pending.xml()));
+                    }
+                });
+            } else {
+                channel.write(buf, channel.voidPromise());
+            }
+            wrote = true;
         }
         if (wrote) {
             channel.flush();
         }
+        if (backlogged.get() && backlogBytes() <= limits.resumeBytes() && channel.isActive()) {
+            if (graceCheck != null) {
+                graceCheck.cancel(false);
+                graceCheck = null;
+            }
+            if (backlogged.compareAndSet(true, false)) {
+                LOG.debug("{} reads again: {} bytes wait for it", remoteAddress(), backlogBytes());
+                OutboundListener listener = outboundListener;
+                executor.execute(listener::relieved);
+            }
+        }
     }
 
-    /** Releases what was queued and never written (the channel closed). */
-    void discardOutbound() {
-        ByteBuf buf;
-        while ((buf = outbound.poll()) != null) {
-            buf.release();
+    /** Gives stanzas that were never written back to the session, on the connection's executor. */
+    private void handBack(List<String> stanzas) {
+        if (stanzas.isEmpty()) {
+            return;
         }
+        OutboundListener listener = outboundListener;
+        try {
+            executor.execute(() -> stanzas.forEach(listener::unsent));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("{} stanzas for {} were not written and the node is stopping: they are lost", stanzas.size(), remoteAddress());
+        }
+    }
+
+    /** The channel closed: what was queued and never written is released; stanzas go back to the session. */
+    void discardOutbound() {
+        List<String> stanzas = new ArrayList<>();
+        Pending pending;
+        while ((pending = outbound.poll()) != null) {
+            queuedBytes.addAndGet(-pending.bytes());
+            if (pending.stanza()) {
+                stanzas.add(pending.xml());
+            }
+        }
+        if (graceCheck != null && channel.eventLoop().inEventLoop()) {
+            graceCheck.cancel(false);
+            graceCheck = null;
+        }
+        handBack(stanzas);
     }
 
     @Override
@@ -204,13 +363,19 @@ final class NettyClientConnection implements ClientConnection {
         closeAfter(framing.end());
     }
 
-    /** Writes what is queued and the last words (each a write of its own, for framed transports), then closes. */
+    /**
+     * Writes what the socket takes of the queue and the last words (each a write of its own, for framed
+     * transports), then closes; the socket is closed after {@link OutboundLimits#closeGrace()} whatever
+     * is still queued (a client that does not read never takes the last words). What was not written
+     * goes back to the session.
+     */
     private void closeAfter(String... lastWords) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         onLoop(() -> {
             drain();
+            ended = true;
             if (!channel.isActive()) {
                 channel.close();
                 return;
@@ -220,6 +385,13 @@ final class NettyClientConnection implements ClientConnection {
             }
             channel.writeAndFlush(ByteBufUtil.writeUtf8(channel.alloc(), lastWords[lastWords.length - 1]))
                     .addListener(ChannelFutureListener.CLOSE);
+            channel.eventLoop().schedule(() -> {
+                if (channel.isActive()) {
+                    LOG.debug("{} did not take the end of its stream within {} s; closing the socket", remoteAddress(),
+                            limits.closeGrace().toSeconds());
+                    channel.close();
+                }
+            }, limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
         });
     }
 }

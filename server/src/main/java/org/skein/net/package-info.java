@@ -9,9 +9,15 @@
  * per-address caps, logins in progress, a connection rate per address; settings in
  * {@link org.skein.net.ConnectionLimits}) and must log in before its login deadline.
  *
+ * <p>Outbound flow control ({@link org.skein.net.OutboundLimits}): a connection writes to the socket only
+ * while its channel is writable (the water marks), keeps the rest in its own queue, and reports itself
+ * backlogged over its byte bound, so that the session applies the slow-consumer policy instead of
+ * queueing more; a connection that stays over its bound is ended with {@code policy-violation}. No
+ * thread ever waits for a client's socket.
+ *
  * <pre>
  *  bytes in ──► [tls] ──► idle ──► XmlStreamDecoder ──► C2sChannelHandler ──► SerialExecutor ──► StreamHandler
- *  bytes out ◄─ [tls] ◄──────────────── NettyClientConnection.send (any thread) ◄──────────────────┘
+ *  bytes out ◄─ [tls] ◄── (while writable) ── NettyClientConnection queue ◄── send/sendStanza (any thread)
  * </pre>
  */
 package org.skein.net;

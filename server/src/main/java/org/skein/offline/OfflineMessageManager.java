@@ -69,7 +69,9 @@ public final class OfflineMessageManager {
      * Delivers the messages kept for the session's user, oldest first, a page at a time, each page
      * removed once it was handed to the connection. The session's {@link MessageHold} keeps live chat
      * and normal messages behind them: what it held since the bind, and what arrives meanwhile, is
-     * appended to storage and delivered in turn; the session goes live once storage is empty.
+     * appended to storage and delivered in turn; the session goes live once storage is empty. If the
+     * client does not read fast enough (its connection is backlogged), the delivery stops with the rest
+     * still stored and the hold still draining; the session calls it again when its client reads again.
      */
     public void deliverTo(LocalClientSession session) {
         String username = session.username();
@@ -78,20 +80,28 @@ public final class OfflineMessageManager {
         long after = 0;
         do {
             List<OfflineMessage> page;
-            while (!gone(session) && !(page = store.page(username, after, PAGE_MESSAGES, PAGE_BYTES)).isEmpty()) {
+            while (!gone(session) && !backlogged(session) && !(page = store.page(username, after, PAGE_MESSAGES, PAGE_BYTES)).isEmpty()) {
+                int handed = 0;
                 for (OfflineMessage stored : page) {
+                    if (backlogged(session)) {
+                        break; // the rest waits until the client reads again
+                    }
                     Message message = withDelay(stored, username);
                     if (message != null) {
                         session.deliverPastHold(message);
                     }
+                    handed++;
                 }
                 if (gone(session)) {
                     return; // the page stays stored: the connection went while it was written
                 }
-                store.remove(username, page.stream().map(OfflineMessage::id).toList());
+                store.remove(username, page.subList(0, handed).stream().map(OfflineMessage::id).toList());
+                if (handed < page.size()) {
+                    return;
+                }
                 after = page.get(page.size() - 1).id();
             }
-            if (gone(session)) {
+            if (gone(session) || backlogged(session)) {
                 return;
             }
         } while (!hold.finishDraining(() -> store.count(username) == 0));
@@ -131,6 +141,10 @@ public final class OfflineMessageManager {
 
     private static boolean gone(LocalClientSession session) {
         return session.isClosed() || !session.connection().isOpen();
+    }
+
+    private static boolean backlogged(LocalClientSession session) {
+        return session.connection().isBacklogged();
     }
 
     private Message withDelay(OfflineMessage stored, String username) {

@@ -36,6 +36,41 @@ public interface ClientConnection {
      */
     void send(String xml);
 
+    /**
+     * Writes one stanza for the session's client, like {@link #send}; if the connection closes before
+     * it is written to the socket, it is handed back to the {@link OutboundListener} (never dropped in
+     * silence). The stream's own parts and its answers to the client's requests go through {@link #send}.
+     */
+    default void sendStanza(String xml) {
+        send(xml);
+    }
+
+    /**
+     * Whether the connection's outbound backlog went over its bound and has not come back under half of
+     * it yet: the client does not read fast enough. Stanzas for the session are then handled by the
+     * slow-consumer policy instead of being written (see {@code LocalClientSession}). A cheap read.
+     */
+    default boolean isBacklogged() {
+        return false;
+    }
+
+    /** Sets who hears that the backlog is back to normal and gets the stanzas that were never written. */
+    default void setOutboundListener(OutboundListener listener) {
+    }
+
+    /**
+     * What a session hears from its connection's outbound side. Both run on the connection's
+     * {@link #executor()}, never on a network thread.
+     */
+    interface OutboundListener {
+
+        /** The backlog went under half of its bound again after {@link #isBacklogged()} was true. */
+        void relieved();
+
+        /** A stanza given to {@link #sendStanza} that was not written to the socket: the connection closed first. */
+        void unsent(String xml);
+    }
+
     /** How the stream's header, features, errors and end are written on this connection. */
     default StreamFraming framing() {
         return StreamFraming.XML_STREAM;

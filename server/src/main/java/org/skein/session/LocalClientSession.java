@@ -10,6 +10,7 @@ import org.skein.cluster.NodeID;
 import org.skein.xmpp.stream.StanzaParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
@@ -60,6 +61,11 @@ public final class LocalClientSession implements ClientSession {
     private final StanzaTraffic traffic;
     private volatile MessageHold hold = MessageHold.open(this::sendPastHold);
     private volatile MessageHold.Storage holdStorage;
+    private volatile SlowConsumerHandler slowConsumer;
+    /** What the connection tells about its backlog; set on every connection the session moves to (a resume). */
+    private volatile ClientConnection.OutboundListener outboundListener;
+    /** A presence or an IQ for the session was refused while its client did not read. */
+    private volatile boolean lostState;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
         this(connection, address, node, streamId, created, new StanzaTraffic());
@@ -187,6 +193,33 @@ public final class LocalClientSession implements ClientSession {
         lastConnection.schedule(started::release, timeout);
     }
 
+    /**
+     * Applies the node's slow-consumer policy to this session (see the class comment): called once, at
+     * the bind, before the session can be routed to.
+     */
+    void startFlowControl(SlowConsumerHandler handler) {
+        this.slowConsumer = Objects.requireNonNull(handler, "handler");
+        ClientConnection.OutboundListener listener = new ClientConnection.OutboundListener() {
+            @Override
+            public void relieved() {
+                readsAgain();
+            }
+
+            @Override
+            public void unsent(String xml) {
+                takeBack(xml);
+            }
+        };
+        this.outboundListener = listener;
+        connection.setOutboundListener(listener);
+    }
+
+    /** Whether the client's connection holds more than its bound (never while the session is detached: stream management queues then). */
+    private boolean backlogged() {
+        ClientConnection current = connection;
+        return current != null && current.isBacklogged();
+    }
+
     /** The session's message hold (open from the start when the node keeps no offline messages). */
     public MessageHold hold() {
         return hold;
@@ -194,18 +227,122 @@ public final class LocalClientSession implements ClientSession {
 
     @Override
     public void deliver(Packet packet) {
-        if (!closed) {
-            if (packet instanceof Presence p) {
-                track(p);
-                if (clientState.hold(p, this::write)) {
-                    return;
-                }
-            }
-            if (!hold.isLive() && hold.take(packet)) {
+        if (closed) {
+            afterClose(packet);
+            return;
+        }
+        if (!hold.isLive() && hold.take(packet)) {
+            return;
+        }
+        if (slowConsumer != null && backlogged()) {
+            overflow(packet);
+            return;
+        }
+        if (packet instanceof Presence p) {
+            track(p);
+            if (clientState.hold(p, this::write)) {
                 return;
             }
+        }
+        traffic.sent(packet);
+        write(packet.toXML());
+    }
+
+    /** A stanza for a client that does not read: kept in storage (a chat or normal message) or refused. */
+    private void overflow(Packet packet) {
+        if (isAnswer(packet)) {
+            // an error or an IQ result cannot be answered: it is queued anyway, within the connection's hard bound
             traffic.sent(packet);
             write(packet.toXML());
+            return;
+        }
+        SlowConsumerHandler handler = slowConsumer;
+        MessageHold.Storage storage = holdStorage;
+        if (handler.keepsMessagesOffline() && storage != null && MessageHold.isStorable(packet) && divertingHold(storage).take(packet)) {
+            return;
+        }
+        if (packet instanceof Presence || packet instanceof IQ) {
+            lostState = true;
+        }
+        handler.refused(this, packet);
+    }
+
+    /** An error message, or an IQ result or error: nothing may answer it, so it is never refused for a slow client. */
+    private static boolean isAnswer(Packet packet) {
+        if (packet instanceof Message message) {
+            return message.getType() == Message.Type.error;
+        }
+        return packet instanceof IQ iq && (iq.getType() == IQ.Type.result || iq.getType() == IQ.Type.error);
+    }
+
+    /** The hold, turned to draining (messages append to storage) if it was live. */
+    private synchronized MessageHold divertingHold(MessageHold.Storage storage) {
+        if (hold.isLive()) {
+            hold = MessageHold.draining(username(), storage, this::sendPastHold);
+        }
+        return hold;
+    }
+
+    /** On the connection's executor: the client reads again. */
+    private void readsAgain() {
+        if (closed) {
+            return;
+        }
+        if (lostState) {
+            LOG.info("{} reads again, but presences or IQs for it were refused meanwhile: closing its stream", this);
+            closeWithError(StreamError.Condition.policy_violation,
+                    "stanzas for you were refused while you did not read; log in again");
+            return;
+        }
+        if (hold.state() == MessageHold.State.DRAINING) {
+            slowConsumer.deliverStored(this);
+        }
+    }
+
+    /** On the connection's executor: a stanza its connection closed before writing. */
+    private void takeBack(String xml) {
+        if (streamManagementEnabled) {
+            return; // stream management keeps it until the client acknowledges it: replayed at a resume, or handed on when the session ends
+        }
+        Packet packet;
+        try {
+            packet = StanzaParser.parsePacket(xml);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("A stanza for {} was not written and cannot be read back; it is dropped: {}", address, e.getMessage());
+            return;
+        }
+        keepOrRefuse(packet, slowConsumer == null || slowConsumer.keepsMessagesOffline());
+    }
+
+    /**
+     * A stanza routed to this session after it ended (it was still in the routing table): kept offline
+     * if it is a chat or normal message, as for any resource that is gone, else refused.
+     */
+    private void afterClose(Packet packet) {
+        if (packet instanceof Presence) {
+            return; // presence for a resource that is gone is not kept (RFC 6121 section 8.5.3.2.3)
+        }
+        keepOrRefuse(packet, true);
+    }
+
+    private void keepOrRefuse(Packet packet, boolean keepOffline) {
+        MessageHold.Storage storage = holdStorage;
+        SlowConsumerHandler handler = slowConsumer;
+        if (MessageHold.isStorable(packet) && storage != null && keepOffline) {
+            try {
+                if (storage.append(username(), (Message) packet)) {
+                    LOG.debug("A message for {} could not be written to its client; it is kept offline", address);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Keeping a message for {} offline failed", address, e);
+            }
+        }
+        if (handler != null) {
+            handler.refused(this, packet);
+        } else {
+            LOG.info("A {} for {} could not be written to its client (its stream ended); it is dropped", packet.getElement().getName(),
+                    address);
         }
     }
 
@@ -241,13 +378,13 @@ public final class LocalClientSession implements ClientSession {
                     overflowHandler.run();
                 }
                 if (current != null) {
-                    current.send(xml);
+                    current.sendStanza(xml);
                     if (sm.requestAck()) {
                         current.send("<r xmlns='" + StreamManagement.NAMESPACE + "'/>");
                     }
                 }
             } else if (current != null) {
-                current.send(xml);
+                current.sendStanza(xml);
             }
         }
     }
@@ -259,10 +396,7 @@ public final class LocalClientSession implements ClientSession {
      * inside it). The XML must be one well-formed stanza of the {@code jabber:client} stream.
      */
     public void deliverXml(String xml) {
-        if (closed) {
-            return;
-        }
-        if (!hold.isLive()) {
+        if (closed || !hold.isLive() || (slowConsumer != null && backlogged())) {
             Packet packet;
             try {
                 packet = StanzaParser.parsePacket(xml);
@@ -270,7 +404,15 @@ public final class LocalClientSession implements ClientSession {
                 LOG.warn("Dropping an unreadable stanza for {}: {}", address, e.getMessage());
                 return;
             }
-            if (hold.take(packet)) {
+            if (closed) {
+                afterClose(packet);
+                return;
+            }
+            if (!hold.isLive() && hold.take(packet)) {
+                return;
+            }
+            if (slowConsumer != null && backlogged()) {
+                overflow(packet);
                 return;
             }
         }
@@ -539,6 +681,10 @@ public final class LocalClientSession implements ClientSession {
             old = connection;
             connection = to;
             lastConnection = to;
+            ClientConnection.OutboundListener listener = outboundListener;
+            if (listener != null) {
+                to.setOutboundListener(listener);
+            }
             to.send(resumed.apply(streamManagement.inbound()));
             List<String> replay = streamManagement.unacknowledged();
             for (String xml : replay) {

@@ -70,6 +70,16 @@ public final class MessageHold {
         return hold;
     }
 
+    /**
+     * A hold that starts draining: storable messages are appended to storage until a delivery from
+     * storage finds it empty ({@link #finishDraining}). For a session whose client stopped reading.
+     */
+    static MessageHold draining(String username, Storage storage, Consumer<Packet> out) {
+        MessageHold hold = new MessageHold(username, storage, out, 0, 0);
+        hold.state = State.DRAINING;
+        return hold;
+    }
+
     /** Whether everything goes out at once (a cheap check for the delivery path). */
     public boolean isLive() {
         return state == State.LIVE;

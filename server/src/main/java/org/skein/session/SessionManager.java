@@ -75,6 +75,7 @@ public final class SessionManager {
     private final StanzaTraffic traffic = new StanzaTraffic();
     private final RemoteSessions remoteSessions;
     private final Clock clock;
+    private volatile SlowConsumerHandler slowConsumerHandler;
     private volatile RemoteSessionLocator remoteSessionLocator;
     private volatile ReplacedSessionHandler replacedSessionHandler = old -> { };
     private volatile MessageHold.Storage holdStorage;
@@ -147,6 +148,15 @@ public final class SessionManager {
     }
 
     /**
+     * Applies a slow-consumer policy to new sessions: what happens to stanzas for a session whose
+     * client does not read fast enough (see {@link LocalClientSession}). Without one they are queued
+     * (up to the connection's bound, which then ends the stream).
+     */
+    public void setSlowConsumerHandler(SlowConsumerHandler handler) {
+        this.slowConsumerHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
      * Binds a resource for an authenticated user: the requested one, or a generated one. A session
      * that holds the same full JID is closed with a {@code conflict} stream error first; if it is on
      * another node, this waits (up to the cluster task timeout) until that node has closed it, so its
@@ -177,6 +187,10 @@ public final class SessionManager {
         MessageHold.Storage storage = holdStorage;
         if (storage != null) {
             session.startHold(storage, HOLD_MAX_MESSAGES, HOLD_MAX_BYTES, HOLD_TIMEOUT);
+        }
+        SlowConsumerHandler slowConsumer = slowConsumerHandler;
+        if (slowConsumer != null) {
+            session.startFlowControl(slowConsumer);
         }
         routingTable.addClientRoute(session);
         sessionInfo.put(address.toString(), infoOf(session));

@@ -40,6 +40,24 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /**
+     * A client with a small socket receive buffer ({@code receiveBuffer} bytes): one that stops reading
+     * makes the server's side fill up soon.
+     */
+    static RawClient withReceiveBuffer(int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return new RawClient(socket);
+    }
+
+    private RawClient(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(100);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
     static String header() {
         return "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
                 + "to='localhost' version='1.0'>";
