@@ -227,15 +227,7 @@ public final class LocalClientSession implements ClientSession {
 
     @Override
     public void deliver(Packet packet) {
-        if (closed) {
-            afterClose(packet);
-            return;
-        }
-        if (!hold.isLive() && hold.take(packet)) {
-            return;
-        }
-        if (slowConsumer != null && backlogged()) {
-            overflow(packet);
+        if (takenBeforeWrite(packet)) {
             return;
         }
         if (packet instanceof Presence p) {
@@ -246,6 +238,27 @@ public final class LocalClientSession implements ClientSession {
         }
         traffic.sent(packet);
         write(packet.toXML());
+    }
+
+    /**
+     * What happens to a stanza before it is written: kept after the session ended, held behind stored
+     * messages, or handled by the slow-consumer policy.
+     *
+     * @return whether it was taken here (the caller writes nothing)
+     */
+    private boolean takenBeforeWrite(Packet packet) {
+        if (closed) {
+            afterClose(packet);
+            return true;
+        }
+        if (!hold.isLive() && hold.take(packet)) {
+            return true;
+        }
+        if (slowConsumer != null && backlogged()) {
+            overflow(packet);
+            return true;
+        }
+        return false;
     }
 
     /** A stanza for a client that does not read: kept in storage (a chat or normal message) or refused. */
@@ -404,15 +417,7 @@ public final class LocalClientSession implements ClientSession {
                 LOG.warn("Dropping an unreadable stanza for {}: {}", address, e.getMessage());
                 return;
             }
-            if (closed) {
-                afterClose(packet);
-                return;
-            }
-            if (!hold.isLive() && hold.take(packet)) {
-                return;
-            }
-            if (slowConsumer != null && backlogged()) {
-                overflow(packet);
+            if (takenBeforeWrite(packet)) {
                 return;
             }
         }
