@@ -28,8 +28,9 @@ import org.xmpp.packet.JID;
  *       contacts are not sent unavailable presence, as the full JID is still online on the other
  *       node, and its route and session info stay the other node's (removal checks the owner).</li>
  * </ul>
- * The checks run on the executor given (they take a user's cluster lock); the listener itself only
- * hands over.
+ * Every presence change of a remote user writes its entry, so the listener first looks, without
+ * blocking, for an open session of its own with that full JID; only such a real conflict is handed to
+ * the executor given, where it is settled (that takes a user's cluster lock).
  */
 final class ResourceConflicts implements CacheEntryListener<String, SessionInfo> {
 
@@ -78,7 +79,7 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
     }
 
     private void written(String key, SessionInfo info) {
-        if (info == null || info.node().equals(localNode)) {
+        if (info == null || info.node().equals(localNode) || localSession(key) == null) {
             return;
         }
         try {
@@ -88,14 +89,18 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
         }
     }
 
+    /** This node's open session with the full JID {@code key}, or {@code null}. */
+    private LocalClientSession localSession(String key) {
+        try {
+            return sessions.openLocalSession(new JID(key));
+        } catch (IllegalArgumentException e) {
+            return null; // not a JID: not a client session's key
+        }
+    }
+
     /** Settles one full JID that another node has written (package-private for tests). */
     void settle(String key, SessionInfo remote) {
-        LocalClientSession local;
-        try {
-            local = sessions.openLocalSession(new JID(key));
-        } catch (IllegalArgumentException e) {
-            return; // not a JID: not a client session's key
-        }
+        LocalClientSession local = localSession(key);
         if (local == null) {
             return;
         }
