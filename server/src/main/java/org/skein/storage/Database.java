@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
         hikari.setJdbcUrl(url);
         if (url.startsWith("jdbc:postgresql:")) {
             // the driver sends a batch of inserts (the archive writer's group commit) as multi-row INSERTs:
-            // 24-40% more archived messages per second (benchmarks/README.md); a db.url that names the parameter wins
+            // more archived messages per second (benchmarks/README.md); a db.url that names the parameter wins
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
         hikari.setUsername(config.get("db.user", url.startsWith("jdbc:h2:") ? "sa" : ""));
