@@ -70,6 +70,11 @@ public final class Database implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("skein-db-" + poolName);
         hikari.setJdbcUrl(url);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // the driver sends a batch of inserts (the archive writer's group commit) as multi-row INSERTs:
+            // more archived messages per second (benchmarks/README.md); a db.url that names the parameter wins
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         hikari.setUsername(config.get("db.user", url.startsWith("jdbc:h2:") ? "sa" : ""));
         hikari.setPassword(config.get("db.password", ""));
         hikari.setMaximumPoolSize(config.getInt("db.pool.maxSize", 10));

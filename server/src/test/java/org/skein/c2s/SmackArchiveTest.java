@@ -388,6 +388,72 @@ class SmackArchiveTest {
     }
 
     @Test
+    void aRoomsOwnerTurnsItsArchiveOnAndOffWithTheConfigurationFormAndTheArchiveFollowsTheRoomsRules() throws Exception {
+        try (NodeWithClients env = new NodeWithClients(Map.of())) {
+            String alice = env.newUser();
+            String bob = env.newUser();
+            String mallory = env.newUser();
+            XMPPTCPConnection a = env.clients.login(alice, "secret", "phone");
+            XMPPTCPConnection b = env.clients.login(bob, "secret", "desk");
+            XMPPTCPConnection m = env.clients.login(mallory, "secret", "desk");
+            org.skein.muc.MucService service = env.node.multiUserChat().service("conference.localhost").orElseThrow();
+            service.createRoom("switch", org.skein.muc.RoomConfig.builder().persistent(true).build(), env.jid(alice)).get();
+            org.jxmpp.jid.EntityBareJid address = JidCreate.entityBareFrom("switch@conference.localhost");
+            org.jivesoftware.smackx.muc.MultiUserChat room = org.jivesoftware.smackx.muc.MultiUserChatManager.getInstanceFor(a)
+                    .getMultiUserChat(address);
+            room.join(org.jxmpp.jid.parts.Resourcepart.from("al"));
+            List<Message> heard = new CopyOnWriteArrayList<>();
+            room.addMessageListener(msg -> {
+                if (msg.getBody() != null && msg.getBody().startsWith("said ")) {
+                    heard.add(msg);
+                }
+            });
+            MamManager bobsView = MamManager.getInstanceFor(b, address);
+
+            // not logged: nothing kept, and a query says the room has no archive
+            room.sendMessage("said before");
+            await().atMost(WAIT).until(() -> heard.size() == 1);
+            XMPPErrorException none = org.junit.jupiter.api.Assertions.assertThrows(XMPPErrorException.class,
+                    () -> bobsView.queryArchive(MamManager.MamQueryArgs.builder().build()));
+            assertThat(none.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
+
+            // the owner turns logging on in the room's configuration form: from then on it is kept, and readable
+            org.jivesoftware.smackx.xdata.form.FillableForm on = room.getConfigurationForm().getFillableForm();
+            on.setAnswer("muc#roomconfig_enablelogging", true);
+            room.sendConfigurationForm(on);
+            assertThat(bobsView.isSupported()).isTrue();
+            room.sendMessage("said while logged");
+            await().atMost(WAIT).until(() -> heard.size() == 2);
+            MamManager.MamQuery kept = bobsView.queryArchive(MamManager.MamQueryArgs.builder().build());
+            assertThat(kept.getMessages()).extracting(Message::getBody).containsExactly("said while logged");
+            assertThat(kept.getMamResultExtensions()).extracting(MamResultExtension::getId)
+                    .containsExactly(stanzaIds(heard.get(1)).get(0).getId());
+            // a semi-anonymous room: the archive gives the nickname, never the sender's real address
+            assertThat(kept.getMessages().get(0).getFrom().toString()).isEqualTo("switch@conference.localhost/al");
+            assertThat(kept.getMessages().get(0).toXML().toString()).doesNotContain(env.jid(alice));
+
+            // a banned user may not read it
+            room.banUser(JidCreate.entityBareFrom(env.jid(mallory)), "no");
+            XMPPErrorException banned = org.junit.jupiter.api.Assertions.assertThrows(XMPPErrorException.class,
+                    () -> MamManager.getInstanceFor(m, address).queryArchive(MamManager.MamQueryArgs.builder().build()));
+            assertThat(banned.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.forbidden);
+
+            // logging off again: nothing more is kept and the archive is no longer offered
+            org.jivesoftware.smackx.xdata.form.FillableForm off = room.getConfigurationForm().getFillableForm();
+            off.setAnswer("muc#roomconfig_enablelogging", false);
+            room.sendConfigurationForm(off);
+            room.sendMessage("said after");
+            await().atMost(WAIT).until(() -> heard.size() == 3);
+            XMPPErrorException closed = org.junit.jupiter.api.Assertions.assertThrows(XMPPErrorException.class,
+                    () -> bobsView.queryArchive(MamManager.MamQueryArgs.builder().build()));
+            assertThat(closed.getStanzaError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
+            assertThat(env.node.messageArchive().roomStore().select(ArchiveFilter.all("switch@conference.localhost"), false, 10))
+                    .extracting(org.skein.mam.ArchivedMessage::stanza)
+                    .singleElement().asString().contains("said while logged");
+        }
+    }
+
+    @Test
     void theRetentionLimitRemovesWhatIsOlderOnly() throws Exception {
         org.skein.testing.ManualClock clock = new org.skein.testing.ManualClock(Instant.parse("2026-11-01T10:00:00Z"));
         try (NodeWithClients env = new NodeWithClients(Map.of("mam.retention", "30d"), clock)) {

@@ -1,9 +1,16 @@
 package org.skein.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.core.BaseConnection;
+import org.skein.config.ServerConfig;
 import org.skein.testing.TestDatabase;
 
 /**
@@ -35,5 +42,25 @@ class PostgresStorageTest extends AbstractStorageTest implements ImStoresContrac
     @Override
     public Database database() {
         return database.database();
+    }
+
+    private static boolean rewritesBatches(Database db) throws Exception {
+        try (Connection c = db.connection()) {
+            return c.unwrap(BaseConnection.class).getQueryExecutor().isReWriteBatchedInsertsEnabled();
+        }
+    }
+
+    @Test
+    void batchedInsertsGoAsMultiRowInsertsUnlessTheUrlSaysOtherwise() throws Exception {
+        assertThat(rewritesBatches(database())).isTrue();
+        String url = database().url().replace("?", "?reWriteBatchedInserts=false&");
+        Database other = new Database(ServerConfig.inMemory(Map.of("db.url", url, "db.user", "skein", "db.password", "skein")),
+                data, "pg-no-rewrite");
+        try {
+            other.start();
+            assertThat(rewritesBatches(other)).isFalse();
+        } finally {
+            other.close();
+        }
     }
 }

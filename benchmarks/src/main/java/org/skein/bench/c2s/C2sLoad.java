@@ -41,7 +41,8 @@ import org.HdrHistogram.Histogram;
  * </ul>
  * The node runs in a child JVM ({@code --node-heap}, default 2g) unless {@code --in-process}, on its embedded H2
  * or, with {@code --db postgres}, on a schema of its own on PostgreSQL ({@code --db-url}, default
- * {@code jdbc:postgresql://127.0.0.1:5432/skein_test}, user and password {@code skein}; dropped at the end).
+ * {@code jdbc:postgresql://127.0.0.1:5432/skein_test}, user and password {@code skein}; dropped at the end;
+ * {@code --db-params} adds parameters to the node's {@code db.url}, e.g. {@code reWriteBatchedInserts=true}).
  * Sessions log in with SASL PLAIN without TLS (the node allows it: a localhost-only benchmark setting).
  */
 public final class C2sLoad {
@@ -144,7 +145,8 @@ public final class C2sLoad {
                  java.sql.Statement s = c.createStatement()) {
                 s.execute("CREATE SCHEMA " + schema);
             }
-            config.add("db.url=" + url + "?currentSchema=" + schema);
+            String params = options.get("db-params"); // e.g. reWriteBatchedInserts=true: the driver's options on the node's db.url
+            config.add("db.url=" + url + "?currentSchema=" + schema + (params == null || params.isEmpty() ? "" : "&" + params));
             config.add("db.user=skein");
             config.add("db.password=skein");
         } else if (!db.equals("h2")) {
