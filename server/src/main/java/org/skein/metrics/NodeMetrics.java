@@ -105,6 +105,15 @@ public final class NodeMetrics implements AutoCloseable {
         return clusterEvents;
     }
 
+    /**
+     * Adds the gauge of the stanzas from other nodes that were handed to the node's delivery and are not
+     * delivered yet ({@code skein_cluster_inbound_pending}).
+     */
+    public void meterInboundDelivery(org.skein.routing.InboundStanzas inbound) {
+        Gauge.builder("skein.cluster.inbound.pending", inbound, org.skein.routing.InboundStanzas::pending)
+                .description("Stanzas from other nodes handed to this node's delivery and not delivered yet").register(registry);
+    }
+
     /** The registry, for plugins that add meters of their own. */
     public MeterRegistry registry() {
         return registry;
