@@ -49,7 +49,8 @@ import org.jxmpp.jid.EntityFullJid;
  * Options: {@code --warmup} rounds (2000), {@code --rounds} (5000), {@code --messages} (50000),
  * {@code --pairs} (50), {@code --heap} of each node (512m), {@code --smoke true} (seconds-long, tiny numbers);
  * any other {@code --key value} whose key contains a dot is passed to both nodes as configuration.
- * After each part the packet router's meters of node 1 (batch round trip, stanzas per batch) are printed.
+ * After each part the stages of a crossing are printed from both nodes' meters (docs/metrics.md): time queued on
+ * the sender, the send call, the batch round trip, the receiver's handling, the wait for a delivery lane, the lane's work.
  */
 public final class ProcessClusterLoad {
 
@@ -119,16 +120,17 @@ public final class ProcessClusterLoad {
     private void pingPong(Clients clients, Node one, Node two, int warmup, int rounds) throws Exception {
         try (Echo same = new Echo(clients.login(one, 0), clients.login(one, 1));
              Echo cross = new Echo(clients.login(one, 2), clients.login(two, 3))) {
-            pingPong(same, cross, warmup, rounds);
+            same.rounds(warmup, null);
+            cross.rounds(warmup, null);
+            routerMeters(one, two, "after the warm-up");
+            pingPong(same, cross, rounds);
         }
-        routerMeters(one, "after ping-pong");
+        routerMeters(one, two, "after ping-pong");
     }
 
-    private void pingPong(Echo same, Echo cross, int warmup, int rounds) throws Exception {
+    private void pingPong(Echo same, Echo cross, int rounds) throws Exception {
         Histogram sameNode = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         Histogram crossNode = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        same.rounds(warmup, null);
-        cross.rounds(warmup, null);
         int blocks = 10;
         for (int b = 0; b < blocks; b++) {
             same.rounds(rounds / blocks, sameNode);
@@ -202,7 +204,7 @@ public final class ProcessClusterLoad {
         double cross = flood(List.of(clients.login(one, 2)), List.of(clients.login(two, 3)), messages, "one pair cross node");
         results.put("pair.same", same);
         results.put("pair.cross", cross);
-        routerMeters(one, "after one pair");
+        routerMeters(one, two, "after one pair");
     }
 
     private void aggregate(Clients clients, Node one, Node two, int messages, int pairs) throws Exception {
@@ -221,7 +223,7 @@ public final class ProcessClusterLoad {
         results.put("aggregate.single", single);
         results.put("aggregate.cross", cross);
         out.printf("  cross/one node %.0f%%%n", 100 * cross / single);
-        routerMeters(one, "after " + pairs + " pairs");
+        routerMeters(one, two, "after " + pairs + " pairs");
     }
 
     /** Each sender sends its share of {@code messages} to its receiver as fast as it can; messages/s until all arrived. */
@@ -274,27 +276,60 @@ public final class ProcessClusterLoad {
         }
     }
 
-    // --- node 1's router meters ---
+    // --- the stages of a crossing, from both nodes' meters ---
 
-    private static final Pattern SAMPLE = Pattern.compile("(?m)^(skein_cluster_batch_(?:roundtrip_seconds|stanzas)_(?:sum|count))"
-            + "\\{([^}]*)\\} (\\S+)$");
+    /** The stage meters, in the order of a stanza's path (sender, then receiver). */
+    private static final List<String> STAGES = List.of("skein_cluster_stanza_queued_seconds", "skein_cluster_batch_send_seconds",
+            "skein_cluster_batch_roundtrip_seconds", "skein_cluster_batch_handling_seconds", "skein_cluster_inbound_wait_seconds",
+            "skein_cluster_inbound_delivery_seconds", "skein_cluster_batch_stanzas");
+    private static final Pattern SAMPLE = Pattern.compile("(?m)^(skein_cluster_[a-z_]+?)_(sum|count|bucket)\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
     private final Map<String, Double> lastMeters = new HashMap<>();
 
-    private void routerMeters(Node one, String when) throws IOException {
-        Map<String, Double> now = new HashMap<>();
-        Matcher m = SAMPLE.matcher(one.metrics());
-        while (m.find()) {
-            if (m.group(2).contains("peer=\"node2\"") && !m.group(2).contains("direction=\"received\"")) {
-                now.put(m.group(1), Double.parseDouble(m.group(3)));
+    private void routerMeters(Node one, Node two, String when) throws IOException {
+        out.printf("  stages %s (per node: mean / approx. p50 from the histogram buckets, in ms; batch sizes in stanzas)%n", when);
+        for (Node node : List.of(one, two)) {
+            Map<String, Double> now = new HashMap<>();
+            Matcher m = SAMPLE.matcher(node.metrics());
+            while (m.find()) {
+                if (!STAGES.contains(m.group(1)) || m.group(3).contains("direction=\"received\"")) {
+                    continue;
+                }
+                String key = node.name + " " + m.group(1) + " " + m.group(2);
+                if (m.group(2).equals("bucket")) {
+                    Matcher le = LE.matcher(m.group(3));
+                    key += " " + (le.find() ? le.group(1) : "?");
+                }
+                now.merge(key, Double.parseDouble(m.group(4)), Double::sum);
             }
+            StringBuilder line = new StringBuilder("    " + node.name + ":");
+            for (String stage : STAGES) {
+                String prefix = node.name + " " + stage + " ";
+                double count = delta(now, prefix + "count");
+                if (count <= 0) {
+                    continue;
+                }
+                double scale = stage.endsWith("_seconds") ? 1000 : 1;
+                double mean = scale * delta(now, prefix + "sum") / count;
+                double p50 = Double.NaN;
+                List<Double> bounds = now.keySet().stream().filter(k -> k.startsWith(prefix + "bucket "))
+                        .map(k -> k.substring((prefix + "bucket ").length())).filter(le -> !le.equals("+Inf"))
+                        .map(Double::parseDouble).sorted().toList();
+                for (double bound : bounds) {
+                    String k = now.keySet().stream().filter(x -> x.startsWith(prefix + "bucket ")
+                            && !x.endsWith("+Inf") && Double.parseDouble(x.substring((prefix + "bucket ").length())) == bound)
+                            .findFirst().orElseThrow();
+                    if (delta(now, k) >= count / 2) {
+                        p50 = scale * bound;
+                        break;
+                    }
+                }
+                line.append(String.format(" %s %.3f/<=%.3f (%,.0f)", stage.replace("skein_cluster_", "").replace("_seconds", ""),
+                        mean, p50, count));
+            }
+            lastMeters.putAll(now);
+            out.println(line);
         }
-        double rtSum = delta(now, "skein_cluster_batch_roundtrip_seconds_sum");
-        double rtCount = delta(now, "skein_cluster_batch_roundtrip_seconds_count");
-        double stanzas = delta(now, "skein_cluster_batch_stanzas_sum");
-        double batches = delta(now, "skein_cluster_batch_stanzas_count");
-        lastMeters.putAll(now);
-        out.printf("  node1 -> node2 %s: %,.0f batches, %.1f stanzas per batch, mean batch round trip %.3f ms%n", when, batches,
-                batches == 0 ? 0 : stanzas / batches, rtCount == 0 ? 0 : 1000 * rtSum / rtCount);
     }
 
     private double delta(Map<String, Double> now, String name) {

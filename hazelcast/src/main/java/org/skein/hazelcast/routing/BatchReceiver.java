@@ -62,6 +62,15 @@ final class BatchReceiver {
      *     batch was not taken (the node's delivery is full): the sender sends it again
      */
     long receive(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+        long start = System.nanoTime();
+        try {
+            return take(sender, epoch, stream, seq, bytes);
+        } finally {
+            meters.peer(sender).handled(System.nanoTime() - start);
+        }
+    }
+
+    private long take(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
         SourceCounters counters = counters(sender);
         if (!delivery.hasRoom()) {
             return BUSY;

@@ -170,7 +170,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     @Override
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
-        return enqueue(node, new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8)));
+        long now = nanoTime.getAsLong();
+        return enqueue(node, new QueuedStanza(List.of(recipient.toString()), Addressing.AS_IS,
+                packet.toXML().getBytes(StandardCharsets.UTF_8), now));
     }
 
     /**
@@ -180,13 +182,14 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
      */
     @Override
     public boolean routePacket(NodeID node, List<JID> recipients, Addressing addressing, Packet packet) {
+        long now = nanoTime.getAsLong();
         byte[] xml = packet.toXML().getBytes(StandardCharsets.UTF_8);
         for (int from = 0; from < recipients.size(); from += QueuedStanza.MAX_RECIPIENTS) {
             List<String> part = new ArrayList<>();
             for (JID recipient : recipients.subList(from, Math.min(recipients.size(), from + QueuedStanza.MAX_RECIPIENTS))) {
                 part.add(recipient.toString());
             }
-            if (!enqueue(node, new QueuedStanza(part, addressing, xml))) {
+            if (!enqueue(node, new QueuedStanza(part, addressing, xml, now))) {
                 return false;
             }
         }
@@ -256,9 +259,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             RouterMeters.Peer peer = meters.peer(outbox.node());
             for (Outbox.Batch batch : todo) {
                 try {
+                    long leaving = nanoTime.getAsLong();
                     byte[] bytes = BatchCodec.encode(batch.stanzas);
-                    long sentAt = nanoTime.getAsLong();
+                    for (QueuedStanza stanza : batch.stanzas) {
+                        if (stanza.queuedAt() != 0) {
+                            peer.queued(leaving - stanza.queuedAt());
+                        }
+                    }
                     peer.sent(batch.stanzas.size(), bytes.length);
+                    long sentAt = nanoTime.getAsLong();
                     transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, bytes),
                             (answer, failure) -> {
                                 if (failure == null && answer == BatchReceiver.BUSY) {
@@ -271,6 +280,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
                                     send(outbox, batchFailed(outbox, batch, failure, RouterMeters.HandBack.BATCH_FAILED));
                                 }
                             });
+                    peer.invoked(nanoTime.getAsLong() - sentAt);
                 } catch (RuntimeException e) {
                     more = batchFailed(outbox, batch, e, RouterMeters.HandBack.BATCH_FAILED);
                     break; // the rest of this list was given up with it

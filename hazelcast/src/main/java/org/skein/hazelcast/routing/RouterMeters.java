@@ -50,11 +50,15 @@ public final class RouterMeters {
         Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)};
+    private static final Duration[] STAGE_BUCKETS = {
+        Duration.ofNanos(10_000), Duration.ofNanos(25_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(1)};
     private static final double[] BATCH_SIZE_BUCKETS = {1, 2, 5, 10, 50, 100, 500, 1000};
 
     private final MeterRegistry registry;
     private final Map<NodeID, Peer> peers = new ConcurrentHashMap<>();
-    private volatile ToLongFunction<NodeID> queued = node -> 0;
+    private volatile ToLongFunction<NodeID> queuedNow = node -> 0;
 
     public RouterMeters(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -67,13 +71,13 @@ public final class RouterMeters {
 
     /** The router that runs now: the queue gauges read it. */
     void attach(ToLongFunction<NodeID> queuedFor) {
-        this.queued = Objects.requireNonNull(queuedFor, "queuedFor");
+        this.queuedNow = Objects.requireNonNull(queuedFor, "queuedFor");
     }
 
     /** The router stopped: the queue gauges read 0 until the next one is attached. */
     void detach(ToLongFunction<NodeID> queuedFor) {
-        if (queued == queuedFor) {
-            queued = node -> 0;
+        if (queuedNow == queuedFor) {
+            queuedNow = node -> 0;
         }
     }
 
@@ -90,6 +94,9 @@ public final class RouterMeters {
         private final Counter bytesSent;
         private final DistributionSummary stanzasPerBatchSent;
         private final Timer roundTrip;
+        private final Timer queued;
+        private final Timer invoked;
+        private final Timer handling;
         private final Counter busy;
         private final Counter queueFull;
         private final Map<HandBack, Counter> handedBack = new ConcurrentHashMap<>();
@@ -116,6 +123,15 @@ public final class RouterMeters {
                     .serviceLevelObjectives(ROUND_TRIP_BUCKETS)
                     .description("From sending a batch to the peer's answer (taken in order and handed to its delivery)")
                     .register(registry);
+            queued = Timer.builder("skein.cluster.stanza.queued").tag("peer", peer).serviceLevelObjectives(STAGE_BUCKETS)
+                    .description("From routePacket (serializing included) until the stanza's batch leaves: the wait for a free "
+                            + "slot behind the batches in flight").register(registry);
+            invoked = Timer.builder("skein.cluster.batch.send").tag("peer", peer).serviceLevelObjectives(STAGE_BUCKETS)
+                    .description("The sending thread's call that hands a batch to Hazelcast (its serialization, the invocation)")
+                    .register(registry);
+            handling = Timer.builder("skein.cluster.batch.handling").tag("peer", peer).serviceLevelObjectives(STAGE_BUCKETS)
+                    .description("On the receiving node: taking a batch from the peer (decode, order, hand-over to the delivery lanes)")
+                    .register(registry);
             busy = Counter.builder("skein.cluster.batches.busy").tag("peer", peer)
                     .description("Batches the peer refused because its delivery was full (sent again shortly)").register(registry);
             queueFull = Counter.builder("skein.cluster.queue.full").tag("peer", peer)
@@ -132,7 +148,7 @@ public final class RouterMeters {
             delivered = received("delivered");
             undeliverable = received("undeliverable");
             malformed = received("malformed");
-            Gauge.builder("skein.cluster.queue", this, p -> queued.applyAsLong(p.node)).tag("peer", peer)
+            Gauge.builder("skein.cluster.queue", this, p -> queuedNow.applyAsLong(p.node)).tag("peer", peer)
                     .description("Stanzas for the peer node queued or in flight (not yet acknowledged)").register(registry);
         }
 
@@ -150,6 +166,18 @@ public final class RouterMeters {
 
         void answered(long nanos) {
             roundTrip.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        void queued(long nanos) {
+            queued.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        void invoked(long nanos) {
+            invoked.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        void handled(long nanos) {
+            handling.record(nanos, TimeUnit.NANOSECONDS);
         }
 
         void busy() {

@@ -27,7 +27,7 @@ import org.skein.c2s.SmackClients;
 /**
  * What an operator's Prometheus reads at {@code /metrics} about the traffic between two nodes (real
  * Hazelcast members, real Smack clients): batches, bytes and stanzas each way, the round trip of the
- * batches, the queues and the receiving node's pending deliveries back at zero.
+ * batches, the stages of a crossing, the queues and the receiving node's pending deliveries back at zero.
  */
 class RouterMetersIT {
 
@@ -115,6 +115,12 @@ class RouterMetersIT {
                 assertThat(sample(receiver, "skein_cluster_stanzas_received_total", "peer", "one", "outcome", "delivered"))
                         .as("stanzas from one delivered to sessions on two").isGreaterThanOrEqualTo(MESSAGES);
                 assertThat(sample(receiver, "skein_cluster_batches_unreadable_total", "peer", "one")).isZero();
+                // the stages of a crossing: queued and sent on one, handled, waited for a lane and delivered on two
+                assertThat(sample(sender, "skein_cluster_stanza_queued_seconds_count", "peer", "two")).isGreaterThanOrEqualTo(MESSAGES);
+                assertThat(sample(sender, "skein_cluster_batch_send_seconds_count", "peer", "two")).isEqualTo(batchesSent);
+                assertThat(sample(receiver, "skein_cluster_batch_handling_seconds_count", "peer", "one")).isGreaterThanOrEqualTo(1);
+                assertThat(sample(receiver, "skein_cluster_inbound_wait_seconds_count")).isGreaterThanOrEqualTo(MESSAGES);
+                assertThat(sample(receiver, "skein_cluster_inbound_delivery_seconds_count")).isGreaterThanOrEqualTo(MESSAGES);
                 assertThat(sample(receiver, "skein_cluster_inbound_pending")).as("nothing pending on two").isZero();
                 assertThat(receiver).contains("node=\"two\"");
             });
