@@ -115,4 +115,10 @@ public interface ServerContext {
 
     /** The node's clock, for timestamps; tests may hand a fixed or stepping clock. */
     Clock clock();
+
+    /**
+     * The node's meters (served at {@code /metrics} on the admin port, and in JMX when enabled): plugins
+     * register theirs here. Every meter gets the tag {@code node}.
+     */
+    io.micrometer.core.instrument.MeterRegistry meterRegistry();
 }

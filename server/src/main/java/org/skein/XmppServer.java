@@ -165,6 +165,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         if (jmx) {
             scheduler.scheduleWithFixedDelay(metrics::refresh, 30, 30, TimeUnit.SECONDS); // JMX is read without a scrape
         }
+        metrics.meterInboundDelivery(xmpp.inbound());
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle(), metrics);
         this.clusterManager.addListener(metrics.clusterEvents(), 40);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
@@ -455,6 +456,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    @Override
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** The node's admin console (its {@link AdminConsole#port()} is -1 when it does not run). */

@@ -146,6 +146,11 @@ final class XmppServices {
     /** Key of the publish-subscribe service's domain. */
     static final String PUBSUB_DOMAIN_KEY = "pubsub.domain";
 
+    /** The node's delivery of stanzas from other nodes (for its meters). */
+    org.skein.routing.InboundStanzas inbound() {
+        return inbound;
+    }
+
     XmppServices(ServerConfig config, Path home, NodeID nodeId, String threadSuffix, CacheFactory caches,
                  ClusterManager cluster, Clock clock, UserManager users, RosterStore rosterStore,
                  OfflineMessageStore offlineStore, PubSubStore pubSubStore, ScheduledExecutorService scheduler,

@@ -11,6 +11,7 @@ import org.skein.clustering.ClusterManager;
 import org.skein.hazelcast.cluster.HazelcastProvider;
 import org.skein.hazelcast.config.LocalConfigFile;
 import org.skein.hazelcast.config.PluginSettings;
+import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.serialization.ClassAllowlist;
 import org.skein.hazelcast.serialization.PluginClassResolver;
 import org.skein.plugin.AdminPageModel;
@@ -62,7 +63,7 @@ public final class HazelcastPlugin implements Plugin, AdminPageModel {
         registrations.add(() -> server.pluginManager().removePluginListener(resolver));
         resolver.addAll(server.pluginManager().getPlugins());
         HazelcastProvider provider = new HazelcastProvider(server.nodeId(), server.config(), server.homeDirectory(),
-                server.clock(), context.classLoader(), allowlist, resolver);
+                server.clock(), context.classLoader(), allowlist, resolver, new RouterMeters(server.meterRegistry()));
         ClusterManager clusterManager = server.clusterManager();
         try {
             registrations.add(clusterManager.registerProvider(provider));

@@ -41,6 +41,13 @@ public final class NodeMetrics implements AutoCloseable {
     /** Key of the JMX domain of the meters. */
     public static final String JMX_DOMAIN_KEY = "metrics.jmx.domain";
 
+    /** Histogram buckets of the stages of a stanza's path: 10 µs to 1 s. */
+    private static final java.time.Duration[] STAGE_BUCKETS = {
+        java.time.Duration.ofNanos(10_000), java.time.Duration.ofNanos(25_000), java.time.Duration.ofNanos(50_000),
+        java.time.Duration.ofNanos(100_000), java.time.Duration.ofNanos(250_000), java.time.Duration.ofNanos(500_000),
+        java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10),
+        java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1)};
+
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final CacheFactory caches;
@@ -103,6 +110,32 @@ public final class NodeMetrics implements AutoCloseable {
     /** What to register with the cluster manager: counts joins, leaves and crashes of members. */
     public ClusterEventMeters clusterEvents() {
         return clusterEvents;
+    }
+
+    /**
+     * Adds the gauge of the stanzas from other nodes that were handed to the node's delivery and are not
+     * delivered yet ({@code skein_cluster_inbound_pending}).
+     */
+    public void meterInboundDelivery(org.skein.routing.InboundStanzas inbound) {
+        Gauge.builder("skein.cluster.inbound.pending", inbound, org.skein.routing.InboundStanzas::pending)
+                .description("Stanzas from other nodes handed to this node's delivery and not delivered yet").register(registry);
+        io.micrometer.core.instrument.Timer waited = io.micrometer.core.instrument.Timer.builder("skein.cluster.inbound.wait")
+                .serviceLevelObjectives(STAGE_BUCKETS)
+                .description("From a received stanza's hand-over to this node's delivery until its lane takes it").register(registry);
+        io.micrometer.core.instrument.Timer delivered = io.micrometer.core.instrument.Timer.builder("skein.cluster.inbound.delivery")
+                .serviceLevelObjectives(STAGE_BUCKETS)
+                .description("A lane's work for one received stanza (the as-is check, the hand-over to the session)").register(registry);
+        inbound.recordStagesWith(new org.skein.routing.InboundStanzas.Stages() {
+            @Override
+            public void waited(long nanos) {
+                waited.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void delivered(long nanos) {
+                delivered.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     /** The registry, for plugins that add meters of their own. */

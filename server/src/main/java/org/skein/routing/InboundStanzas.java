@@ -55,6 +55,36 @@ public final class InboundStanzas implements InboundDelivery {
     private final SerialLane slowPath;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
+    private volatile Stages stages = Stages.NONE;
+
+    /**
+     * Where a stanza's time on this node goes, in nanoseconds (for the node's meters): from being handed
+     * over until its lane takes it, and the lane's work for it (the check that it can be written as it
+     * is, and the hand-over to the session's connection).
+     */
+    public interface Stages {
+        /** Records nothing. */
+        Stages NONE = new Stages() {
+            @Override
+            public void waited(long nanos) {
+            }
+
+            @Override
+            public void delivered(long nanos) {
+            }
+        };
+
+        /** From {@link #deliver} until the recipient's lane started on the stanza. */
+        void waited(long nanos);
+
+        /** The lane's work for one stanza to one recipient. */
+        void delivered(long nanos);
+    }
+
+    /** Sets what records the stages of each stanza for one recipient ({@link Stages#NONE} for nothing). */
+    public void recordStagesWith(Stages stages) {
+        this.stages = Objects.requireNonNull(stages, "stages");
+    }
 
     /**
      * @param executor the node's threads for delivery (at least {@code lanes + 1} of them)
@@ -92,11 +122,17 @@ public final class InboundStanzas implements InboundDelivery {
         if (addressing == Addressing.AS_IS && recipients.size() == 1) {
             String recipient = recipients.get(0);
             pending.incrementAndGet();
+            Stages times = stages;
+            long handed = System.nanoTime();
             lanes[lane(recipient)].add(() -> {
+                long start = System.nanoTime();
                 try {
                     toLocalSession(source, recipient, stanza, report);
                 } finally {
                     pending.decrementAndGet();
+                    long end = System.nanoTime();
+                    times.waited(start - handed);
+                    times.delivered(end - start);
                 }
             });
             return;

@@ -22,6 +22,8 @@ import org.skein.config.ServerConfig;
  */
 public final class FakeServerContext implements ServerContext {
 
+    private final io.micrometer.core.instrument.MeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
     private final org.skein.component.ComponentRegistry components = new org.skein.component.ComponentRegistry("localhost");
 
     private final String version;
@@ -180,5 +182,10 @@ public final class FakeServerContext implements ServerContext {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    @Override
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return meters;
     }
 }

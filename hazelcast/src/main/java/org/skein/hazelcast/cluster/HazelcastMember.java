@@ -10,6 +10,7 @@ import org.skein.cluster.spi.TaskTransport;
 import org.skein.hazelcast.cache.HazelcastCacheStorage;
 import org.skein.hazelcast.config.HazelcastConfigFactory;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
+import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.RouterSettings;
 import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
@@ -35,13 +36,14 @@ final class HazelcastMember implements ClusterMember {
     private final Runnable gone;
     private volatile boolean leaving;
 
-    HazelcastMember(NodeID localNode, HazelcastInstance instance, RouterSettings routerSettings, Runnable gone) {
+    HazelcastMember(NodeID localNode, HazelcastInstance instance, RouterSettings routerSettings, RouterMeters routerMeters,
+                    Runnable gone) {
         this.localNode = localNode;
         this.instance = instance;
         this.members = new Members(instance.getCluster());
         this.caches = new HazelcastCacheStorage(instance, localNode, MemberAttributes::nodeId, members::isMember);
         this.tasks = new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode);
-        this.routerPart = new RouterPart(routerSettings);
+        this.routerPart = new RouterPart(routerSettings, routerMeters);
         this.gone = gone;
     }
 
@@ -112,16 +114,18 @@ final class HazelcastMember implements ClusterMember {
     /** The packet router part: the node starts it with its routing table when it joins. */
     private final class RouterPart implements RemotePacketRouter.Part {
         private final RouterSettings settings;
+        private final RouterMeters meters;
         private volatile HazelcastPacketRouter router;
 
-        RouterPart(RouterSettings settings) {
+        RouterPart(RouterSettings settings, RouterMeters meters) {
             this.settings = settings;
+            this.meters = meters;
         }
 
         @Override
         public RemotePacketRouter start(RoutingTable routingTable, InboundDelivery inbound) {
             HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, inbound, settings, instance,
-                    members::find);
+                    members::find, meters);
             router = started;
             return started;
         }

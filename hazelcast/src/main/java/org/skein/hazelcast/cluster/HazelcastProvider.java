@@ -12,6 +12,7 @@ import org.skein.cluster.spi.MemberContext;
 import org.skein.config.ServerConfig;
 import org.skein.hazelcast.config.PluginSettings;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
+import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.RouterSettings;
 import org.skein.hazelcast.serialization.ClassAllowlist;
 import org.skein.hazelcast.serialization.PluginClassResolver;
@@ -35,6 +36,7 @@ public final class HazelcastProvider implements ClusteringProvider {
     private final ClassAllowlist allowlist;
     private final PluginClassResolver resolver;
     private final RejectedClasses rejected;
+    private final RouterMeters routerMeters;
     private volatile HazelcastMember current;
 
     /**
@@ -48,6 +50,16 @@ public final class HazelcastProvider implements ClusteringProvider {
      */
     public HazelcastProvider(NodeID localNode, ServerConfig config, Path home, Clock clock, ClassLoader pluginLoader,
                              ClassAllowlist allowlist, PluginClassResolver resolver) {
+        this(localNode, config, home, clock, pluginLoader, allowlist, resolver, RouterMeters.unregistered());
+    }
+
+    /**
+     * As above, with the packet router's meters in the node's registry.
+     *
+     * @param routerMeters the packet router's meters (they count across the node's memberships)
+     */
+    public HazelcastProvider(NodeID localNode, ServerConfig config, Path home, Clock clock, ClassLoader pluginLoader,
+                             ClassAllowlist allowlist, PluginClassResolver resolver, RouterMeters routerMeters) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.config = Objects.requireNonNull(config, "config");
         this.home = Objects.requireNonNull(home, "home");
@@ -56,6 +68,7 @@ public final class HazelcastProvider implements ClusteringProvider {
         this.allowlist = Objects.requireNonNull(allowlist, "allowlist");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.rejected = new RejectedClasses(localNode, clock);
+        this.routerMeters = Objects.requireNonNull(routerMeters, "routerMeters");
     }
 
     /**
@@ -65,7 +78,7 @@ public final class HazelcastProvider implements ClusteringProvider {
     public static HazelcastProvider onClassPath(ServerContext node, ClassLoader loader) {
         ClassAllowlist allowlist = new ClassAllowlist();
         return new HazelcastProvider(node.nodeId(), node.config(), node.homeDirectory(), node.clock(), loader, allowlist,
-                new PluginClassResolver(loader, allowlist));
+                new PluginClassResolver(loader, allowlist), new RouterMeters(node.meterRegistry()));
     }
 
     @Override
@@ -80,7 +93,7 @@ public final class HazelcastProvider implements ClusteringProvider {
         MemberEvents events = new MemberEvents(context.events());
         HazelcastInstance instance = new MemberStarter(localNode, pluginLoader, clock, allowlist, resolver, rejected)
                 .start(config, settings, routerSettings, context.taskContext(), events);
-        HazelcastMember member = new HazelcastMember(localNode, instance, routerSettings, () -> {
+        HazelcastMember member = new HazelcastMember(localNode, instance, routerSettings, routerMeters, () -> {
             if (current != null && current.instance() == instance) {
                 current = null;
             }

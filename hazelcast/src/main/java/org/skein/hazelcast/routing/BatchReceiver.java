@@ -38,13 +38,19 @@ final class BatchReceiver {
 
     private final NodeID localNode;
     private final InboundDelivery delivery;
+    private final RouterMeters meters;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
     private final Map<Source, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
     private volatile Runnable beforeBatch = () -> { };
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery) {
+        this(localNode, delivery, RouterMeters.unregistered());
+    }
+
+    BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters) {
         this.localNode = localNode;
         this.delivery = delivery;
+        this.meters = meters;
     }
 
     /**
@@ -56,38 +62,61 @@ final class BatchReceiver {
      *     batch was not taken (the node's delivery is full): the sender sends it again
      */
     long receive(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+        long start = System.nanoTime();
+        try {
+            return take(sender, epoch, stream, seq, bytes);
+        } finally {
+            meters.peer(sender).handled(System.nanoTime() - start);
+        }
+    }
+
+    private long take(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
         SourceCounters counters = counters(sender);
         if (!delivery.hasRoom()) {
             return BUSY;
         }
         counters.batches.incrementAndGet();
+        RouterMeters.Peer peer = meters.peer(sender);
+        peer.received(bytes == null ? 0 : bytes.length);
         List<QueuedStanza> stanzas;
         try {
             stanzas = BatchCodec.decode(bytes);
+            peer.receivedStanzas(stanzas.size());
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
+            peer.unreadable();
             LOG.warn("Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
             stanzas = List.of(); // it still takes its turn, or the batches after it would wait forever
         }
         try {
             return sequence(sender, epoch == null ? "" : epoch)
-                    .accept(stream, seq, stanzas, batch -> deliverBatch(sender, batch, counters));
+                    .accept(stream, seq, stanzas, batch -> deliverBatch(sender, batch, counters, peer));
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
+            peer.unreadable();
             LOG.warn("Node {} received a batch from node {} out of any sequence; it is dropped: {}", localNode, sender, e.getMessage());
             return SourceSequence.STALE;
         }
     }
 
     /** Hands one batch over, in its turn; never throws (the batches after it wait for it). */
-    private void deliverBatch(NodeID sender, List<QueuedStanza> stanzas, SourceCounters counters) {
+    private void deliverBatch(NodeID sender, List<QueuedStanza> stanzas, SourceCounters counters, RouterMeters.Peer peer) {
         try {
             beforeBatch.run();
             InboundDelivery.Report report = (recipient, outcome) -> {
                 switch (outcome) {
-                    case DELIVERED -> counters.delivered.incrementAndGet();
-                    case UNDELIVERABLE -> counters.undeliverable.incrementAndGet();
-                    case MALFORMED -> counters.malformed.incrementAndGet();
+                    case DELIVERED -> {
+                        counters.delivered.incrementAndGet();
+                        peer.delivered();
+                    }
+                    case UNDELIVERABLE -> {
+                        counters.undeliverable.incrementAndGet();
+                        peer.undeliverable();
+                    }
+                    case MALFORMED -> {
+                        counters.malformed.incrementAndGet();
+                        peer.malformed();
+                    }
                 }
             };
             for (QueuedStanza stanza : stanzas) {

@@ -14,4 +14,11 @@ final class DestinationCounters {
     final AtomicLong batches = new AtomicLong();
     /** Times a sender found the queue full and had to wait. */
     final AtomicLong pushbacks = new AtomicLong();
+    /** Also told of each wait for room (the node's meter, which outlives this router). */
+    volatile Runnable onPushback = () -> { };
+
+    void pushback() {
+        pushbacks.incrementAndGet();
+        onPushback.run();
+    }
 }

@@ -88,6 +88,8 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final RouterSettings settings;
     private final BatchTransport transport;
     private final BatchReceiver receiver;
+    private final RouterMeters meters;
+    private final java.util.function.ToLongFunction<NodeID> queuedFor;
     private final LongSupplier nanoTime;
     private final String epoch;
     private final AtomicLong outboxGenerations = new AtomicLong();
@@ -102,11 +104,22 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
                           BatchReceiver receiver, LongSupplier nanoTime, String epoch) {
+        this(localNode, routingTable, settings, transport, receiver, RouterMeters.unregistered(), nanoTime, epoch);
+    }
+
+    HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
+                          BatchReceiver receiver, RouterMeters meters, LongSupplier nanoTime, String epoch) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.queuedFor = node -> {
+            DestinationCounters counters = destinations.get(node);
+            return counters == null ? 0 : counters.queued.get();
+        };
+        meters.attach(queuedFor);
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.epoch = Objects.requireNonNull(epoch, "epoch");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -137,12 +150,14 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
      * context (batches from other nodes find it there) and the router is set on the routing table.
      *
      * @param members the member that runs a node, or {@code null} if none does
+     * @param meters the node's router meters (they outlive this router)
      */
     public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, InboundDelivery inbound,
-                                              RouterSettings settings, HazelcastInstance member, Function<NodeID, Member> members) {
-        BatchReceiver receiver = new BatchReceiver(localNode, inbound);
+                                              RouterSettings settings, HazelcastInstance member, Function<NodeID, Member> members,
+                                              RouterMeters meters) {
+        BatchReceiver receiver = new BatchReceiver(localNode, inbound, meters);
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
-                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, System::nanoTime,
+                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, meters, System::nanoTime,
                 member.getCluster().getLocalMember().getUuid().toString());
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
@@ -155,7 +170,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
 
     @Override
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
-        return enqueue(node, new QueuedStanza(recipient.toString(), packet.toXML().getBytes(StandardCharsets.UTF_8)));
+        long now = nanoTime.getAsLong();
+        return enqueue(node, new QueuedStanza(List.of(recipient.toString()), Addressing.AS_IS,
+                packet.toXML().getBytes(StandardCharsets.UTF_8), now));
     }
 
     /**
@@ -165,13 +182,14 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
      */
     @Override
     public boolean routePacket(NodeID node, List<JID> recipients, Addressing addressing, Packet packet) {
+        long now = nanoTime.getAsLong();
         byte[] xml = packet.toXML().getBytes(StandardCharsets.UTF_8);
         for (int from = 0; from < recipients.size(); from += QueuedStanza.MAX_RECIPIENTS) {
             List<String> part = new ArrayList<>();
             for (JID recipient : recipients.subList(from, Math.min(recipients.size(), from + QueuedStanza.MAX_RECIPIENTS))) {
                 part.add(recipient.toString());
             }
-            if (!enqueue(node, new QueuedStanza(part, addressing, xml))) {
+            if (!enqueue(node, new QueuedStanza(part, addressing, xml, now))) {
                 return false;
             }
         }
@@ -204,7 +222,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         destinations.get(node).failed.incrementAndGet();
         LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
                 localNode, node, onHazelcastThread() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
-        handBack(node, List.of(stanza), "its queue stayed full");
+        handBack(node, List.of(stanza), RouterMeters.HandBack.QUEUE_FULL, "its queue stayed full");
         return true;
     }
 
@@ -222,7 +240,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         if (member == null) {
             return null;
         }
-        DestinationCounters counters = destinations.computeIfAbsent(node, n -> new DestinationCounters());
+        DestinationCounters counters = destinations.computeIfAbsent(node, n -> {
+            DestinationCounters created = new DestinationCounters();
+            created.onPushback = meters.peer(n)::queueFull;
+            return created;
+        });
         // the destination keeps an order per sending member (this router's epoch), so streams need only count up
         // within this router: each outbox takes its own range, above every earlier outbox's
         return outboxes.computeIfAbsent(node, n -> new Outbox(n, member, counters, settings, nanoTime,
@@ -234,20 +256,33 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         List<Outbox.Batch> todo = batches;
         while (!todo.isEmpty() && !closed) {
             List<Outbox.Batch> more = List.of();
+            RouterMeters.Peer peer = meters.peer(outbox.node());
             for (Outbox.Batch batch : todo) {
                 try {
-                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, BatchCodec.encode(batch.stanzas)),
+                    long leaving = nanoTime.getAsLong();
+                    byte[] bytes = BatchCodec.encode(batch.stanzas);
+                    for (QueuedStanza stanza : batch.stanzas) {
+                        if (stanza.queuedAt() != 0) {
+                            peer.queued(leaving - stanza.queuedAt());
+                        }
+                    }
+                    peer.sent(batch.stanzas.size(), bytes.length);
+                    long sentAt = nanoTime.getAsLong();
+                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, bytes),
                             (answer, failure) -> {
                                 if (failure == null && answer == BatchReceiver.BUSY) {
+                                    peer.busy();
                                     retryLater(outbox, batch);
                                 } else if (failure == null) {
+                                    peer.answered(nanoTime.getAsLong() - sentAt);
                                     send(outbox, outbox.acknowledged(batch.stream, answer));
                                 } else {
-                                    send(outbox, batchFailed(outbox, batch, failure));
+                                    send(outbox, batchFailed(outbox, batch, failure, RouterMeters.HandBack.BATCH_FAILED));
                                 }
                             });
+                    peer.invoked(nanoTime.getAsLong() - sentAt);
                 } catch (RuntimeException e) {
-                    more = batchFailed(outbox, batch, e);
+                    more = batchFailed(outbox, batch, e, RouterMeters.HandBack.BATCH_FAILED);
                     break; // the rest of this list was given up with it
                 }
             }
@@ -275,7 +310,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     /** Hands the batches in flight back after one failed; returns the next batches to send. */
-    private List<Outbox.Batch> batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure) {
+    private List<Outbox.Batch> batchFailed(Outbox outbox, Outbox.Batch batch, Throwable failure, RouterMeters.HandBack reason) {
         // the outbox's order of hand-backs is the router thread's order: a failure and a close on two threads
         // must not queue theirs the other way round (the stanzas would reach offline storage out of order)
         synchronized (outbox) {
@@ -283,15 +318,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             if (failed == null) {
                 return List.of();
             }
-            handBack(outbox.node(), failed.failed(), "its batch failed: " + failure);
+            handBack(outbox.node(), failed.failed(), reason, "its batch failed: " + failure);
             return failed.next();
         }
     }
 
     /** Closes an outbox and hands back what it held, in the outbox's order (see {@link #batchFailed}). */
-    private void closeAndHandBack(Outbox outbox, String why) {
+    private void closeAndHandBack(Outbox outbox, RouterMeters.HandBack reason, String why) {
         synchronized (outbox) {
-            handBack(outbox.node(), outbox.close(), why);
+            handBack(outbox.node(), outbox.close(), reason, why);
         }
     }
 
@@ -300,16 +335,21 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             Outbox.Batch overdue = outbox.overdue(settings.batchTimeout().toNanos());
             if (overdue != null) {
                 send(outbox, batchFailed(outbox, overdue, new java.util.concurrent.TimeoutException(
-                        "no acknowledgement within " + settings.batchTimeout().toMillis() + " ms")));
+                        "no acknowledgement within " + settings.batchTimeout().toMillis() + " ms"), RouterMeters.HandBack.BATCH_TIMEOUT));
             }
         }
     }
 
     /** Gives stanzas back to the routing table, on the router's thread (it may store them offline: I/O). */
-    private void handBack(NodeID node, List<QueuedStanza> stanzas, String why) {
+    private void handBack(NodeID node, List<QueuedStanza> stanzas, RouterMeters.HandBack reason, String why) {
         if (stanzas.isEmpty()) {
             return;
         }
+        int recipients = 0;
+        for (QueuedStanza stanza : stanzas) {
+            recipients += stanza.recipients().size();
+        }
+        meters.peer(node).handedBack(reason, recipients);
         LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); they are handled as for offline recipients",
                 localNode, stanzas.size(), node, why);
         Runnable work = () -> {
@@ -356,7 +396,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return; // an old event: the member is still there
         }
         if (outboxes.remove(node, outbox)) {
-            closeAndHandBack(outbox, "the node left the cluster");
+            closeAndHandBack(outbox, RouterMeters.HandBack.NODE_LEFT, "the node left the cluster");
         }
     }
 
@@ -384,8 +424,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         closed = true;
         for (Outbox outbox : new ArrayList<>(outboxes.values())) {
             outboxes.remove(outbox.node(), outbox);
-            closeAndHandBack(outbox, "this node leaves the cluster");
+            closeAndHandBack(outbox, RouterMeters.HandBack.LEAVING, "this node leaves the cluster");
         }
+        meters.detach(queuedFor);
         thread.shutdown();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -126,7 +126,7 @@ final class Outbox {
         lock.lock();
         try {
             if (!closed && waiting.size() >= capacity) {
-                counters.pushbacks.incrementAndGet();
+                counters.pushback();
                 long left = timeoutNanos;
                 while (!closed && waiting.size() >= capacity) {
                     if (left <= 0) {

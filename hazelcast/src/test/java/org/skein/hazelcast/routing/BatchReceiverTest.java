@@ -93,4 +93,23 @@ class BatchReceiverTest {
         assertThat(receiver.members(TWO)).isZero();
         assertThat(receiver.receive(TWO, "member-c", 1L << 32, 1, oneStanza("new"))).isEqualTo(1);
     }
+
+    @Test
+    void theMetersCountBatchesBytesUnreadableBatchesAndStanzasWhoseSessionIsGone() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        BatchReceiver metered = new BatchReceiver(NodeID.of("one"), inbound, new RouterMeters(registry));
+        byte[] good = oneStanza("counted");
+        assertThat(metered.receive(TWO, "member-a", 1L << 32, 1, good)).isEqualTo(1);
+        assertThat(metered.receive(TWO, "member-a", 1L << 32, 2, "not a batch".getBytes(StandardCharsets.UTF_8))).isEqualTo(2);
+
+        assertThat(registry.get("skein.cluster.batches.received").tag("peer", "two").counter().count()).isEqualTo(2);
+        assertThat(registry.get("skein.cluster.bytes.received").tag("peer", "two").counter().count()).isEqualTo(good.length + 11);
+        assertThat(registry.get("skein.cluster.batches.unreadable").tag("peer", "two").counter().count()).isEqualTo(1);
+        assertThat(registry.get("skein.cluster.batch.stanzas").tags("peer", "two", "direction", "received").summary().totalAmount())
+                .isEqualTo(1);
+        // bob has no session on this node: the stanza is handled as for an offline user, and counted so
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.get("skein.cluster.stanzas.received")
+                .tags("peer", "two", "outcome", "undeliverable").counter().count() == 1);
+        assertThat(registry.get("skein.cluster.stanzas.received").tags("peer", "two", "outcome", "delivered").counter().count()).isZero();
+    }
 }
