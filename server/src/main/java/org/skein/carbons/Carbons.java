@@ -1,10 +1,13 @@
 package org.skein.carbons;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.dom4j.Element;
 import org.dom4j.QName;
+import org.skein.routing.Addressing;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
 import org.xmpp.packet.JID;
@@ -15,8 +18,10 @@ import org.xmpp.packet.Message;
  * local user's session sent goes to the user's other carbons-enabled sessions, and a {@code <received/>}
  * copy of a message delivered to some of a user's sessions goes to the user's carbons-enabled sessions
  * that did not get it. The sessions may be on any node: the flags are read from the user's routes
- * ({@link RoutingTable#routesOf}, a near-cached read, no lock) and each copy goes through
- * {@link RoutingTable#routeToFullJid} as any stanza does.
+ * ({@link RoutingTable#routesOf}, a near-cached read, no lock). The copy is made once and goes through
+ * {@link RoutingTable#routeToFullJids}: the user's sessions on one other node get it in one crossing (one
+ * entry in the batch to that node, in order with the other stanzas this node routes there), each copy
+ * addressed to the session's full JID.
  *
  * <h2>Which messages are copied (XEP-0280 section 6)</h2>
  * <ul>
@@ -97,15 +102,13 @@ public final class Carbons {
             return 0;
         }
         String bare = from.toBareJID();
-        int copies = 0;
+        List<JID> targets = new ArrayList<>(2);
         for (Map.Entry<JID, ClientRoute> route : routingTable.routesOf(bare).entrySet()) {
             if (route.getValue().carbons() && !route.getKey().equals(from)) {
-                if (routingTable.routeToFullJid(route.getKey(), wrap(SENT, message, bare, route.getKey()))) {
-                    copies++;
-                }
+                targets.add(route.getKey());
             }
         }
-        return copies;
+        return send(SENT, message, bare, targets);
     }
 
     /**
@@ -123,16 +126,22 @@ public final class Carbons {
         }
         String bare = to.toBareJID();
         Map<JID, ClientRoute> all = routes == null ? routingTable.routesOf(bare) : routes;
-        int copies = 0;
+        List<JID> targets = new ArrayList<>(2);
         for (Map.Entry<JID, ClientRoute> route : all.entrySet()) {
             JID target = route.getKey();
             if (route.getValue().carbons() && !deliveredTo.contains(target) && !target.equals(message.getFrom())) {
-                if (routingTable.routeToFullJid(target, wrap(RECEIVED, message, bare, target))) {
-                    copies++;
-                }
+                targets.add(target);
             }
         }
-        return copies;
+        return send(RECEIVED, message, bare, targets);
+    }
+
+    /** One copy, addressed to each target's full JID: the targets on one other node get it in one crossing. */
+    private int send(QName direction, Message message, String bare, List<JID> targets) {
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        return routingTable.routeToFullJids(targets, Addressing.TO_FULL, wrap(direction, message, bare, targets.get(0))).size();
     }
 
     private static boolean isRoomPrivateMessage(Message message) {

@@ -11,6 +11,7 @@ import org.skein.component.ComponentRegistry;
 import org.skein.component.LocalComponent;
 import org.skein.mam.MessageArchive;
 import org.skein.offline.OfflineMessageManager;
+import org.skein.routing.Addressing;
 import org.skein.routing.ClientRoute;
 import org.skein.routing.RoutingTable;
 import org.skein.stanzaid.StanzaIds;
@@ -178,12 +179,8 @@ public final class MessageRouter {
         }
         Map<JID, ClientRoute> routes = routingTable.routesOf(bareJid);
         List<JID> targets = targets(routes, type);
-        List<JID> delivered = new ArrayList<>(targets.size());
-        for (JID target : targets) {
-            if (routingTable.routeToFullJid(target, message)) {
-                delivered.add(target);
-            }
-        }
+        // several resources on one other node: the message crosses once (its to stays the bare JID)
+        List<JID> delivered = targets.isEmpty() ? List.of() : routingTable.routeToFullJids(targets, Addressing.AS_IS, message);
         if (!delivered.isEmpty()) {
             if (accepting) {
                 carbons.copyReceived(message, delivered, routes);

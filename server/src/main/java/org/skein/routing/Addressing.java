@@ -9,11 +9,11 @@ import org.xmpp.packet.Packet;
  * recipient.
  */
 public enum Addressing {
-    /** The stanza is delivered as it is (its {@code to} is not changed). */
+    /** The stanza is delivered as it is (its {@code to} is not changed): a message to a user's bare JID for several of its resources. */
     AS_IS,
     /** Each recipient gets the stanza addressed to its bare JID (a user's presence broadcast to a contact). */
     TO_BARE,
-    /** Each recipient gets the stanza addressed to its full JID. */
+    /** Each recipient gets the stanza addressed to its full JID (message carbons for a user's resources). */
     TO_FULL;
 
     /** The stanza for one recipient: {@code packet} itself (as is) or a copy addressed to the recipient. */

@@ -451,6 +451,69 @@ public final class RoutingTable {
     }
 
     /**
+     * Delivers one packet to several sessions (full JIDs), each copy addressed as {@code addressing}
+     * says: sessions of this node get theirs here, and the sessions on each other node get theirs in
+     * one crossing ({@link RemotePacketRouter#routePacket(NodeID, java.util.List, Addressing, Packet)}),
+     * in order with the other packets routed to that node. A recipient that is neither (a component's or
+     * an endpoint's address, or no route) goes through {@link #routeToFullJid}. Used for a message to a
+     * user's bare JID that goes to several of its resources, and for message carbons. Does not wait for
+     * the network.
+     *
+     * @param recipients full JIDs, each at most once
+     * @param packet the packet; with {@link Addressing#AS_IS} local sessions get this very packet (as
+     *        {@link #routeToFullJid} gives it), otherwise each gets a copy with its {@code to} set
+     * @return the recipients it went to (found locally, or on a node the remote router reaches), in the
+     *         order given
+     */
+    public java.util.List<JID> routeToFullJids(java.util.List<JID> recipients, Addressing addressing, Packet packet) {
+        Objects.requireNonNull(addressing, "addressing");
+        if (recipients.size() == 1) {
+            JID only = recipients.get(0);
+            return routeToFullJid(only, addressing.address(packet, only)) ? java.util.List.of(only) : java.util.List.of();
+        }
+        Set<JID> went = new HashSet<>();
+        Map<NodeID, java.util.List<JID>> remote = new LinkedHashMap<>();
+        RemotePacketRouter router = remotePacketRouter;
+        for (JID recipient : recipients) {
+            String full = recipient.toString();
+            LocalClientSession local = localRoutes.get(full);
+            if (local != null) {
+                local.deliver(addressing.address(packet, recipient));
+                went.add(recipient);
+                continue;
+            }
+            ClientRoute route = userRoutes.get(full);
+            if (router != null && route != null && !route.node().equals(localNode)
+                    && (components == null || components.forAddress(recipient).isEmpty())) {
+                remote.computeIfAbsent(route.node(), n -> new java.util.ArrayList<>()).add(recipient);
+            } else if (routeToFullJid(recipient, addressing.address(packet, recipient))) {
+                went.add(recipient);
+            }
+        }
+        for (Map.Entry<NodeID, java.util.List<JID>> node : remote.entrySet()) {
+            java.util.List<JID> there = node.getValue();
+            boolean accepted = there.size() == 1
+                    ? router.routePacket(node.getKey(), there.get(0), addressing.address(packet, there.get(0)))
+                    : router.routePacket(node.getKey(), there, addressing, packet);
+            if (accepted) {
+                went.addAll(there);
+            } else {
+                LOG.info("Dropping {} route(s) on node {}: it is not reachable", there.size(), node.getKey());
+                for (JID full : there) {
+                    removeRoute(full.toString(), full.toBareJID(), node.getKey());
+                }
+            }
+        }
+        java.util.List<JID> result = new java.util.ArrayList<>(went.size());
+        for (JID recipient : recipients) {
+            if (went.contains(recipient)) {
+                result.add(recipient);
+            }
+        }
+        return result;
+    }
+
+    /**
      * Delivers a packet to every available session of several users, each copy addressed to the user's
      * bare JID (a user's presence broadcast to its contacts): local sessions get theirs here, and the
      * sessions on each other node get theirs in one crossing ({@link RemotePacketRouter#routePacket(NodeID,
