@@ -19,6 +19,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterEventListener;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterNodeInfo;
+import org.skein.cluster.ForeignMember;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
@@ -377,6 +378,15 @@ public final class ClusterManager implements AutoCloseable {
         ClusterMember member = protocol.member();
         return member == null ? List.of(new ClusterNodeInfo(localNode, "localhost", startTime, true))
                 : member.membership().members();
+    }
+
+    /**
+     * The members of the cluster's network that this node does not trust as Skein nodes (no node id, no or a
+     * wrong proof of the cluster secret); empty when not clustered.
+     */
+    public List<ForeignMember> getForeignMembers() {
+        ClusterMember member = protocol.member();
+        return member == null ? List.of() : member.membership().foreignMembers();
     }
 
     /** A member of the cluster, if the node is one (this node is always one). */

@@ -14,6 +14,7 @@ import org.skein.cache.CacheFactory;
 import org.skein.cache.CacheStats;
 import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterNodeInfo;
+import org.skein.cluster.ForeignMember;
 import org.skein.cluster.NodeID;
 import org.skein.clustering.ClusterManager;
 import org.skein.hazelcast.routing.RouterFigures;
@@ -62,6 +63,7 @@ final class NodePageModel {
         model.put("clustered", caches.isClustered());
         model.put("strategy", caches.getCurrentStorage().name());
         model.put("nodes", nodes(server.clusterManager()));
+        model.put("foreign", foreign(server.clusterManager()));
         memory(server.clusterManager(), nodeId, locale, model);
         model.put("caches", cacheRows(statsOf(caches, nodeId), locale));
         router(server.clusterManager(), nodeId, model);
@@ -78,6 +80,20 @@ final class NodePageModel {
             nodes.add(row);
         }
         return nodes;
+    }
+
+    /** The members that are not trusted Skein nodes: address, member id, claimed node id (may be empty), reason. */
+    private static List<Map<String, Object>> foreign(ClusterManager cluster) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ForeignMember member : cluster.getForeignMembers()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("address", member.address());
+            row.put("memberId", member.memberId());
+            row.put("claimed", member.claimedNode());
+            row.put("reason", member.reason().name());
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static void memory(ClusterManager cluster, NodeID nodeId, Locale locale, Map<String, Object> model) {

@@ -10,13 +10,16 @@ import org.skein.ServerContext;
 import org.skein.clustering.ClusterManager;
 import org.skein.cluster.ClusterNodeInfo;
 import org.skein.cluster.ClusterTaskResults;
+import org.skein.cluster.ForeignMember;
 import org.skein.cluster.NodeID;
 
 /**
  * The clustering switch of this node, its progress and outcome, and the table of the cluster's
  * nodes. The table is a fragment ({@code /clustering/nodes}) that the page fetches and refreshes by
  * itself, so a slow node delays only the table, and a node that does not answer within
- * {@code admin.nodeStatusTimeout} (2s) is shown as not answering.
+ * {@code admin.nodeStatusTimeout} (2s) is shown as not answering. Members of the cluster's network that
+ * are not trusted Skein nodes (a plain member of the clustering software, a node without the cluster
+ * secret) are listed in the same table, flagged with the reason.
  */
 final class ClusteringPage implements AdminPage {
 
@@ -86,8 +89,18 @@ final class ClusteringPage implements AdminPage {
             }
             rows.add(row);
         }
+        List<Map<String, Object>> foreign = new ArrayList<>();
+        for (ForeignMember member : node.clusterManager().getForeignMembers()) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("address", member.address());
+            row.put("memberId", member.memberId());
+            row.put("claimed", member.claimedNode());
+            row.put("reason", member.reason().name());
+            foreign.add(row);
+        }
         Map<String, Object> model = stateModel(node);
         model.put("nodes", rows);
+        model.put("foreign", foreign);
         return model;
     }
 }

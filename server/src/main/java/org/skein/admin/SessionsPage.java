@@ -3,11 +3,13 @@ package org.skein.admin;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
 import org.skein.session.ClientSession;
 import org.skein.session.SessionInfo;
@@ -22,7 +24,9 @@ import org.xmpp.packet.StreamError;
 /**
  * The client sessions of the whole cluster (read from the {@code sessions.info} cache, which every
  * node writes for the sessions it holds), a page at a time and searchable by a part of the JID; an
- * operator may close any of them, on this node or, through the clustering plugin, on another.
+ * operator may close any of them, on this node or, through the clustering plugin, on another. The stream
+ * state of the sessions shown (stream management, unacknowledged stanzas, detached, client state) is asked
+ * of the nodes that hold them ({@link SessionState.Task}), since it changes with every stanza.
  */
 final class SessionsPage implements AdminPage {
 
@@ -51,9 +55,13 @@ final class SessionsPage implements AdminPage {
         int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
         int page = Math.min(Math.max(0, parseInt(exchange.param("page"))), pages - 1);
         NodeID here = exchange.node().nodeId();
+        List<Map.Entry<JID, SessionInfo>> shown = matching.subList(page * PAGE_SIZE, Math.min(matching.size(), (page + 1) * PAGE_SIZE));
+        Map<String, SessionState> states = states(exchange, shown);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<JID, SessionInfo> entry : matching.subList(page * PAGE_SIZE, Math.min(matching.size(), (page + 1) * PAGE_SIZE))) {
-            rows.add(row(entry.getKey(), entry.getValue(), here));
+        for (Map.Entry<JID, SessionInfo> entry : shown) {
+            Map<String, Object> row = row(entry.getKey(), entry.getValue(), here);
+            stateColumns(row, states.get(entry.getKey().toString()));
+            rows.add(row);
         }
         Map<String, Object> model = new HashMap<>();
         model.put("sessions", rows);
@@ -89,6 +97,38 @@ final class SessionsPage implements AdminPage {
             row.put("status", nullToEmpty(presence.getStatus()));
         }
         return row;
+    }
+
+    /**
+     * The stream state of the shown sessions, asked of every node (each answers for the sessions it holds) with
+     * the node table's timeout; a node that does not answer leaves its sessions' state unknown.
+     */
+    private static Map<String, SessionState> states(AdminExchange exchange, List<Map.Entry<JID, SessionInfo>> shown) {
+        if (shown.isEmpty()) {
+            return Map.of();
+        }
+        List<String> jids = new ArrayList<>();
+        shown.forEach(entry -> jids.add(entry.getKey().toString()));
+        Duration timeout = exchange.node().config().getDuration("admin.nodeStatusTimeout", Duration.ofSeconds(2));
+        Map<String, SessionState> states = new HashMap<>();
+        try {
+            ClusterTaskResults<HashMap<String, SessionState>> results = exchange.node().clusterManager()
+                    .doSynchronousClusterTask(new SessionState.Task(jids), true, timeout == null ? Duration.ofSeconds(2) : timeout);
+            results.results().values().forEach(states::putAll);
+            results.failures().forEach((node, why) -> LOG.debug("Node {} did not tell its sessions' state: {}", node, why.toString()));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not ask the nodes for their sessions' state", e);
+        }
+        return states;
+    }
+
+    /** The columns of the session's stream state: {@code sm}, {@code unacked}, {@code detached}, {@code csi}. */
+    private static void stateColumns(Map<String, Object> row, SessionState state) {
+        row.put("stateKnown", state != null);
+        row.put("sm", state != null && state.streamManagement());
+        row.put("unacked", state == null ? 0 : state.unacknowledged());
+        row.put("detached", state != null && state.detached());
+        row.put("csi", state == null ? "unknown" : state.inactive() ? "inactive" : "active");
     }
 
     /** The session's last presence, or null before its first (or if the stored XML cannot be read). */

@@ -96,6 +96,9 @@ public final class NodeMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("skein.cluster.members", cluster, c -> c.isClusteringStarted() ? c.getNodesInfo().size() : 1)
                 .description("Members this node sees in its cluster (1 when it is alone)").register(registry);
+        Gauge.builder("skein.cluster.foreign.members", cluster, c -> c.getForeignMembers().size())
+                .description("Members of the cluster's network that are not trusted Skein nodes (no node id, no or a wrong "
+                        + "proof of cluster.secret); they get no stanzas, tasks or roles").register(registry);
         Gauge.builder("skein.cluster.senior", cluster, c -> c.isSeniorClusterMember() ? 1 : 0)
                 .description("1 when this node is the senior member").register(registry);
         this.clusterEvents = new ClusterEventMeters(registry);

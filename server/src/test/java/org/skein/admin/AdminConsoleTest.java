@@ -22,6 +22,7 @@ import org.jivesoftware.smack.ConnectionListener;
 import org.jivesoftware.smack.XMPPException;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.csi.ClientStateIndicationManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -498,6 +499,63 @@ class AdminConsoleTest {
             assertThat(admin.get("/sessions").body()).contains("The session bob@localhost/desk on node two was closed.");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(admin.get("/sessions").body()).doesNotContain("data-jid=\"bob@localhost/desk\""));
+        }
+    }
+
+    @Test
+    void theSessionsPageShowsStreamManagementItsQueueDetachedSessionsAndClientStateOfEveryNode() throws Exception {
+        InMemoryCluster cluster = new InMemoryCluster();
+        nodes = new TestNodes(dir);
+        Map<String, String> config = Map.of("admin.enabled", "true", "admin.port", "0", "admin.initialPassword", "correct horse",
+                "clustering.enabled", "true");
+        XmppServer one = nodes.start("one", withId(config, "one"));
+        XmppServer two = nodes.start("two", withId(config, "two"));
+        for (XmppServer node : List.of(one, two)) {
+            node.clusterManager().registerProvider(cluster.provider());
+            node.clusterManager().startup();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.cacheFactory().isClustered() && two.cacheFactory().isClustered());
+        one.userManager().createUser("alice", "secret", "", "");
+        two.userManager().createUser("bob", "secret", "", "");
+        try (SmackClients onOne = new SmackClients(one); SmackClients onTwo = new SmackClients(two)) {
+            XMPPTCPConnection alice = onOne.unconnected("alice", "secret", "phone");
+            alice.setUseStreamManagement(false);
+            alice.connect().login();
+            XMPPTCPConnection bob = onTwo.unconnected("bob", "secret", "mobile");
+            bob.setUseStreamManagement(true);
+            bob.setUseStreamManagementResumption(true);
+            bob.connect().login();
+            assertThat(bob.isSmEnabled()).isTrue();
+            ConsoleClient admin = loggedIn(one);
+
+            // bob's session is on node two: node one's page asks node two for its state
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String page = admin.get("/sessions").body();
+                assertThat(sessionRow(page, "bob@localhost/mobile")).contains("data-node=\"two\"").contains("data-sm=\"true\"")
+                        .contains("data-detached=\"false\"").contains("unacknowledged").contains("data-csi=\"active\"");
+                assertThat(sessionRow(page, "alice@localhost/phone")).contains("data-sm=\"false\"").contains(">off<")
+                        .contains("data-csi=\"active\"").doesNotContain("awaiting resumption");
+            });
+            assertThat(admin.get("/sessions").body()).contains("<th>Stream management</th>").contains("<th>Client state</th>");
+
+            ClientStateIndicationManager.inactive(bob);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sessionRow(admin.get("/sessions").body(),
+                    "bob@localhost/mobile")).contains("data-csi=\"inactive\"").contains(">inactive<"));
+
+            // the connection drops without a goodbye: the session waits for bob to resume, and queues what comes
+            bob.instantShutdown();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sessionRow(admin.get("/sessions").body(),
+                    "bob@localhost/mobile")).contains("data-detached=\"true\"").contains("detached: awaiting resumption"));
+            two.userManager().createUser("carol", "secret", "", "");
+            XMPPTCPConnection carol = onTwo.login("carol", "secret", "desk");
+            carol.sendStanza(carol.getStanzaFactory().buildMessageStanza().to(org.jxmpp.jid.impl.JidCreate.from("bob@localhost/mobile"))
+                    .ofType(org.jivesoftware.smack.packet.Message.Type.chat).setBody("while you were away").build());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                java.util.regex.Matcher unacked = Pattern.compile("data-unacked=\"(\\d+)\"")
+                        .matcher(sessionRow(admin.get("/sessions").body(), "bob@localhost/mobile"));
+                assertThat(unacked.find()).isTrue();
+                assertThat(Integer.parseInt(unacked.group(1))).isGreaterThanOrEqualTo(1);
+            });
         }
     }
 

@@ -65,7 +65,7 @@ public final class SmackClients implements AutoCloseable {
     }
 
     /** A client for a user that is neither connected nor logged in (to add listeners first); closed with the others. */
-    XMPPTCPConnection unconnected(String user, String password, String resource) throws Exception {
+    public XMPPTCPConnection unconnected(String user, String password, String resource) throws Exception {
         XMPPTCPConnection connection = new XMPPTCPConnection(config(user, password, resource, "SCRAM-SHA-1").build());
         connection.setReplyTimeout(10_000);
         connections.add(connection);

@@ -3,6 +3,7 @@ package org.skein.hazelcast.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.IExecutorService;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.skein.cluster.ClusterTask;
 import org.skein.cluster.ClusterTaskResults;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.spi.TaskTransport;
+import org.skein.hazelcast.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ final class ClusterTasks implements TaskTransport {
     private final IExecutorService executor;
     private final Members members;
     private final NodeID localNode;
+    private final RateLimitedLog warnings = RateLimitedLog.perMinute(LOG, Clock.systemUTC());
 
     ClusterTasks(IExecutorService executor, Members members, NodeID localNode) {
         this.executor = executor;
@@ -64,7 +67,7 @@ final class ClusterTasks implements TaskTransport {
 
             @Override
             public void onFailure(Throwable t) {
-                LOG.warn("Cluster task {} could not run on node {}: {}", task.getClass().getName(), target, t.toString());
+                warnings.warn("task-failed", "Cluster task {} could not run on node {}: {}", task.getClass().getName(), target, t.toString());
             }
         });
     }

@@ -1,7 +1,10 @@
 package org.skein.hazelcast.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.skein.cache.CacheStorage;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.spi.ClusterMember;
@@ -12,6 +15,7 @@ import org.skein.hazelcast.config.HazelcastConfigFactory;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.RouterSettings;
+import org.skein.hazelcast.routing.StanzaBatch;
 import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
@@ -34,17 +38,20 @@ final class HazelcastMember implements ClusterMember {
     private final ClusterTasks tasks;
     private final RouterPart routerPart;
     private final Runnable gone;
+    private final HandshakeWatchdog watchdog;
     private volatile boolean leaving;
 
-    HazelcastMember(NodeID localNode, HazelcastInstance instance, RouterSettings routerSettings, RouterMeters routerMeters,
-                    Runnable gone) {
+    HazelcastMember(NodeID localNode, HazelcastInstance instance, MemberTrust trust, RouterSettings routerSettings,
+                    RouterMeters routerMeters, Duration handshakeTimeout, Clock clock, Runnable gone) {
         this.localNode = localNode;
         this.instance = instance;
-        this.members = new Members(instance.getCluster());
+        this.members = new Members(instance.getCluster(), trust, localNode);
+        instance.getUserContext().put(StanzaBatch.FOREIGN_NODES_KEY, (Predicate<NodeID>) members::isForeignNode);
         this.caches = new HazelcastCacheStorage(instance, localNode, MemberAttributes::nodeId, members::isMember);
         this.tasks = new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode);
         this.routerPart = new RouterPart(routerSettings, routerMeters);
         this.gone = gone;
+        this.watchdog = HandshakeWatchdog.start(localNode, instance, handshakeTimeout, clock);
     }
 
     HazelcastInstance instance() {
@@ -54,6 +61,10 @@ final class HazelcastMember implements ClusterMember {
     /** The router the node started, or {@code null}. */
     HazelcastPacketRouter router() {
         return routerPart.router;
+    }
+
+    Members members() {
+        return members;
     }
 
     boolean isLeaving() {
@@ -101,6 +112,7 @@ final class HazelcastMember implements ClusterMember {
         } catch (RuntimeException e) {
             LOG.debug("Could not remove this node's cache statistics", e);
         }
+        closeWatchdog();
         instance.shutdown();
         gone.run();
         LOG.info("Node {} left the Hazelcast cluster", localNode);
@@ -108,7 +120,19 @@ final class HazelcastMember implements ClusterMember {
 
     /** The member is gone without a leave (it shut down on its own); the node stops the router part itself. */
     void lost() {
+        closeWatchdog();
         gone.run();
+    }
+
+    private void closeWatchdog() {
+        if (watchdog != null) {
+            watchdog.close();
+        }
+    }
+
+    /** How many connections to the cluster port the watchdog closed for want of a handshake. */
+    long idleConnectionsClosed() {
+        return watchdog == null ? 0 : watchdog.closedCount();
     }
 
     /** The packet router part: the node starts it with its routing table when it joins. */

@@ -93,7 +93,9 @@ public final class HazelcastProvider implements ClusteringProvider {
         MemberEvents events = new MemberEvents(context.events());
         HazelcastInstance instance = new MemberStarter(localNode, pluginLoader, clock, allowlist, resolver, rejected)
                 .start(config, settings, routerSettings, context.taskContext(), events);
-        HazelcastMember member = new HazelcastMember(localNode, instance, routerSettings, routerMeters, () -> {
+        MemberTrust trust = new MemberTrust(settings.secret(), instance.getConfig().getClusterName());
+        HazelcastMember member = new HazelcastMember(localNode, instance, trust, routerSettings, routerMeters,
+                settings.handshakeTimeout(), clock, () -> {
             if (current != null && current.instance() == instance) {
                 current = null;
             }
@@ -120,6 +122,12 @@ public final class HazelcastProvider implements ClusteringProvider {
     /** Whether this node is a member of a cluster now. */
     public boolean isMember() {
         return current != null;
+    }
+
+    /** How many connections to the cluster port were closed for want of a handshake since the node joined. */
+    public long idleConnectionsClosed() {
+        HazelcastMember member = current;
+        return member == null ? 0 : member.idleConnectionsClosed();
     }
 
     /** How many objects from the cluster the deserialization allowlist refused. */

@@ -38,6 +38,10 @@ final class MemberEvents {
             public void memberAdded(MembershipEvent event) {
                 // a node that joins announces itself once its state is in the cluster (the cluster manager's JoinedNotice)
                 LOG.debug("Member added: {} (node {})", event.getMember(), MemberAttributes.nodeId(event.getMember()));
+                HazelcastMember current = member;
+                if (current != null) {
+                    current.members().added(event.getMember()); // a foreign member is reported now
+                }
             }
 
             @Override
@@ -48,6 +52,13 @@ final class MemberEvents {
                 }
                 HazelcastMember current = member;
                 if (current != null) {
+                    boolean counts = current.members().departureCounts(event.getMember());
+                    current.members().removed(event.getMember());
+                    if (!counts) {
+                        // a foreign member (or a copy of a node that is still here) left: no node left the cluster
+                        LOG.debug("Foreign member {} left", event.getMember());
+                        return;
+                    }
                     current.otherNodeLeft(node, event.getMember().getUuid().toString());
                 }
                 sink.memberLeft(node);

@@ -65,7 +65,7 @@ final class MemberStarter {
         HazelcastConfigFactory factory = new HazelcastConfigFactory(settings, nodeConfig);
         int attempts = settings.startupRetries() + 1;
         for (int attempt = 1; ; attempt++) {
-            Config config = memberConfig(factory.build(), routerSettings, tasks, events);
+            Config config = memberConfig(factory.build(), settings, routerSettings, tasks, events);
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(pluginLoader);
@@ -95,6 +95,11 @@ final class MemberStarter {
                 thread.setContextClassLoader(previous);
             }
             refuseDuplicateNodeId(instance);
+            if (settings.secret().isEmpty()) {
+                LOG.warn("Node {}: no cluster secret ({} in the node's configuration): any member that joins Hazelcast cluster "
+                        + "'{}' and claims a node id is taken as a node of the cluster (docs/operations.md, 'Who may join the "
+                        + "cluster')", localNode, PluginSettings.SECRET, instance.getConfig().getClusterName());
+            }
             LOG.info("Node {} is a member of Hazelcast cluster '{}' with {} members", localNode,
                     instance.getConfig().getClusterName(), instance.getCluster().getMembers().size());
             return instance;
@@ -102,12 +107,16 @@ final class MemberStarter {
     }
 
     /** Adds what belongs to this node and this start to the configuration read from the files. */
-    private Config memberConfig(Config config, RouterSettings routerSettings, TaskContext tasks, MemberEvents events) {
+    private Config memberConfig(Config config, PluginSettings settings, RouterSettings routerSettings, TaskContext tasks,
+                                MemberEvents events) {
         config.setInstanceName("skein-" + localNode.value());
         config.setClassLoader(pluginLoader);
+        long joined = clock.millis();
         config.getMemberAttributeConfig()
                 .setAttribute(MemberAttributes.NODE_ID, localNode.value())
-                .setAttribute(MemberAttributes.JOINED, Long.toString(clock.millis()));
+                .setAttribute(MemberAttributes.JOINED, Long.toString(joined));
+        new MemberTrust(settings.secret(), config.getClusterName()).proofAttributes(localNode, joined)
+                .forEach(config.getMemberAttributeConfig()::setAttribute);
         ConcurrentMap<String, Object> userContext = new ConcurrentHashMap<>();
         userContext.put(TaskEnvelope.CONTEXT_KEY, tasks);
         config.setUserContext(userContext);

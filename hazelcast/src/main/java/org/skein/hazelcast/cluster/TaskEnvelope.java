@@ -8,6 +8,7 @@ import org.skein.cluster.ClusterException;
 import org.skein.cluster.ClusterTask;
 import org.skein.cluster.NodeID;
 import org.skein.cluster.TaskContext;
+import org.skein.hazelcast.routing.StanzaBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,10 @@ final class TaskEnvelope implements Callable<Object>, Serializable, HazelcastIns
         TaskContext node = member == null ? null : (TaskContext) member.getUserContext().get(CONTEXT_KEY);
         if (node == null) {
             throw new ClusterException("cluster task " + task.getClass().getName() + " reached a member that runs no Skein node");
+        }
+        if (sender != null && StanzaBatch.isForeign(member, sender)) {
+            throw new ClusterException("cluster task " + task.getClass().getName() + " from node " + sender + " was refused by node "
+                    + node.nodeId() + ": the member that runs it is not trusted as a node of this cluster (cluster secret)");
         }
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

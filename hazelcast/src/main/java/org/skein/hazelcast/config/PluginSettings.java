@@ -26,6 +26,10 @@ import org.skein.config.ServerConfig;
  *   <tr><td>{@code hazelcast.merge.nextRunDelay}</td><td>30s</td><td>then how often</td></tr>
  *   <tr><td>{@code cluster.task.threads}</td><td>8</td><td>threads that run cluster tasks on this node</td></tr>
  *   <tr><td>{@code cluster.task.queue}</td><td>10000</td><td>tasks that may wait for a thread; more are refused</td></tr>
+ *   <tr><td>{@code cluster.secret}</td><td>none</td><td>the secret all nodes of the cluster share (at least
+ *       16 characters); a member that cannot prove it is reported and left out of routing</td></tr>
+ *   <tr><td>{@code hazelcast.handshake.timeout}</td><td>10s</td><td>a connection to the cluster port that has
+ *       not completed the member or client handshake after this long is closed</td></tr>
  * </table>
  *
  * @param localConfigFile the node's local Hazelcast file
@@ -38,6 +42,8 @@ import org.skein.config.ServerConfig;
  * @param mergeNextRunDelay later looks (whole seconds)
  * @param taskThreads threads running cluster tasks on this node
  * @param taskQueue tasks waiting for a thread before more are refused
+ * @param secret the cluster's shared secret, if set
+ * @param handshakeTimeout how long a connection to the cluster port may stay without a completed handshake
  */
 public record PluginSettings(
         Path localConfigFile,
@@ -49,7 +55,9 @@ public record PluginSettings(
         Duration mergeFirstRunDelay,
         Duration mergeNextRunDelay,
         int taskThreads,
-        int taskQueue) {
+        int taskQueue,
+        Optional<ClusterSecret> secret,
+        Duration handshakeTimeout) {
 
     public static final String LOCAL_CONFIG = "hazelcast.localConfig";
     public static final String CACHE_CONFIG = "hazelcast.cacheConfig";
@@ -61,6 +69,8 @@ public record PluginSettings(
     public static final String MERGE_NEXT_RUN_DELAY = "hazelcast.merge.nextRunDelay";
     public static final String TASK_THREADS = "cluster.task.threads";
     public static final String TASK_QUEUE = "cluster.task.queue";
+    public static final String SECRET = "cluster.secret";
+    public static final String HANDSHAKE_TIMEOUT = "hazelcast.handshake.timeout";
 
     /** The local file's name in {@code conf/}. */
     public static final String LOCAL_CONFIG_NAME = "hazelcast-local-config.xml";
@@ -97,7 +107,20 @@ public record PluginSettings(
         if (queue < 1) {
             throw bad(config, TASK_QUEUE, queue, "a whole number of at least 1 (the queue is always bounded)");
         }
-        return new PluginSettings(local, cache, retries, retryDelay, interval, timeout, firstMerge, nextMerge, threads, queue);
+        Optional<ClusterSecret> secret;
+        try {
+            secret = config.get(SECRET).filter(value -> !value.isBlank()).map(ClusterSecret::of);
+        } catch (IllegalArgumentException e) {
+            // never the value: it is a secret
+            throw new ConfigException(config.source() + ": key '" + SECRET + "' is too short, expected at least "
+                    + ClusterSecret.MIN_LENGTH + " characters (for example 64 hex digits: head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n')");
+        }
+        Duration handshake = finite(config, HANDSHAKE_TIMEOUT, Duration.ofSeconds(10));
+        if (handshake.toMillis() < 1000) {
+            throw bad(config, HANDSHAKE_TIMEOUT, config.get(HANDSHAKE_TIMEOUT, handshake.toMillis() + "ms"), "at least 1s, such as 10s");
+        }
+        return new PluginSettings(local, cache, retries, retryDelay, interval, timeout, firstMerge, nextMerge, threads, queue,
+                secret, handshake);
     }
 
     private static Duration finite(ServerConfig config, String key, Duration defaultValue) {

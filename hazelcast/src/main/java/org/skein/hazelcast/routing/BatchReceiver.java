@@ -1,9 +1,11 @@
 package org.skein.hazelcast.routing;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.skein.cluster.NodeID;
+import org.skein.hazelcast.logging.RateLimitedLog;
 import org.skein.routing.InboundDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * of the batch, to the node's {@link InboundDelivery}, which delivers it on the node's own threads
  * (as it is or parsed, or as undeliverable when the session is gone). This runs on a Hazelcast
  * executor thread and never waits: not for a session, a lock, the database or another thread. Bad
- * bytes are logged and counted and never stop the rest of the batch or the node. Thread-safe; the
+ * bytes are counted, logged at most a few times a minute ({@link RateLimitedLog}) and never stop the
+ * rest of the batch or the node. Thread-safe; the
  * batches of one sender may arrive at once and in any order, and are handed over one after the other
  * in the sender's sequence ({@link SourceSequence}), so the delivery sees them in order.
  *
@@ -39,18 +42,28 @@ final class BatchReceiver {
     private final NodeID localNode;
     private final InboundDelivery delivery;
     private final RouterMeters meters;
+    private final RateLimitedLog warnings;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
     private final Map<Source, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
     private volatile Runnable beforeBatch = () -> { };
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery) {
-        this(localNode, delivery, RouterMeters.unregistered());
+        this(localNode, delivery, RouterMeters.unregistered(), Clock.systemUTC());
     }
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters) {
+        this(localNode, delivery, meters, Clock.systemUTC());
+    }
+
+    BatchReceiver(NodeID localNode, InboundDelivery delivery, Clock clock) {
+        this(localNode, delivery, RouterMeters.unregistered(), clock);
+    }
+
+    BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters, Clock clock) {
         this.localNode = localNode;
         this.delivery = delivery;
         this.meters = meters;
+        this.warnings = RateLimitedLog.perMinute(LOG, clock);
     }
 
     /**
@@ -85,7 +98,7 @@ final class BatchReceiver {
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
             peer.unreadable();
-            LOG.warn("Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
+            warnings.warn("unreadable-batch", "Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
             stanzas = List.of(); // it still takes its turn, or the batches after it would wait forever
         }
         try {
@@ -94,7 +107,7 @@ final class BatchReceiver {
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
             peer.unreadable();
-            LOG.warn("Node {} received a batch from node {} out of any sequence; it is dropped: {}", localNode, sender, e.getMessage());
+            warnings.warn("batch-out-of-sequence", "Node {} received a batch from node {} out of any sequence; it is dropped: {}", localNode, sender, e.getMessage());
             return SourceSequence.STALE;
         }
     }
@@ -123,7 +136,7 @@ final class BatchReceiver {
                 delivery.deliver(sender, stanza.recipients(), stanza.addressing(), stanza.xml(), report);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Node {} could not hand over all of a batch from node {}", localNode, sender, e);
+            warnings.warn("batch-hand-over", "Node {} could not hand over all of a batch from node {}", localNode, sender, e);
         }
     }
 

@@ -22,6 +22,11 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
 
     /** The key of the node's {@link BatchReceiver} in its member's user context. */
     static final String RECEIVER_KEY = "skein.packet-receiver";
+    /**
+     * The key of a {@code Predicate<NodeID>} in a member's user context that tells whether a node id is claimed
+     * only by foreign members (no proof of the cluster secret): batches and cluster tasks from such a sender are refused.
+     */
+    public static final String FOREIGN_NODES_KEY = "skein.foreign-nodes";
 
     private String sender;
     private String epoch;
@@ -53,7 +58,19 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
         if (!(receiver instanceof BatchReceiver batchReceiver)) {
             throw new ClusterException("a stanza batch reached a member that runs no Skein packet router");
         }
-        return batchReceiver.receive(NodeID.of(sender), epoch, stream, seq, bytes);
+        NodeID from = NodeID.of(sender);
+        if (isForeign(member, from)) {
+            throw new ClusterException("a stanza batch from node " + sender + " was refused: the member that runs it is not "
+                    + "trusted as a node of this cluster (cluster secret)");
+        }
+        return batchReceiver.receive(from, epoch, stream, seq, bytes);
+    }
+
+    /** Whether the member's node takes the sender as a foreign member ({@link #FOREIGN_NODES_KEY}). */
+    @SuppressWarnings("unchecked")
+    public static boolean isForeign(HazelcastInstance member, NodeID sender) {
+        Object check = member.getUserContext().get(FOREIGN_NODES_KEY);
+        return check instanceof java.util.function.Predicate<?> predicate && ((java.util.function.Predicate<NodeID>) predicate).test(sender);
     }
 
     @Override

@@ -63,4 +63,19 @@ class PluginSettingsTest {
         assertThatThrownBy(() -> read(Map.of("hazelcast.startup.retryDelay", "-1")))
                 .hasMessageContaining("'hazelcast.startup.retryDelay' is '-1'");
     }
+
+    @Test
+    void theClusterSecretIsOptionalCheckedAndNeverShown() {
+        assertThat(read(Map.of()).secret()).isEmpty();
+        assertThat(read(Map.of()).handshakeTimeout()).hasSeconds(10);
+        PluginSettings settings = read(Map.of("cluster.secret", "a secret of 16+ chars", "hazelcast.handshake.timeout", "3s"));
+        assertThat(settings.secret()).isPresent();
+        assertThat(settings.handshakeTimeout()).hasSeconds(3);
+        assertThat(settings.toString()).doesNotContain("a secret of 16+ chars");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(Map.of("cluster.secret", "short one")))
+                .hasMessageContaining("'cluster.secret'").hasMessageContaining("at least 16 characters")
+                .hasMessageNotContaining("short one");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(Map.of("hazelcast.handshake.timeout", "100ms")))
+                .hasMessageContaining("'hazelcast.handshake.timeout'");
+    }
 }

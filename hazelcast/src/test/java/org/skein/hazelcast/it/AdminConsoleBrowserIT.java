@@ -159,6 +159,30 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
+    @Order(4)
+    void aPlainHazelcastMemberIsShownAndFlaggedInTheNodeTableAndOnTheNodePage() throws Exception {
+        step("foreign-member", () -> {
+            try (PlainMember plain = new PlainMember(nodes, one, "one", "two")) {
+                By row = By.cssSelector("#nodes-table tr.foreign[data-member='" + plain.memberId() + "']");
+                open(one, "/clustering");
+                browser.until(ExpectedConditions.visibilityOfElementLocated(row));
+                assertThat(element(row).getAttribute("data-reason")).isEqualTo("NOT_A_SKEIN_NODE");
+                assertThat(text(row)).contains("not a node of this cluster").contains("(no node id)")
+                        .contains("isolate the cluster port");
+                assertThat(nodeRows()).as("the Skein nodes are still there").contains("one", "two");
+                screenshot("clustering-foreign-member");
+
+                open(one, "/");
+                submit(By.id("nav-plugin-hazelcast-hazelcast-node"));
+                awaitText(By.cssSelector("#members li.foreign"), "not a Skein node");
+                assertThat(text(By.cssSelector("#members li.foreign"))).contains("(no node id)");
+            }
+            open(one, "/clustering");
+            browser.until(driver -> web.findElements(By.cssSelector("#nodes-table tr.foreign")).isEmpty());
+        });
+    }
+
+    @Test
     @Order(3)
     void theHazelcastPluginsNodePageShowsTheMembers() {
         step("hazelcast-node-page", () -> {
@@ -177,7 +201,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aSessionOnNodeTwoIsShownOnNodeOneAndClosedFromThere() throws Exception {
         two.userManager().createUser("bob", "secret", "Bob", "");
         clients = new SmackClients(two);
@@ -196,6 +220,11 @@ class AdminConsoleBrowserIT {
                 return web.findElements(bobRow).stream().anyMatch(row -> "two".equals(row.getAttribute("data-node")));
             });
             assertThat(text(bobRow)).contains("127.0.0.1:").doesNotContain("(this node)");
+            // the stream state comes from node two, which holds the session
+            WebElement sm = element(bobRow).findElement(By.cssSelector("td.sm"));
+            assertThat(sm.getAttribute("data-detached")).isEqualTo("false");
+            assertThat(sm.getText()).matches(sm.getAttribute("data-sm").equals("true") ? "on, \\d+ unacknowledged" : "off");
+            assertThat(element(bobRow).findElement(By.cssSelector("td.csi")).getText()).isEqualTo("active");
             // the counts: none on node one, one in the cluster, node two's in the node table
             browser.until(driver -> {
                 open(one, "/");
@@ -228,7 +257,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void clusteringSwitchedOffOnNodeTwoMakesItLeaveTheTable() {
         step("clustering-off", () -> {
             switchClustering(two, false);
