@@ -290,7 +290,9 @@ final class XmppServices {
                     + "', expected a positive number");
         }
         this.inbound = new org.skein.routing.InboundStanzas(routingTable, inboundThreads, inboundLanes, inboundMaxPending);
-        this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable);
+        this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable, caches,
+                cluster, sessionManager);
+        cluster.registerTaskService(SessionResumption.class, resumption);
         sessionManager.setSlowConsumerHandler(new SlowConsumerPackets(SlowConsumerPackets.keepsOffline(config), routingTable, serverJid,
                 offlineMessageManager::deliverTo));
         this.nodeClustering = new NodeClustering(routingTable, sessionManager, cluster, inbound);

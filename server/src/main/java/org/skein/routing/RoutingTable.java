@@ -94,6 +94,24 @@ public final class RoutingTable {
         putRoute(session, Set.of());
     }
 
+    /**
+     * Makes a session reachable on this node without writing its route (a session moving in from another
+     * node, until it has that node's state: then {@link #addClientRoute}).
+     *
+     * @return {@code false} if this node holds a session with that full JID already (other than one that moved away)
+     */
+    public boolean addLocalRouteOnly(LocalClientSession session) {
+        String full = session.address().toString();
+        LocalClientSession old = localRoutes.putIfAbsent(full, session);
+        // a session that moved away from here only passes stanzas on (coming back: the new one takes its place)
+        return old == null || (old.hasMoved() && localRoutes.replace(full, old, session));
+    }
+
+    /** Undoes {@link #addLocalRouteOnly} (if the session is still the one this node holds for its full JID). */
+    public void removeLocalRouteOnly(LocalClientSession session) {
+        localRoutes.remove(session.address().toString(), session);
+    }
+
     /** Puts a local session's route and adds its full JID (and {@code others}) to the user's set, under the user's lock. */
     private void putRoute(LocalClientSession session, Set<String> others) {
         String full = session.address().toString();

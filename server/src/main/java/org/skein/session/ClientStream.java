@@ -266,7 +266,16 @@ public final class ClientStream implements StreamHandler {
             smFailed("bad-request", e.getMessage());
             return;
         }
-        LocalClientSession found = resumption.find(element.attributeValue("previd"), username);
+        String previd = element.attributeValue("previd");
+        LocalClientSession found = resumption.find(previd, username);
+        if (found == null) {
+            found = resumption.resumeFromCluster(previd, username, connection, streamId, h);
+            if (found != null) {
+                session = found;
+                connection.loggedIn();
+                return;
+            }
+        }
         if (found == null || !resumption.resume(found, connection, h)) {
             LOG.debug("{} asked to resume {}, which this node does not hold (or no longer)", connection.remoteAddress(),
                     element.attributeValue("previd"));

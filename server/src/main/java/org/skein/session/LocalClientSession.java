@@ -46,6 +46,14 @@ public final class LocalClientSession implements ClientSession {
     private boolean endClaimed;
     private boolean resumptionForbidden;
     private volatile Runnable overflowHandler = () -> { };
+    /** Set once the session moved to another node (a resume there): every stanza written from then on goes there. */
+    private java.util.function.Consumer<String> movedTo;
+    private volatile boolean moved;
+    /**
+     * Non-null while this session, moving in from another node, waits for that node's state: what is written
+     * meanwhile waits here, to go after the stanzas the other node hands over.
+     */
+    private List<String> catchingUp;
     private final ClientState clientState;
     private final JID address;
     private final NodeID node;
@@ -191,6 +199,11 @@ public final class LocalClientSession implements ClientSession {
         this.holdStorage = storage;
         this.hold = started;
         lastConnection.schedule(started::release, timeout);
+    }
+
+    /** Keeps messages that cannot be written in {@code storage} (a session that moved in: its hold ended on the other node). */
+    void keepOfflineIn(MessageHold.Storage storage) {
+        this.holdStorage = storage;
     }
 
     /**
@@ -384,6 +397,14 @@ public final class LocalClientSession implements ClientSession {
     /** Every stanza to the client goes here: counted and queued when stream management is on, written when attached. */
     private void write(String xml) {
         synchronized (output) {
+            if (movedTo != null) {
+                movedTo.accept(xml);
+                return;
+            }
+            if (catchingUp != null) {
+                catchingUp.add(xml);
+                return;
+            }
             StreamManagement sm = streamManagement;
             ClientConnection current = connection;
             if (sm != null) {
@@ -536,7 +557,7 @@ public final class LocalClientSession implements ClientSession {
 
     /** Whether the session waits for its client to resume (its connection is gone). */
     public boolean isDetached() {
-        return streamManagementEnabled && connection == null && !closed;
+        return streamManagementEnabled && connection == null && !closed && !moved;
     }
 
     /** How many stanzas the client has not acknowledged yet (0 without stream management). */
@@ -616,7 +637,18 @@ public final class LocalClientSession implements ClientSession {
      */
     boolean acknowledge(long h) {
         synchronized (output) {
-            return streamManagement == null || streamManagement.acknowledge(h);
+            if (streamManagement == null) {
+                return true;
+            }
+            if (!streamManagement.acknowledge(h)) {
+                return false;
+            }
+            ClientConnection current = connection;
+            if (current != null && streamManagement.unackedCount() > 0 && streamManagement.requestAck()) {
+                // stanzas went out after the request this answers: ask again, or they would wait for the next stanza
+                current.send("<r xmlns='" + StreamManagement.NAMESPACE + "'/>");
+            }
+            return true;
         }
     }
 
@@ -703,6 +735,129 @@ public final class LocalClientSession implements ClientSession {
             old.close();
         }
         return true;
+    }
+
+    // --- resumption on another node ---
+
+    /** Whether the session moved to another node (a client resumed it there); it only passes stanzas on. */
+    public boolean hasMoved() {
+        return moved;
+    }
+
+    /**
+     * Hands the session over to another node where its client resumes: drops what the client acknowledged
+     * ({@code h}), sends out the presences that waited for an inactive client (they join the queue), takes its
+     * state, and from then on passes every stanza written to it to {@code forward}, in order, after the stanzas
+     * handed over. Its connection (if it still had one) is closed. Nobody may resume or end it here any more.
+     *
+     * @param forward takes the XML of each stanza written after the hand-over (called under the output lock)
+     * @return the state, or {@code null} if the session cannot be resumed ({@code h} too high, or ended)
+     */
+    SessionHandOver handOver(long h, java.util.function.Consumer<String> forward) {
+        ClientConnection old;
+        SessionHandOver state;
+        // presences that wait for an inactive client join the queue first (not under the output lock: the client
+        // state's lock comes first when a held presence is written)
+        clientState.activate(this::write);
+        synchronized (output) {
+            if (closed || endClaimed || resumptionForbidden || movedTo != null || streamManagement == null
+                    || !streamManagement.isResumable() || !streamManagement.acknowledge(h)) {
+                return null;
+            }
+            Presence current = presence;
+            state = new SessionHandOver(address.toString(), streamManagement.resumeTimeout().toMillis(), streamManagement.inbound(),
+                    streamManagement.acked(), streamManagement.unacknowledged(), current.isAvailable() ? current.toXML() : "",
+                    initialPresenceSent, rosterRequested, offlineMessagesDelivered, carbonsEnabled, List.copyOf(visible));
+            streamManagement.drain();
+            endClaimed = true;
+            movedTo = java.util.Objects.requireNonNull(forward, "forward");
+            moved = true;
+            old = connection;
+            connection = null;
+        }
+        if (old != null) {
+            old.close();
+        }
+        return state;
+    }
+
+    /** Starts a session that moves in from another node: what is written to it waits until {@link #installMoved}. */
+    void beginCatchingUp() {
+        synchronized (output) {
+            catchingUp = new java.util.ArrayList<>();
+        }
+    }
+
+    /**
+     * Takes the state another node handed over and goes on as that session on this connection: writes
+     * {@code resumed} (made from the client's count), then the stanzas the client had not acknowledged, then
+     * what was written to this session while it waited, in that order; they all wait for acknowledgement.
+     *
+     * @param onOverflow run (under the output lock) when the client leaves too many stanzas unacknowledged
+     */
+    void installMoved(SessionHandOver state, StreamManagement sm, Runnable onOverflow, java.util.function.LongFunction<String> resumed) {
+        if (!state.presenceXml().isEmpty()) {
+            try {
+                presence = (Presence) StanzaParser.parsePacket(state.presenceXml());
+            } catch (RuntimeException e) {
+                LOG.warn("The presence of {} handed over by another node cannot be read; it is taken as unavailable", address, e);
+            }
+        }
+        initialPresenceSent = state.initialPresenceSent();
+        rosterRequested = state.rosterRequested();
+        offlineMessagesDelivered = state.offlineMessagesDelivered();
+        carbonsEnabled = state.carbonsEnabled();
+        visible.addAll(state.visible());
+        synchronized (output) {
+            List<String> waited = catchingUp == null ? List.of() : catchingUp;
+            catchingUp = null;
+            streamManagement = sm;
+            overflowHandler = onOverflow;
+            streamManagementEnabled = true;
+            boolean over = false;
+            for (String xml : waited) {
+                over |= sm.sent(xml);
+            }
+            ClientConnection to = connection;
+            if (to != null) {
+                to.send(resumed.apply(sm.inbound()));
+                List<String> replay = sm.unacknowledged();
+                for (String xml : replay) {
+                    to.send(xml);
+                }
+                if (!replay.isEmpty() && sm.requestAck()) {
+                    to.send("<r xmlns='" + StreamManagement.NAMESPACE + "'/>");
+                }
+            }
+            if (over) {
+                onOverflow.run();
+            }
+        }
+    }
+
+    /**
+     * The session that was to move in did not (the other node refused or did not answer): it ends, and the
+     * stanzas written to it meanwhile are returned, in order, for the caller to route again.
+     */
+    List<String> abandonCatchingUp() {
+        synchronized (output) {
+            List<String> waited = catchingUp == null ? List.of() : catchingUp;
+            catchingUp = null;
+            closed = true;
+            endClaimed = true;
+            return waited;
+        }
+    }
+
+    /**
+     * A stanza for a session that moved which could not be passed on to its node: a chat or normal message
+     * is kept offline, anything else refused, as for a resource that is gone.
+     */
+    void keepUndelivered(Packet packet) {
+        if (packet instanceof Presence) {
+            return;
+        }
+        keepOrRefuse(packet, true);
     }
 
     /** The session has ended: the stanzas the client never acknowledged, in order, for the caller to handle as undelivered. */

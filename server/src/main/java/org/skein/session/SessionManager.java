@@ -110,7 +110,7 @@ public final class SessionManager {
             @Override
             public LocalClientSession openLocalSession(JID fullJid) {
                 LocalClientSession session = routingTable.localSession(fullJid);
-                return session == null || session.isClosed() ? null : session;
+                return session == null || session.isClosed() || session.hasMoved() ? null : session;
             }
 
             @Override
@@ -172,6 +172,9 @@ public final class SessionManager {
         }
         JID address = new JID(username, domain, chosen, true);
         LocalClientSession old = routingTable.localSession(address);
+        if (old != null && old.hasMoved()) {
+            old = null; // it only passes stanzas on to the node it moved to, which the route names
+        }
         if (old != null) {
             LOG.info("{} logs in again from {}: replacing {}", address, connection.remoteAddress(), old);
             endLocalSession(old, StreamError.Condition.conflict, CONFLICT_TEXT);
@@ -195,6 +198,50 @@ public final class SessionManager {
         routingTable.addClientRoute(session);
         sessionInfo.put(address.toString(), infoOf(session));
         return session;
+    }
+
+    /**
+     * Starts a session that moves in from another node (XEP-0198 resumption here of a session held there):
+     * it is reachable on this node at once (stanzas the other node passes on after the hand-over find it, and
+     * wait in it), but its route and session info are written only by {@link #publishMoved}, once it has the
+     * other node's state.
+     *
+     * @return the session, or {@code null} if this node holds a session with this full JID already
+     */
+    LocalClientSession prepareMoved(ClientConnection connection, JID address, String streamId) {
+        LocalClientSession session = new LocalClientSession(connection, address, localNode, streamId, clock.instant(), traffic);
+        session.beginCatchingUp();
+        MessageHold.Storage storage = holdStorage;
+        if (storage != null) {
+            session.keepOfflineIn(storage);
+        }
+        SlowConsumerHandler slowConsumer = slowConsumerHandler;
+        if (slowConsumer != null) {
+            session.startFlowControl(slowConsumer);
+        }
+        return routingTable.addLocalRouteOnly(session) ? session : null;
+    }
+
+    /** A session that moved in has its state: its route and session info now name this node. */
+    void publishMoved(LocalClientSession session) {
+        routingTable.addClientRoute(session);
+        sessionInfo.put(session.address().toString(), infoOf(session));
+    }
+
+    /** A session that was to move in did not: it is no longer reachable here. */
+    void abandonMoved(LocalClientSession session) {
+        routingTable.removeLocalRouteOnly(session);
+    }
+
+    /**
+     * A session that moved to another node is dropped from this node (after a grace period in which it passed
+     * on what still arrived here). Its route and session info are removed only if they still name this node
+     * (the other node never took them over).
+     */
+    void dropMoved(LocalClientSession session) {
+        if (routingTable.removeClientRoute(session)) {
+            removeOwnInfo(session);
+        }
     }
 
     private SessionInfo infoOf(LocalClientSession session) {

@@ -26,6 +26,17 @@ final class SessionTasks {
         }
     }
 
+    /**
+     * Hands the resumable session with this stream management id over to the node {@code to}, where its client
+     * resumes (see {@link SessionResumption}); answers with its state or why not.
+     */
+    record HandOver(String previd, String username, long h, org.skein.cluster.NodeID to) implements ClusterTask<SessionHandOver.Answer> {
+        @Override
+        public SessionHandOver.Answer execute(TaskContext context) {
+            return context.service(SessionResumption.class).handOver(previd, username, h, to);
+        }
+    }
+
     /** How many client sessions the node it runs on holds. */
     record CountSessions() implements ClusterTask<Integer> {
         @Override

@@ -49,8 +49,24 @@ final class StreamManagement {
         this.maxUnacked = maxUnacked;
     }
 
+    /**
+     * The state a session moved from another node brings along (XEP-0198 resumption on another node): the
+     * client's count, the server's count of acknowledged stanzas and the stanzas still unacknowledged, in order.
+     */
+    static StreamManagement moved(String id, Duration resumeTimeout, int maxUnacked, long inbound, long acked, List<String> unacked) {
+        StreamManagement sm = new StreamManagement(id, true, resumeTimeout, maxUnacked, acked);
+        sm.inbound = inbound % MOD;
+        sm.unacked.addAll(unacked);
+        return sm;
+    }
+
     String id() {
         return id;
+    }
+
+    /** How many stanzas the client acknowledged, mod 2^32. */
+    long acked() {
+        return acked;
     }
 
     boolean isResumable() {

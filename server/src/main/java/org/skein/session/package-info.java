@@ -5,6 +5,9 @@
  * cache that lets other nodes read them), and the {@link org.skein.session.RemoteSessionLocator} for
  * sessions on other nodes, which the node installs ({@link org.skein.session.SessionInfoLocator}) while it
  * is in a cluster. A new session's {@link org.skein.session.MessageHold} keeps live chat and normal
- * messages behind the user's offline messages until those are delivered.
+ * messages behind the user's offline messages until those are delivered. Stream management (XEP-0198)
+ * lives in {@link org.skein.session.SessionResumption}: sessions that wait for their client to resume, and
+ * resumption on another node (the clustered {@code sm.resumable} cache finds the holder, which hands the
+ * session over in a cluster task and passes on what still reaches it).
  */
 package org.skein.session;
