@@ -372,6 +372,14 @@ public final class XmppServer implements ServerContext, AutoCloseable {
     }
 
     /**
+     * The largest backlog, in bytes, that one client connection of this node has had since it started:
+     * what the node held for a client that read slowly or not at all (bounded by the slow-consumer policy).
+     */
+    public long c2sPeakBacklogBytes() {
+        return xmpp.c2sPeakBacklogBytes();
+    }
+
+    /**
      * How many client connections this node ended with {@code policy-violation} because their client
      * did not read what was sent to it (the slow-consumer policy), since it started.
      */

@@ -591,6 +591,11 @@ final class XmppServices {
         return current == null ? 0 : current.connectionCount();
     }
 
+    long c2sPeakBacklogBytes() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.peakBacklogBytes();
+    }
+
     long c2sStalledConnectionCount() {
         C2sListener current = listener;
         return current == null ? 0 : current.stalledConnectionCount();

@@ -118,6 +118,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         connection = new NettyClientConnection(ctx.channel(), executor, decoder, tls, transport.name(), transport.framing(),
                 encrypted, clientAddress, outbound);
         connection.onLoggedIn(() -> ctx.executor().execute(() -> loggedIn()));
+        connection.onBacklog(registry::backlog);
         connection.onStalled(reason -> {
             registry.stalled();
             ctx.executor().execute(() -> end(ctx, StreamError.Condition.policy_violation, reason));

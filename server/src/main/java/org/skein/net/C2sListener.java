@@ -159,6 +159,11 @@ public final class C2sListener implements AutoCloseable {
         return registry.size();
     }
 
+    /** The largest backlog (bytes waiting for the socket) one client connection has had since the listener started. */
+    public long peakBacklogBytes() {
+        return registry.peakBacklogBytes();
+    }
+
     /** How many client connections were ended because their client did not read what was sent to it. */
     public long stalledConnectionCount() {
         return registry.stalledCount();

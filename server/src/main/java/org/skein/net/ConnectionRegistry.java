@@ -15,6 +15,18 @@ final class ConnectionRegistry {
         stalled.incrementAndGet();
     }
 
+    private final java.util.concurrent.atomic.LongAccumulator peakBacklog = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    /** One connection's backlog (bytes waiting for its socket) just now. */
+    void backlog(long bytes) {
+        peakBacklog.accumulate(bytes);
+    }
+
+    /** The largest backlog one connection of this listener has had, in bytes, since the listener started. */
+    long peakBacklogBytes() {
+        return peakBacklog.get();
+    }
+
     /** How many connections were ended because their client did not read, since the listener started. */
     long stalledCount() {
         return stalled.get();

@@ -62,6 +62,7 @@ final class NettyClientConnection implements ClientConnection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean backlogged = new AtomicBoolean();
     private final AtomicBoolean stalled = new AtomicBoolean();
+    private volatile java.util.function.LongConsumer backlogObserver = backlog -> { };
     private final Runnable drainTask = this::drain;
     private volatile boolean secure;
     private volatile Runnable loggedInListener = () -> { };
@@ -161,6 +162,11 @@ final class NettyClientConnection implements ClientConnection {
         return channel.isActive() && !closing.get();
     }
 
+    /** Told the connection's backlog in bytes each time a stanza or stream element is queued (for the node's peak). */
+    void onBacklog(java.util.function.LongConsumer observer) {
+        this.backlogObserver = observer;
+    }
+
     /** What ends the stream of a client that does not read (the stream handler says why); given the reason. */
     void onStalled(Consumer<String> handler) {
         this.stallHandler = handler;
@@ -203,6 +209,7 @@ final class NettyClientConnection implements ClientConnection {
         outbound.add(new Pending(xml, bytes, stanza));
         queuedBytes.addAndGet(bytes);
         long backlog = backlogBytes();
+        backlogObserver.accept(backlog);
         if (backlog >= limits.maxBytes() && backlogged.compareAndSet(false, true)) {
             LOG.debug("{} does not read: {} bytes wait for it (bound {}); the slow-consumer policy applies for up to {} s",
                     remoteAddress(), backlog, limits.maxBytes(), limits.grace().toSeconds());

@@ -150,6 +150,10 @@ class SlowConsumerTest {
                     assertAccountedFor(read, stored(env, bob), numbered(bounced(aInbox)));
                 });
                 assertThat(bounced(aInbox)).as("with storage room, nothing bounces").isEmpty();
+                // the memory the node held for the stalled client: over the bound (the policy was needed) and never
+                // over twice it plus the stanza that crossed it, although about 4 MiB were sent to it
+                assertThat(env.node.c2sPeakBacklogBytes()).as("the stalled client's peak backlog, bytes")
+                        .isGreaterThanOrEqualTo(256 * 1024).isLessThanOrEqualTo(2 * 256 * 1024 + 4 * 1024);
                 Set<String> kept = stored(env, bob);
                 assertThat(kept).isNotEmpty();
 

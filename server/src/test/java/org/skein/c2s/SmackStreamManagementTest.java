@@ -144,4 +144,37 @@ class SmackStreamManagementTest {
                     && p.getType() == Presence.Type.unavailable));
         }
     }
+
+    /**
+     * Issue 17: a message is archived once whatever resends it went through. A client sends a burst and
+     * loses its connection before the server's acknowledgements reach it; at the resume it learns what
+     * the server had (the {@code h} of {@code <resumed/>}) and sends only the rest again. The recipient
+     * gets each message once and each archive holds it once, with carbons on for both users.
+     */
+    @Test
+    void messagesSentJustBeforeADropAndResentAtTheResumeAreDeliveredAndArchivedOnce() throws Exception {
+        try (NodeWithClients node = new NodeWithClients(Map.of())) {
+            String alice = node.newUser();
+            String bob = node.newUser();
+            XMPPTCPConnection aliceClient = smClient(node, alice, "phone");
+            XMPPTCPConnection bobClient = smClient(node, bob, "desk");
+            List<Message> bobInbox = messages(bobClient);
+            for (int i = 0; i < 50; i++) {
+                send(aliceClient, node.jid(bob), "burst " + i);
+            }
+            aliceClient.instantShutdown();
+            aliceClient.connect().login();
+            assertThat(aliceClient.streamWasResumed()).isTrue();
+            await().atMost(WAIT).until(() -> has(bobInbox, "burst 49"));
+            List<String> expected = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "burst " + i).toList();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(bobInbox).extracting(Message::getBody)
+                    .filteredOn(body -> body != null && body.startsWith("burst ")).containsExactlyElementsOf(expected));
+            for (XMPPTCPConnection owner : List.of(aliceClient, bobClient)) {
+                List<String> archived = org.jivesoftware.smackx.mam.MamManager.getInstanceFor(owner)
+                        .queryArchive(org.jivesoftware.smackx.mam.MamManager.MamQueryArgs.builder().setResultPageSizeTo(100).build())
+                        .getMessages().stream().map(Message::getBody).toList();
+                assertThat(archived).as("the archive of " + owner.getUser()).containsExactlyElementsOf(expected);
+            }
+        }
+    }
 }
