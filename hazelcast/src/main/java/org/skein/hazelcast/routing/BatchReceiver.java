@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>The order is kept per sending member: a node's member has an epoch (its member UUID), and a node
  * that restarts or rejoins is a new member whose first stream is followed at once, whatever the
  * clocks say. What is kept for a member that left ({@link #forget}) is dropped.
+ *
+ * <p>A batch that comes too late ({@link LateBatchGuard}: older than its sender's timeout allows, or taken
+ * after this node was paused long enough for the sender to give up on it) is not delivered: it is dropped
+ * and counted, the rest of its stream with it, and the answer {@link SourceSequence#LATE} tells the sender
+ * to hand it back. So each stanza takes one path: delivered here, or handed back by the sender.
  */
 final class BatchReceiver {
 
@@ -45,25 +50,41 @@ final class BatchReceiver {
     private final RateLimitedLog warnings;
     private final Map<NodeID, SourceCounters> sources = new ConcurrentHashMap<>();
     private final Map<Source, SourceSequence<List<QueuedStanza>>> sequences = new ConcurrentHashMap<>();
+    private final LateBatchGuard guard;
     private volatile Runnable beforeBatch = () -> { };
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery) {
-        this(localNode, delivery, RouterMeters.unregistered(), Clock.systemUTC());
+        this(localNode, delivery, RouterMeters.unregistered(), Clock.systemUTC(), new LateBatchGuard(System::nanoTime));
     }
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters) {
-        this(localNode, delivery, meters, Clock.systemUTC());
+        this(localNode, delivery, meters, Clock.systemUTC(), new LateBatchGuard(System::nanoTime));
     }
 
     BatchReceiver(NodeID localNode, InboundDelivery delivery, Clock clock) {
-        this(localNode, delivery, RouterMeters.unregistered(), clock);
+        this(localNode, delivery, RouterMeters.unregistered(), clock, new LateBatchGuard(System::nanoTime));
     }
 
-    BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters, Clock clock) {
+    BatchReceiver(NodeID localNode, InboundDelivery delivery, LateBatchGuard guard) {
+        this(localNode, delivery, RouterMeters.unregistered(), Clock.systemUTC(), guard);
+    }
+
+    BatchReceiver(NodeID localNode, InboundDelivery delivery, RouterMeters meters, Clock clock, LateBatchGuard guard) {
         this.localNode = localNode;
         this.delivery = delivery;
         this.meters = meters;
         this.warnings = RateLimitedLog.perMinute(LOG, clock);
+        this.guard = guard;
+    }
+
+    /** The guard that judges batches' lateness; the router's pulse thread observes the clock through it. */
+    LateBatchGuard guard() {
+        return guard;
+    }
+
+    /** Takes a batch whose timing is not known: it is never judged late (for tests of the order). */
+    long receive(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+        return receive(sender, epoch, stream, seq, null, bytes);
     }
 
     /**
@@ -71,19 +92,21 @@ final class BatchReceiver {
      * arrived early and follow it), else keeps it until its turn ({@link SourceSequence}).
      *
      * @return up to which sequence number the sender's stream is delivered (the sender's acknowledgement),
-     *     {@link SourceSequence#STALE} for a batch of a stream the sender gave up, or {@link #BUSY} if the
-     *     batch was not taken (the node's delivery is full): the sender sends it again
+     *     {@link SourceSequence#STALE} for a batch of a stream the sender gave up, {@link SourceSequence#LATE}
+     *     for a batch refused as late (the sender hands it back), or {@link #BUSY} if the batch was not taken
+     *     (the node's delivery is full): the sender sends it again
+     * @param timing when the batch left and the sender's bounds, or {@code null} if not known
      */
-    long receive(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+    long receive(NodeID sender, String epoch, long stream, long seq, StanzaBatch.Timing timing, byte[] bytes) {
         long start = System.nanoTime();
         try {
-            return take(sender, epoch, stream, seq, bytes);
+            return take(sender, epoch, stream, seq, timing, bytes);
         } finally {
             meters.peer(sender).handled(System.nanoTime() - start);
         }
     }
 
-    private long take(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+    private long take(NodeID sender, String epoch, long stream, long seq, StanzaBatch.Timing timing, byte[] bytes) {
         SourceCounters counters = counters(sender);
         if (!delivery.hasRoom()) {
             return BUSY;
@@ -101,9 +124,21 @@ final class BatchReceiver {
             warnings.warn("unreadable-batch", "Node {} received a batch from node {} that cannot be read; it is dropped: {}", localNode, sender, e.getMessage());
             stanzas = List.of(); // it still takes its turn, or the batches after it would wait forever
         }
+        String member = sender.value() + "/" + (epoch == null ? "" : epoch);
         try {
-            return sequence(sender, epoch == null ? "" : epoch)
-                    .accept(stream, seq, stanzas, batch -> deliverBatch(sender, batch, counters, peer));
+            return sequence(sender, epoch == null ? "" : epoch).accept(stream, seq, stanzas, batch -> {
+                LateBatchGuard.Verdict verdict = timing == null ? LateBatchGuard.Verdict.ON_TIME
+                        : guard.judge(member, timing.sentAt(), timing.timeoutNanos(), timing.silenceNanos());
+                if (verdict.late()) {
+                    counters.late.addAndGet(batch.size());
+                    warnings.warn("late-batch", "Node {} dropped a batch of {} stanza(s) from node {} that came too late ({}); the sender hands "
+                            + "them back (to other resources, offline storage or an error), so none is delivered twice",
+                            localNode, batch.size(), sender, verdict.reason());
+                    return false;
+                }
+                deliverBatch(sender, batch, counters, peer);
+                return true;
+            });
         } catch (IllegalArgumentException e) {
             counters.malformed.incrementAndGet();
             peer.unreadable();
@@ -158,6 +193,7 @@ final class BatchReceiver {
      * @return whether anything was kept for it
      */
     boolean forget(NodeID node, String epoch) {
+        guard.forget(node.value() + "/" + (epoch == null ? "" : epoch));
         return sequences.remove(new Source(node, epoch == null ? "" : epoch)) != null;
     }
 

@@ -6,6 +6,9 @@ import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,6 +77,23 @@ import org.xmpp.packet.Packet;
  * may have been delivered in part or whole: handing it back makes delivery <em>at least once</em>
  * (the user may see such a message twice: live and from offline storage), never lost in silence.
  *
+ * <h2>One path per stanza</h2>
+ * A destination that is frozen (SIGSTOP), starved or cut off keeps the batches sent to it and may take
+ * them when it runs again, after this node handed them back. So that such a stanza is not delivered
+ * twice (live, and from offline storage or to another resource), each batch carries this node's
+ * monotonic time when it left, the batch timeout and the destination's silence bound (the heartbeat
+ * timeout less one heartbeat interval: after that much silence this node may remove the destination's
+ * member and hand back what is in flight). The destination refuses a batch that is too late
+ * ({@link LateBatchGuard}: older than the timeout less a margin of a quarter of it, at most 5 s, or
+ * taken after the destination was paused for nearly the silence bound since it was sent), drops the
+ * rest of that stream, and answers so; this node then hands the batch back, as for a failure. Only
+ * monotonic clocks are used, no wall clock is compared between machines. What remains
+ * <em>at least once</em>: a batch delivered whose acknowledgement does not come back within the margin
+ * (the network between the nodes fails in that moment, or this node itself is paused then), a
+ * destination removed for silence although its process was not paused (its heartbeats were lost on
+ * the network), and a stanza handed back because this node left the cluster while its batch was on
+ * its way. The delivery to the user's client (TCP, stream management) is a separate hop.
+ *
  * <p>Thread-safe. Created when the node joins a cluster, {@linkplain #close() closed} when it leaves.
  */
 public final class HazelcastPacketRouter implements RemotePacketRouter, AutoCloseable {
@@ -92,6 +112,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final java.util.function.ToLongFunction<NodeID> queuedFor;
     private final LongSupplier nanoTime;
     private final String epoch;
+    private final long silenceNanos;
+    private final long overdueCheckNanos;
+    private long lastOverdueCheck;
+    private final ScheduledExecutorService pulse;
     private final AtomicLong outboxGenerations = new AtomicLong();
     private final ScheduledExecutorService thread;
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
@@ -103,12 +127,12 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          BatchReceiver receiver, LongSupplier nanoTime, String epoch) {
-        this(localNode, routingTable, settings, transport, receiver, RouterMeters.unregistered(), nanoTime, epoch);
+                          BatchReceiver receiver, LongSupplier nanoTime, String epoch, Duration silence) {
+        this(localNode, routingTable, settings, transport, receiver, RouterMeters.unregistered(), nanoTime, epoch, silence);
     }
 
     HazelcastPacketRouter(NodeID localNode, RoutingTable routingTable, RouterSettings settings, BatchTransport transport,
-                          BatchReceiver receiver, RouterMeters meters, LongSupplier nanoTime, String epoch) {
+                          BatchReceiver receiver, RouterMeters meters, LongSupplier nanoTime, String epoch, Duration silence) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.routingTable = Objects.requireNonNull(routingTable, "routingTable");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -122,13 +146,24 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         meters.attach(queuedFor);
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.epoch = Objects.requireNonNull(epoch, "epoch");
+        this.silenceNanos = silence.toNanos();
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
             t.setDaemon(true);
             return t;
         });
         long check = Math.max(50, Math.min(1000, settings.batchTimeout().toMillis() / 4));
+        this.overdueCheckNanos = TimeUnit.MILLISECONDS.toNanos(check);
+        this.lastOverdueCheck = nanoTime.getAsLong();
         thread.scheduleWithFixedDelay(this::failOverdueBatches, check, check, TimeUnit.MILLISECONDS);
+        // the receiver's clock watch, on a thread of its own: the router's thread may be busy handing stanzas back
+        this.pulse = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, threadName(localNode) + "-pulse");
+            t.setDaemon(true);
+            return t;
+        });
+        pulse.scheduleAtFixedRate(() -> receiver.guard().observe(), LateBatchGuard.PULSE_MILLIS, LateBatchGuard.PULSE_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The name (prefix) of the router's thread on a node: tests look for leaks with it. */
@@ -158,12 +193,23 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         BatchReceiver receiver = new BatchReceiver(localNode, inbound, meters);
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
                 new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, meters, System::nanoTime,
-                member.getCluster().getLocalMember().getUuid().toString());
+                member.getCluster().getLocalMember().getUuid().toString(), silence(member.getConfig()));
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
         routingTable.setRemotePacketRouter(router);
         LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
                 settings.queueSize(), settings.enqueueTimeout().toMillis());
         return router;
+    }
+
+    /**
+     * The shortest silence of another member after which this member may remove it: the heartbeat timeout
+     * less one heartbeat interval (its last heartbeat may have left that long before it fell silent).
+     */
+    static Duration silence(Config config) {
+        HazelcastProperties properties = new HazelcastProperties(config);
+        long timeout = properties.getMillis(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS);
+        long interval = properties.getMillis(ClusterProperty.HEARTBEAT_INTERVAL_SECONDS);
+        return Duration.ofMillis(Math.max(timeout / 2, timeout - interval));
     }
 
     // --- sending ---
@@ -202,6 +248,12 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
         Outbox outbox = outbox(node);
         if (outbox == null) {
+            if (destinations.containsKey(node)) {
+                // a node this router sent to is gone: the stanza goes back behind what its queue handed back,
+                // on the same thread, so that offline storage keeps the order of each sender
+                handBack(node, List.of(stanza), RouterMeters.HandBack.NODE_LEFT, "the node is not a member of the cluster");
+                return true;
+            }
             return false;
         }
         Outbox.Offer offer;
@@ -217,7 +269,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return true;
         }
         if (offer.refusal() == Outbox.Refusal.CLOSED) {
-            return false; // the node left meanwhile: the routing table treats the recipients as offline
+            // the node left meanwhile: handed back behind the queue's stanzas (see closeAndHandBack), in order
+            synchronized (outbox) {
+                handBack(node, List.of(stanza), RouterMeters.HandBack.NODE_LEFT, "the node left the cluster");
+            }
+            return true;
         }
         destinations.get(node).failed.incrementAndGet();
         LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
@@ -268,11 +324,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
                     }
                     peer.sent(batch.stanzas.size(), bytes.length);
                     long sentAt = nanoTime.getAsLong();
-                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq, bytes),
+                    transport.send(outbox.member(), new StanzaBatch(localNode, epoch, batch.stream, batch.seq,
+                                    new StanzaBatch.Timing(batch.sentAt, settings.batchTimeout().toNanos(), silenceNanos), bytes),
                             (answer, failure) -> {
                                 if (failure == null && answer == BatchReceiver.BUSY) {
                                     peer.busy();
                                     retryLater(outbox, batch);
+                                } else if (failure == null && answer == SourceSequence.LATE) {
+                                    send(outbox, batchFailed(outbox, batch, new java.util.concurrent.TimeoutException(
+                                            "node " + outbox.node() + " took it too late and dropped it"), RouterMeters.HandBack.BATCH_FAILED));
                                 } else if (failure == null) {
                                     peer.answered(nanoTime.getAsLong() - sentAt);
                                     send(outbox, outbox.acknowledged(batch.stream, answer));
@@ -331,6 +391,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     }
 
     private void failOverdueBatches() {
+        long now = nanoTime.getAsLong();
+        long gap = now - lastOverdueCheck;
+        lastOverdueCheck = now;
+        if (gap > 2 * overdueCheckNanos + TimeUnit.SECONDS.toNanos(1)) {
+            // this thread (or the whole process) was paused: let the answers that came meanwhile be read first
+            LOG.debug("Node {}: the packet router's timer ran {} ms late; overdue batches are checked next round", localNode,
+                    TimeUnit.NANOSECONDS.toMillis(gap));
+            return;
+        }
         for (Outbox outbox : outboxes.values()) {
             Outbox.Batch overdue = outbox.overdue(settings.batchTimeout().toNanos());
             if (overdue != null) {
@@ -340,7 +409,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
     }
 
-    /** Gives stanzas back to the routing table, on the router's thread (it may store them offline: I/O). */
+    /**
+     * Gives stanzas back to the routing table, on the router's thread (it may store them offline: I/O), one
+     * hand-back after the other in the order they were asked for.
+     */
     private void handBack(NodeID node, List<QueuedStanza> stanzas, RouterMeters.HandBack reason, String why) {
         if (stanzas.isEmpty()) {
             return;
@@ -395,9 +467,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         if (now != null && now.equals(outbox.member())) {
             return; // an old event: the member is still there
         }
-        if (outboxes.remove(node, outbox)) {
-            closeAndHandBack(outbox, RouterMeters.HandBack.NODE_LEFT, "the node left the cluster");
-        }
+        // closed before it is removed: a stanza routed meanwhile finds it closed, or no box, and is handed back after its content
+        closeAndHandBack(outbox, RouterMeters.HandBack.NODE_LEFT, "the node left the cluster");
+        outboxes.remove(node, outbox);
     }
 
     /**
@@ -428,11 +500,13 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
         meters.detach(queuedFor);
         thread.shutdown();
+        pulse.shutdownNow();
         try {
             if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("Node {}: the packet router's thread did not finish handing back stanzas in 30 s", localNode);
                 thread.shutdownNow();
             }
+            pulse.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             thread.shutdownNow();

@@ -12,4 +12,6 @@ final class SourceCounters {
     final AtomicLong undeliverable = new AtomicLong();
     /** Stanzas or batches whose bytes could not be read: logged and dropped. */
     final AtomicLong malformed = new AtomicLong();
+    /** Stanzas of batches that came too late (the sender hands them back): dropped. */
+    final AtomicLong late = new AtomicLong();
 }

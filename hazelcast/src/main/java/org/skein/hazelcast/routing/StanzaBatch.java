@@ -13,7 +13,7 @@ import org.skein.cluster.NodeID;
 /**
  * What crosses the wire: the sending node's id, the sending member's epoch (its Hazelcast member
  * UUID: a node that restarts, or rejoins after a split, is a new member with a new epoch), the batch's
- * stream and sequence number and its bytes ({@link BatchCodec}), written as plain data (no Java
+ * stream and sequence number, its {@linkplain Timing timing} and its bytes ({@link BatchCodec}), written as plain data (no Java
  * serialization). Runs on the destination's router
  * executor and hands the batch to the {@link BatchReceiver} in that member's user context; answers
  * with the sequence number up to which the stream is delivered.
@@ -28,10 +28,24 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
      */
     public static final String FOREIGN_NODES_KEY = "skein.foreign-nodes";
 
+    /**
+     * When a batch left and its sender's bounds, so that the destination can tell whether the sender may
+     * have given it up ({@link LateBatchGuard}).
+     *
+     * @param sentAt the sender's {@link System#nanoTime()} when the batch first left
+     * @param timeoutNanos the sender's batch timeout
+     * @param silenceNanos the shortest silence of the destination after which the sender may remove its member
+     */
+    record Timing(long sentAt, long timeoutNanos, long silenceNanos) {
+    }
+
     private String sender;
     private String epoch;
     private long stream;
     private long seq;
+    private long sentAt;
+    private long timeoutNanos;
+    private long silenceNanos;
     private byte[] bytes;
     private transient HazelcastInstance member;
 
@@ -39,11 +53,14 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
     public StanzaBatch() {
     }
 
-    StanzaBatch(NodeID sender, String epoch, long stream, long seq, byte[] bytes) {
+    StanzaBatch(NodeID sender, String epoch, long stream, long seq, Timing timing, byte[] bytes) {
         this.sender = sender.value();
         this.epoch = epoch;
         this.stream = stream;
         this.seq = seq;
+        this.sentAt = timing.sentAt();
+        this.timeoutNanos = timing.timeoutNanos();
+        this.silenceNanos = timing.silenceNanos();
         this.bytes = bytes;
     }
 
@@ -63,7 +80,7 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
             throw new ClusterException("a stanza batch from node " + sender + " was refused: the member that runs it is not "
                     + "trusted as a node of this cluster (cluster secret)");
         }
-        return batchReceiver.receive(from, epoch, stream, seq, bytes);
+        return batchReceiver.receive(from, epoch, stream, seq, new Timing(sentAt, timeoutNanos, silenceNanos), bytes);
     }
 
     /** Whether the member's node takes the sender as a foreign member ({@link #FOREIGN_NODES_KEY}). */
@@ -79,6 +96,9 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
         out.writeString(epoch);
         out.writeLong(stream);
         out.writeLong(seq);
+        out.writeLong(sentAt);
+        out.writeLong(timeoutNanos);
+        out.writeLong(silenceNanos);
         out.writeByteArray(bytes);
     }
 
@@ -88,6 +108,9 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
         epoch = in.readString();
         stream = in.readLong();
         seq = in.readLong();
+        sentAt = in.readLong();
+        timeoutNanos = in.readLong();
+        silenceNanos = in.readLong();
         bytes = in.readByteArray();
     }
 }

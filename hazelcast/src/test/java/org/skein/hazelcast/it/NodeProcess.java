@@ -27,6 +27,7 @@ final class NodeProcess implements AutoCloseable {
     private final String name;
     private final Path home;
     private Process process;
+    private boolean frozen;
 
     NodeProcess(String name, Path home) {
         this.name = name;
@@ -87,10 +88,46 @@ final class NodeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Freezes the JVM (SIGSTOP): every thread stops, its sockets stay open and the kernel keeps taking
+     * what is sent to it, as with a node whose machine hangs or whose network path died without a FIN.
+     */
+    synchronized void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** Lets a frozen JVM run again (SIGCONT). */
+    synchronized void resume() {
+        signal("CONT");
+        frozen = false;
+    }
+
+    private void signal(String signal) {
+        if (!isAlive()) {
+            throw new IllegalStateException("node " + name + " does not run");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed for node " + name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling node " + name, e);
+        }
+    }
+
     /** Kills the JVM at once (SIGKILL: no shutdown hook, the kernel closes its sockets) and waits until it is gone. */
     synchronized void kill() {
         if (process == null) {
             return;
+        }
+        if (frozen && process.isAlive()) {
+            frozen = false;
+            signal("CONT"); // not needed for SIGKILL, but a frozen JVM must never be left behind
         }
         process.destroyForcibly();
         try {

@@ -52,6 +52,14 @@ final class ProcessCluster implements AutoCloseable {
      * @param logFolder where {@link #close()} copies the nodes' logs
      */
     ProcessCluster(Path dir, Path logFolder, String... names) throws Exception {
+        this(dir, logFolder, List.of(names), "");
+    }
+
+    /**
+     * The same, with more lines for every node's {@code conf/skein.properties} (such as quicker merges).
+     */
+    ProcessCluster(Path dir, Path logFolder, List<String> nodeNames, String moreProperties) throws Exception {
+        String[] names = nodeNames.toArray(String[]::new);
         this.dir = dir;
         this.logFolder = logFolder;
         this.layout = new HazelcastNodes(dir, names);
@@ -89,7 +97,8 @@ final class ProcessCluster implements AutoCloseable {
                         xmpp.tls.keystorePassword=%s
                         db.url=%s
                         db.pool.maxSize=4
-                        """.formatted(name, DOMAIN, c2sPort, keystore.toAbsolutePath(), KEYSTORE_PASSWORD, databaseUrl));
+                        """.formatted(name, DOMAIN, c2sPort, keystore.toAbsolutePath(), KEYSTORE_PASSWORD, databaseUrl)
+                        + moreProperties);
                 nodes.put(name, new NodeProcess(name, home));
             }
         } catch (Exception | Error e) {
@@ -118,6 +127,11 @@ final class ProcessCluster implements AutoCloseable {
         } finally {
             node.stop();
         }
+    }
+
+    /** A connection to the shared database, for the test to look at what the nodes stored. */
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(databaseUrl, "sa", "");
     }
 
     X509Certificate certificate() {

@@ -112,4 +112,16 @@ class BatchReceiverTest {
                 .tags("peer", "two", "outcome", "undeliverable").counter().count() == 1);
         assertThat(registry.get("skein.cluster.stanzas.received").tags("peer", "two", "outcome", "delivered").counter().count()).isZero();
     }
+
+    @Test
+    void aBatchOlderThanItsSendersTimeoutIsDroppedAndCountedAndTheSenderIsToldSo() {
+        long timeout = TimeUnit.SECONDS.toNanos(30);
+        long now = System.nanoTime();
+        assertThat(receiver.receive(TWO, "member-a", 1L << 32, 1, new StanzaBatch.Timing(now, timeout, 0), oneStanza("fresh")))
+                .isEqualTo(1);
+        assertThat(receiver.receive(TWO, "member-a", 1L << 32, 2, new StanzaBatch.Timing(now - timeout, timeout, 0),
+                oneStanza("old"))).isEqualTo(SourceSequence.LATE);
+        assertThat(receiver.sources().get(TWO).late.get()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.sources().get(TWO).undeliverable.get() == 1);
+    }
 }

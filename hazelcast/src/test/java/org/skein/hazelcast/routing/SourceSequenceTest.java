@@ -86,6 +86,7 @@ class SourceSequenceTest {
                         }
                         order.add(batch);
                         inside.decrementAndGet();
+                        return true;
                     })));
                 }
                 for (Future<Long> answer : answers) {
@@ -100,5 +101,16 @@ class SourceSequenceTest {
         assertThat(order).containsExactlyElementsOf(IntStream.rangeClosed(1, count).mapToObj(i -> (long) i).toList());
         assertThat(overlaps).as("two threads delivered batches of one stream at once").isEmpty();
         assertThat(shared.parked()).isZero();
+    }
+
+    @Test
+    void aBatchRefusedAsLateEndsItsStreamUntilTheSenderStartsANewOne() {
+        assertThat(accept(4, 1)).isEqualTo(1);
+        assertThat(accept(4, 3)).as("3 waits for 2").isEqualTo(1);
+        assertThat(sequence.accept(4, 2, "s4-2", batch -> false)).isEqualTo(SourceSequence.LATE);
+        assertThat(sequence.parked()).as("3 was dropped with it").isZero();
+        assertThat(accept(4, 4)).as("a later batch of the ended stream").isEqualTo(SourceSequence.LATE);
+        assertThat(accept(5, 1)).as("the sender's new stream").isEqualTo(1);
+        assertThat(delivered).containsExactly("s4-1", "s5-1");
     }
 }
