@@ -70,7 +70,7 @@ public final class XmppServer implements ServerContext, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(XmppServer.class);
 
-    /** Key of how many lanes deliver stanzas from other nodes at once (by recipient; one more thread for the slow path). */
+    /** Key of how many lanes deliver stanzas from other nodes at once (by recipient; two more threads: onward and undeliverable). */
     static final String INBOUND_LANES_KEY = "cluster.inbound.threads";
 
     private final Path home;
@@ -139,10 +139,11 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             throw new org.skein.config.ConfigException(config.source() + ": key '" + INBOUND_LANES_KEY + "' is '" + inboundLanes
                     + "', expected a whole number from 1 to 256");
         }
-        // stanzas from other nodes are delivered here (never on the clustering provider's threads): one thread per lane and
-        // one for the slow path; each has at most one task queued, so the queue never fills
-        this.inboundThreads = new ThreadPoolExecutor(inboundLanes + 1, inboundLanes + 1, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(inboundLanes + 1), threads("skein-inbound-" + name), new ThreadPoolExecutor.AbortPolicy());
+        // stanzas from other nodes are delivered here (never on the clustering provider's threads): one thread per lane,
+        // one for the onward lane (rooms, services, moved routes), one for the undeliverable lane (offline storage);
+        // each has at most one task queued, so the queue never fills
+        this.inboundThreads = new ThreadPoolExecutor(inboundLanes + 2, inboundLanes + 2, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(inboundLanes + 2), threads("skein-inbound-" + name), new ThreadPoolExecutor.AbortPolicy());
         this.inboundThreads.allowCoreThreadTimeOut(true);
         this.cacheFactory = new CacheFactory(nodeId, new CacheSettingsResolver(config)::resolve, ticker);
         this.clusterManager = new ClusterManager(nodeId, new ConfigClusterSettings(config), cacheFactory, taskExecutor, clock,

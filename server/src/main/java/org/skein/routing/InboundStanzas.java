@@ -27,23 +27,26 @@ import org.xmpp.packet.Packet;
  *       served at once. In a lane, a well-formed message or IQ for a local session is written to the
  *       session's connection as the sender serialized it ({@link RawStanzas}); anything else for a local
  *       session (a presence) is parsed and delivered as a packet.</li>
- *   <li><b>The slow path.</b> A stanza whose recipient has no session here (a component's or an
- *       endpoint's address, a route that moved to another node, a session that is gone) goes to one
- *       more serial lane, where the routing table routes it on or hands it to
+ *   <li><b>Onward.</b> A stanza whose recipient has no session here (a component's or an endpoint's
+ *       address such as a room or the pubsub service, a route that moved to another node, a session
+ *       that is gone) goes to one more serial lane, where the routing table routes it on.</li>
+ *   <li><b>Undeliverable.</b> What cannot be routed on goes to a last serial lane, which hands it to
  *       {@link RoutingTable#remoteDeliveryFailed} (other resources, offline storage in the database, an
- *       error back). A slow database or a full queue to a third node therefore holds up only that path,
- *       never the delivery to live sessions.</li>
+ *       error back). A slow or hung database therefore holds up only stanzas for recipients that are
+ *       gone, never the delivery to live sessions nor to the node's rooms and services; a full queue to
+ *       a third node holds up only the onward lane.</li>
  *   <li><b>Bound.</b> At most {@code maxPending} stanza deliveries are handed over and not done; above
  *       that {@link #hasRoom()} says no and the provider holds back.</li>
  * </ul>
  *
  * <p>A lane looks for the session when it delivers, so once a recipient's session is gone all of its
- * stanzas take the slow path, in order: the order per recipient holds, except across the moment a
- * session with that full JID comes or goes (a stanza on the slow path may then be passed by a later
- * one delivered to the new session).
+ * stanzas go onward and then, if need be, to the undeliverable lane, in order (both are serial): the
+ * order per recipient holds, except across the moment a session with that full JID comes or goes (a
+ * stanza on its way onward may then be passed by a later one delivered to the new session).
  *
- * <p>Thread-safe. The executor is the node's (bounded); it must have at least {@code lanes + 1} threads
- * for the slow path never to hold up a lane, and each lane has at most one task on it at a time.
+ * <p>Thread-safe. The executor is the node's (bounded); it must have at least {@code lanes + 2} threads
+ * for the onward and undeliverable lanes never to hold up a lane, and each lane has at most one task on
+ * it at a time.
  */
 public final class InboundStanzas implements InboundDelivery {
 
@@ -52,7 +55,8 @@ public final class InboundStanzas implements InboundDelivery {
     private final NodeID localNode;
     private final RoutingTable routingTable;
     private final SerialLane[] lanes;
-    private final SerialLane slowPath;
+    private final SerialLane onward;
+    private final SerialLane undeliverable;
     private final int maxPending;
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Stages stages = Stages.NONE;
@@ -87,7 +91,7 @@ public final class InboundStanzas implements InboundDelivery {
     }
 
     /**
-     * @param executor the node's threads for delivery (at least {@code lanes + 1} of them)
+     * @param executor the node's threads for delivery (at least {@code lanes + 2} of them)
      * @param lanes how many recipients' stanzas are delivered at once
      * @param maxPending most deliveries handed over and not done before {@link #hasRoom()} says no
      */
@@ -102,7 +106,8 @@ public final class InboundStanzas implements InboundDelivery {
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = new SerialLane("Node " + localNode + " inbound lane " + i, executor);
         }
-        this.slowPath = new SerialLane("Node " + localNode + " inbound slow path", executor);
+        this.onward = new SerialLane("Node " + localNode + " inbound onward lane", executor);
+        this.undeliverable = new SerialLane("Node " + localNode + " inbound undeliverable lane", executor);
         this.maxPending = maxPending;
     }
 
@@ -190,7 +195,7 @@ public final class InboundStanzas implements InboundDelivery {
         }
     }
 
-    /** In the recipient's lane: to the local session, or on to the slow path. */
+    /** In the recipient's lane: to the local session, or onward. */
     private void toLocalSession(NodeID source, String recipient, byte[] stanza, Report report) {
         // a message or IQ for a session here goes to its connection as the sender wrote it (no parse, no re-serialization)
         if (RawStanzas.deliverableAsIs(stanza)
@@ -220,7 +225,7 @@ public final class InboundStanzas implements InboundDelivery {
             return;
         }
         pending.incrementAndGet();
-        slowPath.add(() -> {
+        onward.add(() -> {
             try {
                 elsewhere(source, jid, packet, report);
             } finally {
@@ -229,20 +234,30 @@ public final class InboundStanzas implements InboundDelivery {
         });
     }
 
-    /** On the slow path: routed on (a component, an endpoint, another node), or undeliverable. */
+    /** On the onward lane: routed on (a component, an endpoint, another node), or to the undeliverable lane. */
     private void elsewhere(NodeID source, JID recipient, Packet packet, Report report) {
         try {
             if (routingTable.routeToFullJid(recipient, packet)) {
                 report.outcome(recipient.toString(), Outcome.DELIVERED);
                 return;
             }
-            report.outcome(recipient.toString(), Outcome.UNDELIVERABLE);
-            LOG.debug("Node {}: the session of {} is gone; the stanza from node {} is handled as undeliverable", localNode, recipient,
-                    source);
-            routingTable.remoteDeliveryFailed(localNode, recipient, packet);
         } catch (RuntimeException e) {
             LOG.warn("Node {} could not deliver a stanza from node {} to {}", localNode, source, recipient, e);
+            return;
         }
+        report.outcome(recipient.toString(), Outcome.UNDELIVERABLE);
+        LOG.debug("Node {}: the session of {} is gone; the stanza from node {} is handled as undeliverable", localNode, recipient,
+                source);
+        pending.incrementAndGet();
+        undeliverable.add(() -> {
+            try {
+                routingTable.remoteDeliveryFailed(localNode, recipient, packet);
+            } catch (RuntimeException e) {
+                LOG.warn("Node {} could not hand back an undeliverable stanza from node {} to {}", localNode, source, recipient, e);
+            } finally {
+                pending.decrementAndGet();
+            }
+        });
     }
 
     private static String strictUtf8(byte[] bytes) throws CharacterCodingException {

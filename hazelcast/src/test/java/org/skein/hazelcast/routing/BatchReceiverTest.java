@@ -27,7 +27,7 @@ class BatchReceiverTest {
     private static final NodeID TWO = NodeID.of("two");
 
     private final CacheFactory caches = new CacheFactory(NodeID.of("one"), name -> CacheSettings.UNLIMITED, Ticker.systemTicker());
-    private final ExecutorService lanes = Executors.newFixedThreadPool(3);
+    private final ExecutorService lanes = Executors.newFixedThreadPool(4);
     private final InboundStanzas inbound = new InboundStanzas(new RoutingTable(NodeID.of("one"), caches), lanes, 2, 10_000);
     private final BatchReceiver receiver = new BatchReceiver(NodeID.of("one"), inbound);
 
