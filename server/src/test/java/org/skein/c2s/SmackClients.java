@@ -21,6 +21,9 @@ import org.skein.XmppServer;
  */
 public final class SmackClients implements AutoCloseable {
 
+    /** How long a polite disconnect may take before the connection is stopped at once. */
+    private static final java.time.Duration DISCONNECT_WAIT = java.time.Duration.ofSeconds(20);
+
     static {
         SASLAuthentication.registerSASLMechanism(new ScramSha256ClientMechanism());
     }
@@ -94,9 +97,29 @@ public final class SmackClients implements AutoCloseable {
     public void close() {
         for (AbstractXMPPConnection connection : connections) {
             if (connection.isConnected()) {
-                connection.disconnect();
+                disconnect(connection);
             }
         }
         connections.clear();
+    }
+
+    /**
+     * Disconnects politely, or, when Smack's disconnect cannot finish (its writer queue is full on a connection the
+     * node already closed, after a test that made the node close it), stops the connection at once: a test's clean-up
+     * must never hang.
+     */
+    private static void disconnect(AbstractXMPPConnection connection) {
+        Thread polite = new Thread(connection::disconnect, "smack-disconnect-" + connection.getConnectionCounter());
+        polite.setDaemon(true);
+        polite.start();
+        try {
+            polite.join(DISCONNECT_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (polite.isAlive()) {
+            polite.interrupt();
+            connection.instantShutdown();
+        }
     }
 }
