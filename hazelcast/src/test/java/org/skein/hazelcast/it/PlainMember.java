@@ -42,6 +42,10 @@ final class PlainMember implements AutoCloseable {
         property.invoke(config, "hazelcast.phone.home.enabled", "false");
         property.invoke(config, "hazelcast.shutdownhook.enabled", "false");
         property.invoke(config, "hazelcast.logging.type", "slf4j");
+        // bounded like the plugin's own members: Hazelcast's defaults let a graceful shutdown wait 600 s for
+        // partitions and an operation retry for minutes; a full run once spent 6 minutes here under load
+        property.invoke(config, "hazelcast.graceful.shutdown.max.wait", "30");
+        property.invoke(config, "hazelcast.operation.call.timeout.millis", "20000");
         useRawSerializer(loader, configType, config);
         this.instanceType = Class.forName("com.hazelcast.core.HazelcastInstance", true, loader);
         Thread thread = Thread.currentThread();
