@@ -74,6 +74,8 @@ public final class LocalClientSession implements ClientSession {
     private volatile ClientConnection.OutboundListener outboundListener;
     /** A presence or an IQ for the session was refused while its client did not read. */
     private volatile boolean lostState;
+    /** The session's stream management journal, or {@code null} when it is not journaled. */
+    private volatile SessionJournal.Handle journal;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
         this(connection, address, node, streamId, created, new StanzaTraffic());
@@ -127,6 +129,7 @@ public final class LocalClientSession implements ClientSession {
     /** Sets the session's current presence (called by the presence logic on the session's thread). */
     public void setPresence(Presence newPresence) {
         this.presence = Objects.requireNonNull(newPresence, "presence");
+        journalChanged();
     }
 
     @Override
@@ -155,6 +158,7 @@ public final class LocalClientSession implements ClientSession {
 
     public void setRosterRequested(boolean requested) {
         this.rosterRequested = requested;
+        journalChanged();
     }
 
     /** Whether the user's offline messages were delivered to this session. */
@@ -177,6 +181,30 @@ public final class LocalClientSession implements ClientSession {
      */
     public void setCarbonsEnabled(boolean enabled) {
         this.carbonsEnabled = enabled;
+        journalChanged();
+    }
+
+    private void journalChanged() {
+        SessionJournal.Handle handle = journal;
+        if (handle != null) {
+            handle.changed();
+        }
+    }
+
+    /**
+     * Journals the session's stream management state from now on ({@link SessionJournal}), if it is resumable:
+     * what is unacknowledged now first, under the output lock, so that no stanza slips past the journal.
+     */
+    void attachJournal(SessionJournal sessionJournal) {
+        synchronized (output) {
+            StreamManagement sm = streamManagement;
+            if (sm == null || !sm.isResumable() || closed || endClaimed || movedTo != null || journal != null) {
+                return;
+            }
+            SessionJournal.Handle handle = sessionJournal.open(sm.id(), this, sm.resumeTimeout());
+            journal = handle;
+            sm.attachJournal(handle);
+        }
     }
 
     @Override
