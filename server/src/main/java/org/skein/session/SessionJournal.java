@@ -63,6 +63,7 @@ public final class SessionJournal {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong pending = new AtomicLong();
 
     /** @param threads makes the writer thread (started at once) */
     public SessionJournal(CacheFactory caches, NodeID localNode, ThreadFactory threads) {
@@ -99,10 +100,18 @@ public final class SessionJournal {
 
     /** Whether everything enqueued so far was written (or failed). */
     public boolean idle() {
-        return queue.isEmpty() && !busy;
+        return pending.get() == 0;
     }
 
-    private volatile boolean busy;
+    /** How many changes are enqueued and not yet written (or failed). */
+    public long pending() {
+        return pending.get();
+    }
+
+    private void offer(Op op) {
+        pending.incrementAndGet();
+        queue.add(op);
+    }
 
     /**
      * Takes over the journal of a session whose holder is gone: removes its header (atomically: of two nodes that try,
@@ -174,7 +183,6 @@ public final class SessionJournal {
             if (first == null) {
                 continue;
             }
-            busy = true;
             try {
                 ops.add(first);
                 queue.drainTo(ops, MAX_BATCH);
@@ -184,8 +192,8 @@ public final class SessionJournal {
                 LOG.warn("A stream management journal batch of {} changes was not written; those stanzas are not kept if this node dies",
                         ops.size(), e);
             } finally {
+                pending.addAndGet(-ops.size());
                 ops.clear();
-                busy = false;
             }
         }
     }
@@ -258,7 +266,7 @@ public final class SessionJournal {
         /** Stanza number {@code seq} went to the client. */
         void appended(long seq, String xml) {
             if (!closed) {
-                queue.add(new Append(this, seq, xml));
+                offer(new Append(this, seq, xml));
             }
         }
 
@@ -269,7 +277,7 @@ public final class SessionJournal {
             this.acked = acked;
             this.ackedSeq = ackedSeq;
             if (trim && !closed) {
-                queue.add(new Trim(this, ackedSeq));
+                offer(new Trim(this, ackedSeq));
             }
             changed();
         }
@@ -277,7 +285,7 @@ public final class SessionJournal {
         /** Something in the header changed (presence, flags). */
         void changed() {
             if (!closed && dirty.compareAndSet(false, true)) {
-                queue.add(new Dirty(this));
+                offer(new Dirty(this));
             }
         }
 
@@ -285,7 +293,7 @@ public final class SessionJournal {
         void close(long lastSeq) {
             if (!closed) {
                 closed = true;
-                queue.add(new Close(this, lastSeq));
+                offer(new Close(this, lastSeq));
             }
         }
 

@@ -72,6 +72,16 @@ import org.xmpp.packet.StreamError;
  * client gets {@code <failed><item-not-found/></failed>} and binds anew; what waited on the new node is routed
  * again.
  *
+ * <h2>Resumption after the holder's node died</h2>
+ * With the {@link SessionJournal} on (in a cluster), a resumable session's unacknowledged stanzas and counters are
+ * also in clustered caches. A client that resumes while the directory names a node that is no longer a member (or no
+ * node) resumes from the journal: the new node claims the session's journal header with an atomic remove (of two
+ * nodes, one wins), reads the stanzas after the acknowledged count, drops those the client's {@code h} acknowledges,
+ * and goes on as for a move ({@code <resumed/>}, the stanzas in order), then sends the session's presence to its
+ * contacts again (they saw it go unavailable at the crash). The senior member looks for journals whose node is gone
+ * ({@link #orphanedJournals()}: when a node leaves, and when it becomes senior) and, after each one's resumption
+ * timeout, claims those still there and handles their stanzas as undelivered, in order (messages to offline storage).
+ *
  * <p>Thread-safe.
  */
 public final class SessionResumption {
