@@ -166,6 +166,9 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             scheduler.scheduleWithFixedDelay(metrics::refresh, 30, 30, TimeUnit.SECONDS); // JMX is read without a scrape
         }
         metrics.meterInboundDelivery(xmpp.inbound());
+        if (xmpp.smJournal() != null) {
+            metrics.meterJournal(xmpp.smJournal());
+        }
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle(), metrics);
         this.clusterManager.addListener(metrics.clusterEvents(), 40);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);

@@ -573,6 +573,11 @@ final class XmppServices {
     }
 
     /** Stream management's resumable sessions (XEP-0198). */
+    /** The stream management journal, or {@code null} when it is off. */
+    SessionJournal smJournal() {
+        return smJournal;
+    }
+
     SessionResumption resumption() {
         return resumption;
     }

@@ -785,7 +785,8 @@ public final class LocalClientSession implements ClientSession {
         ClientConnection old;
         SessionHandOver state;
         // presences that wait for an inactive client join the queue first (not under the output lock: the client
-        // state's lock comes first when a held presence is written)
+        // state's lock comes first when a held presence is written); the new node holds them again if the client is inactive
+        boolean inactive = clientState.isInactive();
         clientState.activate(this::write);
         synchronized (output) {
             if (closed || endClaimed || resumptionForbidden || movedTo != null || streamManagement == null
@@ -795,7 +796,7 @@ public final class LocalClientSession implements ClientSession {
             Presence current = presence;
             state = new SessionHandOver(address.toString(), streamManagement.resumeTimeout().toMillis(), streamManagement.inbound(),
                     streamManagement.acked(), streamManagement.unacknowledged(), current.isAvailable() ? current.toXML() : "",
-                    initialPresenceSent, rosterRequested, offlineMessagesDelivered, carbonsEnabled, List.copyOf(visible));
+                    initialPresenceSent, rosterRequested, offlineMessagesDelivered, carbonsEnabled, List.copyOf(visible), inactive);
             streamManagement.drain();
             endClaimed = true;
             movedTo = java.util.Objects.requireNonNull(forward, "forward");
@@ -836,6 +837,9 @@ public final class LocalClientSession implements ClientSession {
         offlineMessagesDelivered = state.offlineMessagesDelivered();
         carbonsEnabled = state.carbonsEnabled();
         visible.addAll(state.visible());
+        if (state.inactive()) {
+            clientState.deactivate();
+        }
         synchronized (output) {
             List<String> waited = catchingUp == null ? List.of() : catchingUp;
             catchingUp = null;

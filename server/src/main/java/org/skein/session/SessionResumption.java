@@ -325,7 +325,7 @@ public final class SessionResumption {
         java.time.Duration timeout = java.time.Duration.ofMillis(header.resumeTimeoutMillis());
         SessionHandOver state = new SessionHandOver(header.fullJid(), header.resumeTimeoutMillis(), header.inbound(), acked,
                 List.copyOf(unacked), header.presenceXml(), !header.presenceXml().isEmpty(), header.rosterRequested(), true,
-                header.carbonsEnabled(), List.of());
+                header.carbonsEnabled(), List.of(), false);
         StreamManagement sm = StreamManagement.moved(previd, timeout, settings.maxUnacked(), state.inbound(), state.acked(), state.unacked());
         moving.installMoved(state, sm, () -> overflow(moving),
                 inbound -> "<resumed xmlns='" + StreamManagement.NAMESPACE + "' previd='" + previd + "' h='" + inbound + "'/>");

@@ -62,6 +62,7 @@ class ResumeAfterKillIT {
     static void startTwoNodes() throws Exception {
         cluster = new ProcessCluster(dir, Path.of("target", "resume-after-kill-logs"), List.of("node1", "node2"), """
                 xmpp.sm.resumeTimeout=15s
+                xmpp.sm.journal=true
                 """);
         cluster.createUsers("alice", "bob", "carl", "dave");
         cluster.start("node1", "node2");
