@@ -70,6 +70,9 @@ public final class SessionJournal {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** When the writer last warned of a failed batch (writer thread only; 0: never). */
+    private long lastWarning;
 
     /** @param threads makes the writer thread (started at once) */
     public SessionJournal(CacheFactory caches, NodeID localNode, ThreadFactory threads) {
@@ -198,9 +201,14 @@ public final class SessionJournal {
                 }
                 write(ops);
             } catch (RuntimeException e) {
-                failures.incrementAndGet();
-                LOG.warn("A stream management journal batch of {} changes was not written; those stanzas are not kept if this node dies",
-                        ops.size(), e);
+                long failed = failures.incrementAndGet();
+                long now = System.nanoTime();
+                if (lastWarning == 0 || now - lastWarning >= WARNING_INTERVAL_NANOS) {
+                    // at most one warning a minute: a cluster that is away fails every batch
+                    lastWarning = now;
+                    LOG.warn("A stream management journal batch of {} changes was not written ({} failed batches since the node"
+                            + " started); those stanzas are not kept if this node dies", ops.size(), failed, e);
+                }
             } finally {
                 pending.addAndGet(-ops.size());
                 ops.clear();
