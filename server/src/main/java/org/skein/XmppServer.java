@@ -167,10 +167,15 @@ public final class XmppServer implements ServerContext, AutoCloseable {
             scheduler.scheduleWithFixedDelay(metrics::refresh, 30, 30, TimeUnit.SECONDS); // JMX is read without a scrape
         }
         metrics.meterInboundDelivery(xmpp.inbound());
+        if (xmpp.smJournal() != null) {
+            metrics.meterJournal(xmpp.smJournal());
+        }
         this.adminConsole = new AdminConsole(this, xmpp.loginThrottle(), metrics);
         this.clusterManager.addListener(metrics.clusterEvents(), 40);
         this.clusterManager.addListener(xmpp.clusterListener(), 10);
         this.clusterManager.addListener(xmpp.pubSubClusterListener(clusterManager), 20);
+        // after the XMPP listener (10): the senior's cleanup of the dead node's routes comes first
+        this.clusterManager.addListener(xmpp.resumption().orphanedJournals(), 30);
         // before the XMPP listener (10): a room only needs its own state to tell its occupants who was on a lost
         // node, and they should not wait for the senior's cleanup of the route caches
         this.clusterManager.addListener(xmpp.multiUserChat().clusterListener(), 5);

@@ -66,6 +66,7 @@ import org.skein.roster.RosterStore;
 import org.skein.roster.SubscriptionService;
 import org.skein.routing.RoutingTable;
 import org.skein.session.ClientStream;
+import org.skein.session.SessionJournal;
 import org.skein.session.SessionManager;
 import org.skein.session.SessionResumption;
 import org.skein.session.StreamManagementSettings;
@@ -118,6 +119,8 @@ final class XmppServices {
     private final ComponentRegistry components;
     private final XmppPacketRouter packetRouter;
     private final SessionResumption resumption;
+    /** The stream management journal, or {@code null} when {@code xmpp.sm.journal} is off. */
+    private final SessionJournal smJournal;
     private final C2sSettings c2sSettings;
     private final WebSocketSettings webSocketSettings;
     private final StreamSettings streamSettings;
@@ -290,8 +293,11 @@ final class XmppServices {
                     + "', expected a positive number");
         }
         this.inbound = new org.skein.routing.InboundStanzas(routingTable, inboundThreads, inboundLanes, inboundMaxPending);
-        this.resumption = new SessionResumption(StreamManagementSettings.from(config), scheduler, packetRouter, routingTable, caches,
-                cluster, sessionManager);
+        StreamManagementSettings smSettings = StreamManagementSettings.from(config);
+        this.smJournal = smSettings.journal() ? new SessionJournal(caches, nodeId, runnable -> new Thread(runnable, "sm-journal" + threadSuffix))
+                : null;
+        this.resumption = new SessionResumption(smSettings, scheduler, packetRouter, routingTable, caches,
+                cluster, sessionManager, smJournal);
         cluster.registerTaskService(SessionResumption.class, resumption);
         sessionManager.setSlowConsumerHandler(new SlowConsumerPackets(SlowConsumerPackets.keepsOffline(config), routingTable, serverJid,
                 offlineMessageManager::deliverTo));
@@ -501,6 +507,9 @@ final class XmppServices {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (smJournal != null) {
+            smJournal.stop(); // after the sessions ended: their journals are closed
+        }
     }
 
     MultiUserChat multiUserChat() {
@@ -564,6 +573,11 @@ final class XmppServices {
     }
 
     /** Stream management's resumable sessions (XEP-0198). */
+    /** The stream management journal, or {@code null} when it is off. */
+    SessionJournal smJournal() {
+        return smJournal;
+    }
+
     SessionResumption resumption() {
         return resumption;
     }

@@ -102,6 +102,17 @@ public interface Cache<K, V> extends ConcurrentMap<K, V> {
     }
 
     /**
+     * Removes these keys, as one batch where the cache can: a clustered cache sends the removals together and
+     * waits for all of them, instead of one round trip after another. Keys that are absent are ignored. Not atomic
+     * as a whole: each key is removed on its own.
+     */
+    default void removeAll(java.util.Collection<? extends K> keys) {
+        for (K key : keys) {
+            remove(key);
+        }
+    }
+
+    /**
      * Registers a listener for changes to this cache's entries.
      *
      * @param listener the listener

@@ -384,6 +384,17 @@ final class CacheWrapper<K, V> implements Cache<K, V> {
     }
 
     @Override
+    public void removeAll(Collection<? extends K> keys) {
+        int stripe = guard.enter();
+        try {
+            keys.forEach(this::written);
+            delegate.removeAll(keys);
+        } finally {
+            guard.exit(stripe);
+        }
+    }
+
+    @Override
     public boolean remove(Object key, Object value) {
         int stripe = guard.enter();
         try {

@@ -119,6 +119,18 @@ public final class NodeMetrics implements AutoCloseable {
      * Adds the gauge of the stanzas from other nodes that were handed to the node's delivery and are not
      * delivered yet ({@code skein_cluster_inbound_pending}).
      */
+    /** Meters the stream management journal (XEP-0198 resumption after a node's death): what it wrote, what waits. */
+    public void meterJournal(org.skein.session.SessionJournal journal) {
+        FunctionCounter.builder("skein.sm.journal.stanzas", journal, org.skein.session.SessionJournal::stanzasWritten)
+                .description("Stanzas written to the stream management journal").register(registry);
+        FunctionCounter.builder("skein.sm.journal.batches", journal, org.skein.session.SessionJournal::batches)
+                .description("Batches the stream management journal wrote").register(registry);
+        FunctionCounter.builder("skein.sm.journal.failures", journal, org.skein.session.SessionJournal::failures)
+                .description("Batches of the stream management journal that failed (those stanzas are not crash-safe)").register(registry);
+        Gauge.builder("skein.sm.journal.pending", journal, org.skein.session.SessionJournal::pending)
+                .description("Changes queued for the stream management journal and not written yet").register(registry);
+    }
+
     public void meterInboundDelivery(org.skein.routing.InboundStanzas inbound) {
         Gauge.builder("skein.cluster.inbound.pending", inbound, org.skein.routing.InboundStanzas::pending)
                 .description("Stanzas from other nodes handed to this node's delivery and not delivered yet").register(registry);

@@ -74,6 +74,8 @@ public final class LocalClientSession implements ClientSession {
     private volatile ClientConnection.OutboundListener outboundListener;
     /** A presence or an IQ for the session was refused while its client did not read. */
     private volatile boolean lostState;
+    /** The session's stream management journal, or {@code null} when it is not journaled. */
+    private volatile SessionJournal.Handle journal;
 
     public LocalClientSession(ClientConnection connection, JID address, NodeID node, String streamId, Instant created) {
         this(connection, address, node, streamId, created, new StanzaTraffic());
@@ -127,6 +129,7 @@ public final class LocalClientSession implements ClientSession {
     /** Sets the session's current presence (called by the presence logic on the session's thread). */
     public void setPresence(Presence newPresence) {
         this.presence = Objects.requireNonNull(newPresence, "presence");
+        journalChanged();
     }
 
     @Override
@@ -155,6 +158,7 @@ public final class LocalClientSession implements ClientSession {
 
     public void setRosterRequested(boolean requested) {
         this.rosterRequested = requested;
+        journalChanged();
     }
 
     /** Whether the user's offline messages were delivered to this session. */
@@ -177,6 +181,30 @@ public final class LocalClientSession implements ClientSession {
      */
     public void setCarbonsEnabled(boolean enabled) {
         this.carbonsEnabled = enabled;
+        journalChanged();
+    }
+
+    private void journalChanged() {
+        SessionJournal.Handle handle = journal;
+        if (handle != null) {
+            handle.changed();
+        }
+    }
+
+    /**
+     * Journals the session's stream management state from now on ({@link SessionJournal}), if it is resumable:
+     * what is unacknowledged now first, under the output lock, so that no stanza slips past the journal.
+     */
+    void attachJournal(SessionJournal sessionJournal) {
+        synchronized (output) {
+            StreamManagement sm = streamManagement;
+            if (sm == null || !sm.isResumable() || closed || endClaimed || movedTo != null || journal != null) {
+                return;
+            }
+            SessionJournal.Handle handle = sessionJournal.open(sm.id(), this, sm.resumeTimeout());
+            journal = handle;
+            sm.attachJournal(handle);
+        }
     }
 
     @Override
@@ -757,7 +785,8 @@ public final class LocalClientSession implements ClientSession {
         ClientConnection old;
         SessionHandOver state;
         // presences that wait for an inactive client join the queue first (not under the output lock: the client
-        // state's lock comes first when a held presence is written)
+        // state's lock comes first when a held presence is written); the new node holds them again if the client is inactive
+        boolean inactive = clientState.isInactive();
         clientState.activate(this::write);
         synchronized (output) {
             if (closed || endClaimed || resumptionForbidden || movedTo != null || streamManagement == null
@@ -767,7 +796,7 @@ public final class LocalClientSession implements ClientSession {
             Presence current = presence;
             state = new SessionHandOver(address.toString(), streamManagement.resumeTimeout().toMillis(), streamManagement.inbound(),
                     streamManagement.acked(), streamManagement.unacknowledged(), current.isAvailable() ? current.toXML() : "",
-                    initialPresenceSent, rosterRequested, offlineMessagesDelivered, carbonsEnabled, List.copyOf(visible));
+                    initialPresenceSent, rosterRequested, offlineMessagesDelivered, carbonsEnabled, List.copyOf(visible), inactive);
             streamManagement.drain();
             endClaimed = true;
             movedTo = java.util.Objects.requireNonNull(forward, "forward");
@@ -808,6 +837,9 @@ public final class LocalClientSession implements ClientSession {
         offlineMessagesDelivered = state.offlineMessagesDelivered();
         carbonsEnabled = state.carbonsEnabled();
         visible.addAll(state.visible());
+        if (state.inactive()) {
+            clientState.deactivate();
+        }
         synchronized (output) {
             List<String> waited = catchingUp == null ? List.of() : catchingUp;
             catchingUp = null;

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param unacked the stanzas the client has not acknowledged, as XML, in the order sent
  * @param presenceXml the session's current presence, empty while it is unavailable
  * @param visible the full JIDs of its domain whose available presence the client saw (see {@link LocalClientSession})
+ * @param inactive whether the client had said it is inactive (XEP-0352): the session stays so on the new node (the
+ *        presence updates held for it are in {@code unacked}, flushed at the hand-over)
  */
 record SessionHandOver(String fullJid, long resumeTimeoutMillis, long inbound, long acked, List<String> unacked, String presenceXml,
                        boolean initialPresenceSent, boolean rosterRequested, boolean offlineMessagesDelivered, boolean carbonsEnabled,
-                       List<String> visible) implements Serializable {
+                       List<String> visible, boolean inactive) implements Serializable {
 
     SessionHandOver {
         Objects.requireNonNull(fullJid, "fullJid");

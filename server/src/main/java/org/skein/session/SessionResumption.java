@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
+import org.xmpp.packet.Presence;
 import org.xmpp.packet.StreamError;
 
 /**
@@ -71,6 +72,16 @@ import org.xmpp.packet.StreamError;
  * client gets {@code <failed><item-not-found/></failed>} and binds anew; what waited on the new node is routed
  * again.
  *
+ * <h2>Resumption after the holder's node died</h2>
+ * With the {@link SessionJournal} on (in a cluster), a resumable session's unacknowledged stanzas and counters are
+ * also in clustered caches. A client that resumes while the directory names a node that is no longer a member (or no
+ * node) resumes from the journal: the new node claims the session's journal header with an atomic remove (of two
+ * nodes, one wins), reads the stanzas after the acknowledged count, drops those the client's {@code h} acknowledges,
+ * and goes on as for a move ({@code <resumed/>}, the stanzas in order), then sends the session's presence to its
+ * contacts again (they saw it go unavailable at the crash). The senior member looks for journals whose node is gone
+ * ({@link #orphanedJournals()}: when a node leaves, and when it becomes senior) and, after each one's resumption
+ * timeout, claims those still there and handles their stanzas as undelivered, in order (messages to offline storage).
+ *
  * <p>Thread-safe.
  */
 public final class SessionResumption {
@@ -95,6 +106,10 @@ public final class SessionResumption {
     private final ClusterManager cluster;
     private final SessionManager sessions;
     private final Cache<String, ResumableSession> directory;
+    /** The journal of resumable sessions' unacknowledged stanzas, or {@code null} when it is off. */
+    private final SessionJournal journal;
+    /** Ids of orphaned journals (their node died) whose timeout is scheduled here. */
+    private final java.util.Set<String> orphansScheduled = ConcurrentHashMap.newKeySet();
 
     /**
      * @param scheduler runs the resumption timeouts (the ending itself runs on the session's processing executor)
@@ -102,9 +117,12 @@ public final class SessionResumption {
      * @param routingTable handles the stanzas a client never acknowledged
      * @param cluster asks other nodes to hand sessions over
      * @param sessions makes sessions that move in from other nodes
+     * @param journal keeps resumable sessions' unacknowledged stanzas in the cluster, or {@code null} when that is off
      */
     public SessionResumption(StreamManagementSettings settings, ScheduledExecutorService scheduler, PacketRouter router,
-                             RoutingTable routingTable, CacheFactory caches, ClusterManager cluster, SessionManager sessions) {
+                             RoutingTable routingTable, CacheFactory caches, ClusterManager cluster, SessionManager sessions,
+                             SessionJournal journal) {
+        this.journal = journal;
         this.localNode = routingTable.localNode();
         this.caches = Objects.requireNonNull(caches, "caches");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -147,6 +165,7 @@ public final class SessionResumption {
             } catch (RuntimeException e) {
                 LOG.warn("{} can be resumed on this node only: recording its id in {} failed", session, DIRECTORY_CACHE, e);
             }
+            journal(session);
         }
         return true;
     }
@@ -197,7 +216,10 @@ public final class SessionResumption {
         JID address;
         try {
             where = directory.get(previd);
-            if (where == null || where.node().equals(localNode)) {
+            if (where == null) {
+                return resumeFromJournal(previd, username, to, streamId, h);
+            }
+            if (where.node().equals(localNode)) {
                 return null;
             }
             address = new JID(where.fullJid());
@@ -209,9 +231,9 @@ public final class SessionResumption {
             return null;
         }
         if (cluster.getNodeInfo(where.node()).isEmpty()) {
-            // its node is gone, and the session with it (what it had not acknowledged was in that node's memory)
+            // its node is gone: the journal may have its unacknowledged stanzas
             directory.remove(previd, where);
-            return null;
+            return resumeFromJournal(previd, username, to, streamId, h);
         }
         LocalClientSession moving = sessions.prepareMoved(to, address, streamId);
         if (moving == null) {
@@ -235,15 +257,180 @@ public final class SessionResumption {
                 settings.maxUnacked(), state.inbound(), state.acked(), state.unacked());
         moving.installMoved(state, sm, () -> overflow(moving),
                 inbound -> "<resumed xmlns='" + StreamManagement.NAMESPACE + "' previd='" + previd + "' h='" + inbound + "'/>");
+        publishMovedIn(previd, moving);
+        LOG.info("{} moved here from node {} with {} unacknowledged stanzas", moving, where.node(), state.unacked().size());
+        return moving;
+    }
+
+    /** A session moved in: its route, its session info, its directory entry and its journal now name this node. */
+    private void publishMovedIn(String previd, LocalClientSession moving) {
         sessions.publishMoved(moving);
         resumable.put(previd, moving);
         try {
-            directory.put(previd, new ResumableSession(localNode, address.toString()));
+            directory.put(previd, new ResumableSession(localNode, moving.address().toString()));
         } catch (RuntimeException e) {
             LOG.warn("{} can be resumed on this node only: recording its id in {} failed", moving, DIRECTORY_CACHE, e);
         }
-        LOG.info("{} moved here from node {} with {} unacknowledged stanzas", moving, where.node(), state.unacked().size());
+        journal(moving);
+    }
+
+    private void journal(LocalClientSession session) {
+        if (journal != null && caches.isClustered()) {
+            session.attachJournal(journal);
+        }
+    }
+
+    /**
+     * Resumes here a session whose node died (see {@link SessionJournal}): claims its journal (of two nodes that try,
+     * one wins), replays what the client had not acknowledged, in order, and tells the contacts its presence again
+     * (they saw it go unavailable when its node died).
+     */
+    private LocalClientSession resumeFromJournal(String previd, String username, ClientConnection to, String streamId, long h) {
+        if (journal == null) {
+            return null;
+        }
+        SessionJournal.Claim claim;
+        try {
+            claim = journal.claim(previd, header -> username.equals(new JID(header.fullJid()).getNode())
+                    && !header.node().equals(localNode) && cluster.getNodeInfo(header.node()).isEmpty());
+        } catch (RuntimeException e) {
+            LOG.warn("Reading the journal of stream management id {} failed", previd, e);
+            return null;
+        }
+        if (claim == null) {
+            return null;
+        }
+        JournalHeader header = claim.header();
+        JID address = new JID(header.fullJid());
+        LocalClientSession moving = sessions.prepareMoved(to, address, streamId);
+        if (moving == null) {
+            LOG.info("{} cannot be resumed here: this node holds a session with that address already; its {} journaled stanzas"
+                    + " are handled as undelivered", address, claim.unacked().size());
+            undelivered(address, claim.unacked());
+            return null;
+        }
+        // the client may have acknowledged stanzas after the journal's last header: those are dropped
+        long more = Math.floorMod(h - header.acked(), 1L << 32);
+        List<String> unacked = claim.unacked();
+        long acked = header.acked();
+        if (more <= unacked.size()) {
+            unacked = unacked.subList((int) more, unacked.size());
+            acked = h;
+        } else {
+            LOG.info("{} acknowledged {} stanzas more than its journal holds (the last batch before its node died); none is replayed",
+                    address, more);
+            unacked = List.of();
+            acked = h;
+        }
+        java.time.Duration timeout = java.time.Duration.ofMillis(header.resumeTimeoutMillis());
+        SessionHandOver state = new SessionHandOver(header.fullJid(), header.resumeTimeoutMillis(), header.inbound(), acked,
+                List.copyOf(unacked), header.presenceXml(), !header.presenceXml().isEmpty(), header.rosterRequested(), true,
+                header.carbonsEnabled(), List.of(), false);
+        StreamManagement sm = StreamManagement.moved(previd, timeout, settings.maxUnacked(), state.inbound(), state.acked(), state.unacked());
+        moving.installMoved(state, sm, () -> overflow(moving),
+                inbound -> "<resumed xmlns='" + StreamManagement.NAMESPACE + "' previd='" + previd + "' h='" + inbound + "'/>");
+        publishMovedIn(previd, moving);
+        LOG.info("{} resumed here after its node {} died, with {} unacknowledged stanzas from the journal", moving, header.node(),
+                unacked.size());
+        if (!header.presenceXml().isEmpty()) {
+            try {
+                Presence presence = (Presence) StanzaParser.parsePacket(header.presenceXml());
+                presence.setFrom(address);
+                presence.setTo((JID) null);
+                router.route(presence, moving);
+            } catch (RuntimeException e) {
+                LOG.warn("The presence of {} could not be sent again after its resume", address, e);
+            }
+        }
         return moving;
+    }
+
+    /** Stanzas of a session that ended elsewhere: handled as undelivered, in order (messages to offline storage). */
+    private void undelivered(JID address, List<String> stanzas) {
+        for (String xml : stanzas) {
+            try {
+                Packet packet = StanzaParser.parsePacket(xml);
+                if (packet instanceof Message message && isCarbonCopy(message)) {
+                    continue;
+                }
+                routingTable.undeliverable(address, packet);
+            } catch (RuntimeException e) {
+                LOG.warn("A journaled stanza of {} could not be handled", address, e);
+            }
+        }
+    }
+
+    /**
+     * Watches for journals whose node died (on the senior member): each is given its session's resumption timeout
+     * from now, then claimed (unless a client resumed it meanwhile) and its messages put in offline storage, in order.
+     * Register it with the cluster manager.
+     */
+    public org.skein.cluster.ClusterEventListener orphanedJournals() {
+        return new org.skein.cluster.ClusterEventListener() {
+            @Override
+            public void leftCluster(NodeID nodeId) {
+                scanOrphans();
+            }
+
+            @Override
+            public void markedAsSeniorClusterMember() {
+                scanOrphans();
+            }
+
+            @Override
+            public void joinedCluster() {
+                scanOrphans();
+            }
+        };
+    }
+
+    private void scanOrphans() {
+        if (journal == null || stopping) {
+            return;
+        }
+        try {
+            scheduler.execute(() -> {
+                if (!cluster.isSeniorClusterMember() || !caches.isClustered()) {
+                    return;
+                }
+                try {
+                    journal.orphans(node -> cluster.getNodeInfo(node).isEmpty()).forEach((id, header) -> {
+                        if (orphansScheduled.add(id)) {
+                            LOG.info("The journal of {} lost its node {}; its client has {} ms to resume", header.fullJid(), header.node(),
+                                    header.resumeTimeoutMillis());
+                            scheduler.schedule(() -> expireOrphan(id), header.resumeTimeoutMillis(), TimeUnit.MILLISECONDS);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    LOG.warn("Looking for stream management journals of nodes that died failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("The node is stopping; orphaned journals are left to the next senior member");
+        }
+    }
+
+    /** An orphaned journal's timeout: if no client resumed it, its messages go to offline storage, in order. */
+    private void expireOrphan(String id) {
+        orphansScheduled.remove(id);
+        SessionJournal.Claim claim;
+        try {
+            claim = journal.claim(id, header -> !header.node().equals(localNode) && cluster.getNodeInfo(header.node()).isEmpty());
+        } catch (RuntimeException e) {
+            LOG.warn("Claiming the orphaned journal {} failed; the next scan tries again", id, e);
+            return;
+        }
+        if (claim == null) {
+            return; // resumed meanwhile, or taken by another node
+        }
+        try {
+            directory.remove(id);
+        } catch (RuntimeException e) {
+            LOG.debug("Removing {} from {} failed", id, DIRECTORY_CACHE, e);
+        }
+        LOG.info("{} was not resumed within {} ms after its node {} died; its {} unacknowledged stanzas are handled as undelivered",
+                claim.header().fullJid(), claim.header().resumeTimeoutMillis(), claim.header().node(), claim.unacked().size());
+        undelivered(new JID(claim.header().fullJid()), claim.unacked());
     }
 
     /** A session that was to move in did not: what reached it meanwhile is routed again (the old node may still hold it). */

@@ -30,6 +30,10 @@ final class StreamManagement {
     private long inbound;
     private long acked;
     private boolean ackRequested;
+    /** How many stanzas the client acknowledged since the journal began (not wrapped), for the journal's keys. */
+    private long ackedSeq;
+    /** The session's journal ({@link SessionJournal}), or {@code null} when it is not journaled. */
+    private SessionJournal.Handle journal;
 
     /**
      * @param id the stream management id the client resumes with ({@code previd})
@@ -60,6 +64,18 @@ final class StreamManagement {
         return sm;
     }
 
+    /**
+     * Journals this state from now on: the stanzas unacknowledged now are its first entries.
+     */
+    void attachJournal(SessionJournal.Handle handle) {
+        journal = handle;
+        long seq = ackedSeq;
+        for (String xml : unacked) {
+            handle.appended(++seq, xml);
+        }
+        handle.counters(inbound, acked, ackedSeq);
+    }
+
     String id() {
         return id;
     }
@@ -80,6 +96,9 @@ final class StreamManagement {
     /** The client sent a stanza (the server handled it). */
     void received() {
         inbound = (inbound + 1) % MOD;
+        if (journal != null) {
+            journal.counters(inbound, acked, ackedSeq);
+        }
     }
 
     /** How many stanzas of the client the server handled, mod 2^32. */
@@ -103,6 +122,9 @@ final class StreamManagement {
      */
     boolean sent(String xml) {
         unacked.add(xml);
+        if (journal != null) {
+            journal.appended(ackedSeq + unacked.size(), xml);
+        }
         return unacked.size() > maxUnacked;
     }
 
@@ -129,7 +151,11 @@ final class StreamManagement {
             unacked.poll();
         }
         acked = h % MOD;
+        ackedSeq += newlyAcked;
         ackRequested = false;
+        if (journal != null && newlyAcked > 0) {
+            journal.counters(inbound, acked, ackedSeq);
+        }
         return true;
     }
 
@@ -142,7 +168,12 @@ final class StreamManagement {
     List<String> drain() {
         List<String> left = new ArrayList<>(unacked);
         acked = (acked + unacked.size()) % MOD;
+        ackedSeq += unacked.size();
         unacked.clear();
+        if (journal != null) {
+            journal.close(ackedSeq); // the session ended or moved: the caller handles these stanzas now
+            journal = null;
+        }
         return left;
     }
 

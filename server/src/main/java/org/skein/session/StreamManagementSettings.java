@@ -15,13 +15,17 @@ import org.skein.config.ServerConfig;
  *        for with {@code <enable max='seconds'/>}
  * @param maxUnacked {@value #MAX_UNACKED_KEY} (default 10000): how many stanzas a session keeps for its
  *        client unacknowledged; beyond that the session ends (its messages go to offline storage)
+ * @param journal {@value #JOURNAL_KEY} (default false: it costs per message, see benchmarks/README.md): whether a clustered node keeps a copy of each resumable
+ *        session's unacknowledged stanzas in the cluster ({@link SessionJournal}), so that they survive the node's death
  */
-public record StreamManagementSettings(boolean enabled, Duration resumeTimeout, Duration maxResumeTimeout, int maxUnacked) {
+public record StreamManagementSettings(boolean enabled, Duration resumeTimeout, Duration maxResumeTimeout, int maxUnacked,
+                                       boolean journal) {
 
     public static final String ENABLED_KEY = "xmpp.sm.enabled";
     public static final String RESUME_TIMEOUT_KEY = "xmpp.sm.resumeTimeout";
     public static final String MAX_RESUME_TIMEOUT_KEY = "xmpp.sm.maxResumeTimeout";
     public static final String MAX_UNACKED_KEY = "xmpp.sm.maxUnacked";
+    public static final String JOURNAL_KEY = "xmpp.sm.journal";
 
     public StreamManagementSettings {
         Objects.requireNonNull(resumeTimeout, "resumeTimeout");
@@ -34,9 +38,14 @@ public record StreamManagementSettings(boolean enabled, Duration resumeTimeout, 
         }
     }
 
-    /** The defaults: on, 5 minutes, at most 1 hour, 10,000 stanzas. */
+    /** The same, with the journal off. */
+    public StreamManagementSettings(boolean enabled, Duration resumeTimeout, Duration maxResumeTimeout, int maxUnacked) {
+        this(enabled, resumeTimeout, maxResumeTimeout, maxUnacked, false);
+    }
+
+    /** The defaults: on, 5 minutes, at most 1 hour, 10,000 stanzas, journal off. */
     public static StreamManagementSettings defaults() {
-        return new StreamManagementSettings(true, Duration.ofMinutes(5), Duration.ofHours(1), 10_000);
+        return new StreamManagementSettings(true, Duration.ofMinutes(5), Duration.ofHours(1), 10_000, false);
     }
 
     public static StreamManagementSettings from(ServerConfig config) {
@@ -52,7 +61,7 @@ public record StreamManagementSettings(boolean enabled, Duration resumeTimeout, 
             throw new ConfigException(config.source() + ": key '" + MAX_UNACKED_KEY + "' is '" + maxUnacked
                     + "', expected a positive number of stanzas such as 10000");
         }
-        return new StreamManagementSettings(enabled, timeout, max, maxUnacked);
+        return new StreamManagementSettings(enabled, timeout, max, maxUnacked, config.getBoolean(JOURNAL_KEY, false));
     }
 
     private static Duration positive(ServerConfig config, String key, Duration defaultValue) {

@@ -8,6 +8,8 @@
  * messages behind the user's offline messages until those are delivered. Stream management (XEP-0198)
  * lives in {@link org.skein.session.SessionResumption}: sessions that wait for their client to resume, and
  * resumption on another node (the clustered {@code sm.resumable} cache finds the holder, which hands the
- * session over in a cluster task and passes on what still reaches it).
+ * session over in a cluster task and passes on what still reaches it), and after the holder's node died
+ * (the {@link org.skein.session.SessionJournal}, a write-behind copy of each resumable session's
+ * unacknowledged stanzas in clustered caches).
  */
 package org.skein.session;

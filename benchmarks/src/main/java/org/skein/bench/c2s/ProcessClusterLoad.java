@@ -47,7 +47,9 @@ import org.jxmpp.jid.EntityFullJid;
  *       all on node 1 ("one node") against senders on node 1 and receivers on node 2 ("cross node").</li>
  * </ul>
  * Options: {@code --warmup} rounds (2000), {@code --rounds} (5000), {@code --messages} (50000),
- * {@code --pairs} (50), {@code --heap} of each node (512m), {@code --smoke true} (seconds-long, tiny numbers);
+ * {@code --pairs} (50), {@code --heap} of each node (512m), {@code --smoke true} (seconds-long, tiny numbers),
+ * {@code --sm true} (every client enables stream management with resumption, XEP-0198: acks both ways, and in a
+ * cluster the stream management journal; compare with {@code --xmpp.sm.journal false});
  * any other {@code --key value} whose key contains a dot is passed to both nodes as configuration.
  * After each part the stages of a crossing are printed from both nodes' meters (docs/metrics.md): time queued on
  * the sender, the send call, the batch round trip, the receiver's handling, the wait for a delivery lane, the lane's work.
@@ -104,12 +106,13 @@ public final class ProcessClusterLoad {
         String heap = options.getOrDefault("heap", "512m");
         try (Node one = new Node("node1", memberPorts[0], members, users, heap, config);
              Node two = new Node("node2", memberPorts[1], members, users, heap, config);
-             Clients clients = new Clients()) {
+             Clients clients = new Clients(Boolean.parseBoolean(options.getOrDefault("sm", "false")))) {
             one.awaitPort();
             two.awaitPort();
             pingPong(clients, one, two, warmup, rounds);
             onePair(clients, one, two, messages);
             aggregate(clients, one, two, messages, pairs);
+            journalMeters(one, two);
         }
         out.printf("load average at end: %s%n", loadAverage());
         return results;
@@ -286,6 +289,19 @@ public final class ProcessClusterLoad {
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
     private final Map<String, Double> lastMeters = new HashMap<>();
 
+    /** What the stream management journals wrote in the whole run (none without {@code --sm true} or with the journal off). */
+    private void journalMeters(Node one, Node two) throws IOException {
+        for (Node node : List.of(one, two)) {
+            StringBuilder line = new StringBuilder("  sm journal " + node.name + ":");
+            for (String text : node.metrics().split("\n")) {
+                if (text.startsWith("skein_sm_journal_")) {
+                    line.append(' ').append(text);
+                }
+            }
+            out.println(line);
+        }
+    }
+
     private void routerMeters(Node one, Node two, String when) throws IOException {
         out.printf("  stages %s (per node: mean / approx. p50 from the histogram buckets, in ms; batch sizes in stanzas)%n", when);
         for (Node node : List.of(one, two)) {
@@ -376,6 +392,13 @@ public final class ProcessClusterLoad {
 
     /** Smack clients, logged in once per (node, account, resource) and reused; all disconnected on close. */
     private static final class Clients implements AutoCloseable {
+        /** Whether the clients enable stream management with resumption (XEP-0198; what the journal keeps). */
+        private final boolean streamManagement;
+
+        Clients(boolean streamManagement) {
+            this.streamManagement = streamManagement;
+        }
+
         private final Map<String, XMPPTCPConnection> made = new HashMap<>();
 
         XMPPTCPConnection login(Node node, int user) throws Exception {
@@ -400,6 +423,8 @@ public final class ProcessClusterLoad {
                     .build());
             connection.setReplyTimeout(30_000);
             Roster.getInstanceFor(connection).setRosterLoadedAtLogin(false);
+            connection.setUseStreamManagement(streamManagement);
+            connection.setUseStreamManagementResumption(streamManagement);
             connection.connect().login();
             made.put(key, connection);
             return connection;

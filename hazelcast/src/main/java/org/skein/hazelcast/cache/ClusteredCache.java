@@ -271,6 +271,16 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
         return map.remove(requireKey((K) key));
     }
 
+    /** The removals go out together ({@code deleteAsync}) and this waits for all of them: one round trip's time for the batch. */
+    @Override
+    public void removeAll(Collection<? extends K> keys) {
+        List<java.util.concurrent.CompletableFuture<Boolean>> pending = new java.util.ArrayList<>(keys.size());
+        for (K key : keys) {
+            pending.add(map.deleteAsync(requireKey(key)).toCompletableFuture());
+        }
+        java.util.concurrent.CompletableFuture.allOf(pending.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public boolean remove(Object key, Object value) {

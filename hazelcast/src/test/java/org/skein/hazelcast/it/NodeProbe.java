@@ -40,7 +40,7 @@ final class NodeProbe {
     /** What one node answered. */
     record Answer(String node, List<String> members, boolean clustered, int localSessions, int clusterSessions,
                   Map<String, Route> routes, Map<String, Set<String>> userSessions, Map<String, String> sessionInfoNodes,
-                  String text) {
+                  int journalEntries, String text) {
 
         /**
          * Entries that name this node: routes and session infos it owns, and bare JIDs that list a full
@@ -136,7 +136,8 @@ final class NodeProbe {
         String members = values.getOrDefault("members", "");
         return new Answer(values.get("node"), members.isEmpty() ? List.of() : List.of(members.split(",")),
                 Boolean.parseBoolean(values.get("clustered")), Integer.parseInt(values.get("sessions.local")),
-                Integer.parseInt(values.get("sessions.cluster")), routes, users, info, text);
+                Integer.parseInt(values.get("sessions.cluster")), routes, users, info,
+                Integer.parseInt(values.getOrDefault("journal.entries", "0")), text);
     }
 
     static PluginJarBuilder jar() {
@@ -248,6 +249,9 @@ final class NodeProbe {
                                         text.append("info ").append(key).append(' ').append(value.node().value()).append('\\n');
                                     }
                                 }
+                                // the stream management journal's entries (unacknowledged stanzas of resumable sessions)
+                                node.cacheFactory().<String, String>getCache("sm.journal")
+                                        .ifPresent(journal -> text.append("journal.entries=").append(journal.size()).append('\\n'));
                                 return text.toString();
                             }
 

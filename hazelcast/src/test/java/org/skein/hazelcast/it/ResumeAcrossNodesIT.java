@@ -24,6 +24,7 @@ import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
 import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+import org.jivesoftware.smackx.csi.ClientStateIndicationManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,9 @@ class ResumeAcrossNodesIT {
             expected.add(send(bobClient, aliceJid, "before " + i));
         }
         await().atMost(WAIT).until(() -> aliceInbox.size() == 5);
+        // the phone goes to the background (XEP-0352): the session stays inactive when it moves
+        ClientStateIndicationManager.inactive(aliceClient);
+        await().atMost(WAIT).until(onOne::isInactive);
 
         aliceClient.instantShutdown();
         await().atMost(WAIT).until(onOne::isDetached);
@@ -145,6 +149,7 @@ class ResumeAcrossNodesIT {
         LocalClientSession onTwo = two.routingTable().localSession(aliceJid);
         assertThat(onTwo).isNotNull();
         assertThat(onTwo.isStreamManagementEnabled()).isTrue();
+        assertThat(onTwo.isInactive()).as("the client state (XEP-0352) moved with the session").isTrue();
         assertThat(onOne.hasMoved()).isTrue();
         await().atMost(WAIT).until(() -> three.routingTable().clientRoute(aliceJid).node().equals(two.nodeId()));
         assertThat(one.offlineMessageManager().count(alice)).isZero();

@@ -24,6 +24,9 @@ final class TcpFront implements AutoCloseable {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private volatile int target;
     private volatile boolean closed;
+    /** While set, bytes from the nodes are held back, unsent (a client that receives nothing and so acknowledges nothing). */
+    private volatile boolean holding;
+    private final Object gate = new Object();
 
     TcpFront(int target) throws IOException {
         this.target = target;
@@ -34,6 +37,22 @@ final class TcpFront implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Stops passing on what the nodes send to the clients: it is read from the node and held back. When the client's side
+     * closes, what was held is dropped (the client never saw it).
+     */
+    void holdToClients() {
+        holding = true;
+    }
+
+    /** Passes on what the nodes send again (nothing held back is dropped while the connection lives). */
+    void release() {
+        synchronized (gate) {
+            holding = false;
+            gate.notifyAll();
+        }
     }
 
     /** New connections go to this port of 127.0.0.1 from now on; open ones stay where they are. */
@@ -48,8 +67,8 @@ final class TcpFront implements AutoCloseable {
                 Socket node = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(client);
                 sockets.add(node);
-                start("to node", () -> pump(client, node));
-                start("to client", () -> pump(node, client));
+                start("to node", () -> pump(client, node, false));
+                start("to client", () -> pump(node, client, true));
             } catch (IOException e) {
                 if (!closed) {
                     continue;
@@ -59,11 +78,14 @@ final class TcpFront implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toClient) {
         byte[] buffer = new byte[8192];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
+                if (toClient) {
+                    awaitRelease(to);
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
@@ -72,6 +94,22 @@ final class TcpFront implements AutoCloseable {
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    private void awaitRelease(Socket to) throws IOException {
+        synchronized (gate) {
+            while (holding && !to.isClosed() && !closed) {
+                try {
+                    gate.wait(50); // also wakes to see the client's side closed
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+        }
+        if (to.isClosed() || closed) {
+            throw new IOException("the client's side closed while bytes were held back");
         }
     }
 
@@ -93,6 +131,7 @@ final class TcpFront implements AutoCloseable {
     @Override
     public void close() throws Exception {
         closed = true;
+        release();
         server.close();
         sockets.forEach(TcpFront::closeQuietly);
         for (Thread thread : threads) {
