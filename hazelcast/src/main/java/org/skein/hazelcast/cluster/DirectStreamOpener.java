@@ -57,7 +57,7 @@ final class DirectStreamOpener {
         if (stream == null) {
             String host = settings.bindAddress().orElseGet(() -> memberAddress(config));
             InetSocketAddress bind = host == null ? new InetSocketAddress(settings.port()) : new InetSocketAddress(host, settings.port());
-            stream = DirectStream.open(localNode, secret.get(), bind, batchBytes, clock);
+            stream = DirectStream.open(localNode, secret.get(), bind, batchBytes, settings.tls(), clock);
         }
         return Map.of(DirectStream.PORT_ATTRIBUTE, Integer.toString(stream.port()));
     }

@@ -54,7 +54,7 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private volatile String why = "it is not open yet";
 
     DirectConnection(NodeID localNode, NodeID peer, InetSocketAddress address, EventLoopGroup group, DirectHandshake handshake,
-                     int maxFrame, int connectTimeoutMillis, RateLimitedLog warnings) {
+                     int maxFrame, int connectTimeoutMillis, RateLimitedLog warnings, DirectTls tls) {
         this.localNode = localNode;
         this.peer = peer;
         this.handshake = handshake;
@@ -71,6 +71,9 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
                     protected void initChannel(SocketChannel ch) {
                         DirectFrameDecoder frames = new DirectFrameDecoder();
                         frames.allow(maxFrame);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.clientHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast("frames", frames).addLast("lengths", new LengthFieldPrepender(4)).addLast("peer", handler);
                     }
                 })
@@ -164,15 +167,22 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
             ctx.close();
             return;
         }
+        io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        byte[] binding;
+        try {
+            binding = ssl == null ? DirectHandshake.NO_BINDING : DirectTls.peerFingerprint(ssl);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            throw new IllegalArgumentException("the stanza port of node " + peer + " showed no certificate", e);
+        }
         if (serverNonce.length != DirectHandshake.NONCE_BYTES
-                || !handshake.check(proof, "server", localNode.value(), serverNode, clientNonce, serverNonce)) {
+                || !handshake.check(proof, "server", localNode.value(), serverNode, clientNonce, serverNonce, binding)) {
             why = "node " + peer + " could not prove the cluster secret";
             warnings.warn("stanza-stream-secret", "Node {}: the stanza port of node {} ({}) could not prove the cluster secret "
                     + "(cluster.secret differs); closed, its stanzas are handled as undeliverable", localNode, peer, ctx.channel().remoteAddress());
             ctx.close();
             return;
         }
-        ctx.write(DirectFrames.auth(ctx.alloc(), handshake.proof("client", localNode.value(), serverNode, clientNonce, serverNonce)));
+        ctx.write(DirectFrames.auth(ctx.alloc(), handshake.proof("client", localNode.value(), serverNode, clientNonce, serverNonce, binding)));
         ready = true;
         for (Waiting w : waiting) {
             if (pending.containsKey(w.request())) {

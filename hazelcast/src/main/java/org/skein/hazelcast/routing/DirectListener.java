@@ -22,7 +22,7 @@ import org.skein.hazelcast.logging.RateLimitedLog;
 
 /**
  * The receiving end of the {@link DirectStream}: listens on the stanza port, authenticates each connecting
- * node ({@link DirectHandshake}), then hands each batch to the node's {@link BatchReceiver} on the
+ * node ({@link DirectHandshake}, over TLS with {@link DirectTls} unless it is turned off), then hands each batch to the node's {@link BatchReceiver} on the
  * connection's event loop (the receiver never waits) and writes the answer back on the same connection.
  * Anything else on the port (a stranger, a wrong secret, garbage, a handshake that does not finish within
  * the timeout) gets one rate-limited log line and the connection is closed; the node goes on.
@@ -36,9 +36,12 @@ final class DirectListener implements AutoCloseable {
     private final int maxFrame;
     private final Duration handshakeTimeout;
     private final Channel server;
+    private final DirectTls tls;
 
     DirectListener(NodeID localNode, DirectHandshake handshake, EventLoopGroup loop, InetSocketAddress bind, int maxFrame,
-                   Duration handshakeTimeout, AtomicReference<BatchReceiver> receiver, RateLimitedLog warnings) throws InterruptedException {
+                   Duration handshakeTimeout, AtomicReference<BatchReceiver> receiver, RateLimitedLog warnings, DirectTls tls)
+            throws InterruptedException {
+        this.tls = tls;
         this.localNode = localNode;
         this.handshake = handshake;
         this.receiver = receiver;
@@ -52,8 +55,11 @@ final class DirectListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast("timeout", new ReadTimeoutHandler(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS));
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", tls.serverHandler(channel.alloc()));
+                        }
                         channel.pipeline()
-                                .addLast("timeout", new ReadTimeoutHandler(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS))
                                 .addLast("frames", new DirectFrameDecoder())
                                 .addLast("lengths", new LengthFieldPrepender(4))
                                 .addLast("peer", new Peer());
@@ -68,6 +74,11 @@ final class DirectListener implements AutoCloseable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** What the proofs bind: this node's certificate with TLS, nothing without. */
+    private byte[] binding() {
+        return tls == null ? DirectHandshake.NO_BINDING : tls.fingerprint();
     }
 
     @Override
@@ -108,7 +119,7 @@ final class DirectListener implements AutoCloseable {
                 throw new IllegalArgumentException("its greeting has no node id or a short nonce");
             }
             serverNonce = DirectHandshake.nonce();
-            byte[] proof = handshake.proof("server", peerNode, localNode.value(), clientNonce, serverNonce);
+            byte[] proof = handshake.proof("server", peerNode, localNode.value(), clientNonce, serverNonce, binding());
             ctx.writeAndFlush(DirectFrames.challenge(ctx.alloc(), localNode.value(), serverNonce, proof));
         }
 
@@ -118,7 +129,7 @@ final class DirectListener implements AutoCloseable {
             }
             byte[] proof = DirectFrames.readBytes(frame, "proof", 64);
             DirectFrames.end(frame);
-            if (!handshake.check(proof, "client", peerNode, localNode.value(), clientNonce, serverNonce)) {
+            if (!handshake.check(proof, "client", peerNode, localNode.value(), clientNonce, serverNonce, binding())) {
                 warnings.warn("stanza-port-secret", "Node {}: a connection from {} to the stanza port claimed node {} but could not "
                         + "prove the cluster secret (cluster.secret differs); closed", localNode, ctx.channel().remoteAddress(), peerNode);
                 ctx.close();

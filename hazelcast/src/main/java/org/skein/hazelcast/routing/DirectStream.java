@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Hazelcast transport) is reached through Hazelcast's executor, and the receiver takes batches from both.
  *
  * <p>The stream is authenticated (nobody without the secret can send batches or pose as a node to the
- * sender) but not encrypted: stanzas cross in plain text, as on Hazelcast's open-source transport.
+ * sender) and, unless {@code cluster.stanzaTls=false}, encrypted with TLS 1.3 ({@link DirectTls}: a key and
+ * certificate made at each start, bound into the authentication). Without TLS, stanzas cross in plain text,
+ * as on Hazelcast's open-source transport, and a man in the middle could alter them after the handshake.
  *
  * <p>Opened before the node's member starts (the port goes into the member's attributes), closed when the
  * member leaves. Thread-safe. Threads: {@code skein-stanza-in-<node>} takes batches,
@@ -58,7 +60,10 @@ public final class DirectStream implements AutoCloseable {
     private final Map<UUID, DirectConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private DirectStream(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, int maxFrame, Clock clock) {
+    private final DirectTls tls;
+
+    private DirectStream(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, int maxFrame, boolean withTls, Clock clock) {
+        this.tls = withTls ? DirectTls.generate(localNode.value()) : null;
         this.localNode = localNode;
         this.handshake = new DirectHandshake(secret);
         this.warnings = RateLimitedLog.perMinute(LOG, clock);
@@ -68,7 +73,7 @@ public final class DirectStream implements AutoCloseable {
         this.out = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("skein-stanza-out-" + localNode.value(), true),
                 NioIoHandler.newFactory());
         try {
-            this.listener = new DirectListener(localNode, handshake, in, bind, maxFrame, HANDSHAKE_TIMEOUT, receiver, warnings);
+            this.listener = new DirectListener(localNode, handshake, in, bind, maxFrame, HANDSHAKE_TIMEOUT, receiver, warnings, tls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownLoops();
@@ -85,13 +90,21 @@ public final class DirectStream implements AutoCloseable {
      *
      * @param bind where to listen (port 0: any free one)
      * @param batchBytes the router's batch size in bytes (the largest frame allowed is derived from it)
+     * @param tls whether the stream runs over TLS ({@link DirectTls})
      * @throws ClusterException if the port cannot be opened (the message names the keys)
      */
-    public static DirectStream open(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, long batchBytes, Clock clock) {
+    public static DirectStream open(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, long batchBytes, boolean tls,
+                                    Clock clock) {
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16L * 1024 * 1024, 2 * batchBytes) + 64 * 1024);
-        DirectStream stream = new DirectStream(Objects.requireNonNull(localNode), Objects.requireNonNull(secret), bind, maxFrame, clock);
-        LOG.info("Node {} takes stanzas from other nodes on {} (direct stream, authenticated with the cluster secret, not encrypted)",
-                localNode, stream.listener.address());
+        DirectStream stream = new DirectStream(Objects.requireNonNull(localNode), Objects.requireNonNull(secret), bind, maxFrame, tls,
+                clock);
+        if (tls) {
+            LOG.info("Node {} takes stanzas from other nodes on {} (direct stream: TLS 1.3 with a certificate of this start, "
+                    + "authenticated with the cluster secret)", localNode, stream.listener.address());
+        } else {
+            LOG.warn("Node {} takes stanzas from other nodes on {} (direct stream, authenticated with the cluster secret, NOT encrypted: "
+                    + "{}=false)", localNode, stream.listener.address(), StanzaTransportSettings.TLS);
+        }
         return stream;
     }
 
@@ -152,7 +165,7 @@ public final class DirectStream implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ClusterException("member " + member.getAddress() + " publishes a stanza port that is not one: " + port);
             }
-            return new DirectConnection(localNode, peer, address, out, handshake, maxFrame, CONNECT_TIMEOUT_MILLIS, warnings);
+            return new DirectConnection(localNode, peer, address, out, handshake, maxFrame, CONNECT_TIMEOUT_MILLIS, warnings, tls);
         });
     }
 

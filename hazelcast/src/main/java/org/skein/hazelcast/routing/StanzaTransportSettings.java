@@ -20,17 +20,21 @@ import org.skein.config.ServerConfig;
  *       publishes it in its member attributes, so peers find it)</td></tr>
  *   <tr><td>{@code cluster.stanzaBindAddress}</td><td>as the cluster's</td><td>the address the direct stream listens
  *       on; by default the one Hazelcast's interfaces name (one literal address), else every address</td></tr>
+ *   <tr><td>{@code cluster.stanzaTls}</td><td>true</td><td>TLS 1.3 on the direct stream ({@link DirectTls});
+ *       {@code false}: authenticated but plain text</td></tr>
  * </table>
  *
  * @param kind which transport
  * @param port the direct stream's port, 0 for any free one
  * @param bindAddress the direct stream's address, if set
+ * @param tls whether the direct stream is encrypted
  */
-public record StanzaTransportSettings(Kind kind, int port, Optional<String> bindAddress) {
+public record StanzaTransportSettings(Kind kind, int port, Optional<String> bindAddress, boolean tls) {
 
     public static final String TRANSPORT = "cluster.stanzaTransport";
     public static final String PORT = "cluster.stanzaPort";
     public static final String BIND_ADDRESS = "cluster.stanzaBindAddress";
+    public static final String TLS = "cluster.stanzaTls";
 
     /** The transports. */
     public enum Kind {
@@ -42,7 +46,7 @@ public record StanzaTransportSettings(Kind kind, int port, Optional<String> bind
 
     /** The defaults. */
     public static StanzaTransportSettings defaults() {
-        return new StanzaTransportSettings(Kind.HAZELCAST, 0, Optional.empty());
+        return new StanzaTransportSettings(Kind.HAZELCAST, 0, Optional.empty(), true);
     }
 
     /**
@@ -64,6 +68,10 @@ public record StanzaTransportSettings(Kind kind, int port, Optional<String> bind
                     + "(0: any free port)");
         }
         Optional<String> bind = config.get(BIND_ADDRESS).map(String::strip).filter(v -> !v.isEmpty());
-        return new StanzaTransportSettings(kind, port, bind);
+        String tls = config.get(TLS, "true").strip().toLowerCase(Locale.ROOT);
+        if (!tls.equals("true") && !tls.equals("false")) {
+            throw new ConfigException(config.source() + ": key '" + TLS + "' is '" + tls + "', expected true or false");
+        }
+        return new StanzaTransportSettings(kind, port, bind, Boolean.parseBoolean(tls));
     }
 }

@@ -35,8 +35,9 @@ import org.skein.c2s.SmackClients;
 
 /**
  * The direct stanza stream ({@code cluster.stanzaTransport=direct}) between two real nodes with a cluster
- * secret: messages cross both ways in order without Hazelcast's executor, and the stanza port refuses what is
- * not a node of the cluster (a wrong secret, garbage) by closing the connection, while the nodes go on.
+ * secret (over TLS, the default): messages cross both ways in order without Hazelcast's executor, and the stanza
+ * port refuses what is not a node of the cluster (a wrong secret, garbage) by closing the connection, while the
+ * nodes go on.
  */
 class DirectStreamIT {
 
@@ -82,7 +83,9 @@ class DirectStreamIT {
 
     @Test
     void aConnectionThatCannotProveTheSecretIsClosedAndTheNodesGoOn() throws Exception {
-        try (Socket socket = connectToTwo()) {
+        try (javax.net.ssl.SSLSocket socket = tlsToTwo()) {
+            assertThat(socket.getSession().getProtocol()).as("the stanza port speaks TLS 1.3").isEqualTo("TLSv1.3");
+            byte[] binding = java.security.MessageDigest.getInstance("SHA-256").digest(socket.getSession().getPeerCertificates()[0].getEncoded());
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] clientNonce = nonce();
@@ -101,7 +104,8 @@ class DirectStreamIT {
             c.get(serverNonce);
             // a proof under another secret
             byte[] proof = hmac("not the cluster's secret at all", "skein-stanza-stream/1\nclient\none\ntwo\n"
-                    + Base64.getEncoder().encodeToString(clientNonce) + "\n" + Base64.getEncoder().encodeToString(serverNonce));
+                    + Base64.getEncoder().encodeToString(clientNonce) + "\n" + Base64.getEncoder().encodeToString(serverNonce) + "\n"
+                    + Base64.getEncoder().encodeToString(binding));
             ByteBuffer auth = ByteBuffer.allocate(1 + 4 + proof.length);
             auth.put((byte) 3).putInt(proof.length).put(proof);
             frame(out, auth.array());
@@ -171,6 +175,31 @@ class DirectStreamIT {
         socket.connect(new InetSocketAddress("127.0.0.1", stanzaPortOfTwo), 10_000);
         // a guard, not a timing: the node closes at once; a node that never closes fails the test
         socket.setSoTimeout(60_000);
+        return socket;
+    }
+
+    /** A TLS connection to node two's stanza port that accepts its certificate (the handshake's proofs bind it). */
+    private static javax.net.ssl.SSLSocket tlsToTwo() throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        Socket plain = connectToTwo();
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1",
+                stanzaPortOfTwo, true);
+        socket.setSoTimeout(60_000);
+        socket.startHandshake();
         return socket;
     }
 
