@@ -108,7 +108,7 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
         }
         long request = requests.incrementAndGet();
         pending.put(request, done);
-        loop.execute(() -> {
+        Runnable write = () -> {
             if (!pending.containsKey(request)) {
                 return; // failed meanwhile
             }
@@ -117,7 +117,12 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
             } else {
                 waiting.add(new Waiting(request, batch));
             }
-        });
+        };
+        if (loop.inEventLoop()) {
+            write.run(); // the next batch, sent from an answer's callback
+        } else {
+            loop.execute(write);
+        }
         if (dead) {
             failPending(); // closed between the check and the put: its failure may have missed this one
         }

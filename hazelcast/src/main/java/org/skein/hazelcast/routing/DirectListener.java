@@ -173,8 +173,10 @@ final class DirectListener implements AutoCloseable {
                 warnings.warn("stanza-port-timeout", "Node {}: a connection from {} to the stanza port did not complete the handshake "
                         + "within {} ms; closed", localNode, ctx.channel().remoteAddress(), handshakeTimeout.toMillis());
             } else {
-                String why = cause instanceof IllegalArgumentException || cause.getCause() instanceof IllegalArgumentException
-                        || cause instanceof io.netty.handler.codec.CorruptedFrameException ? cause.getMessage() : String.valueOf(cause);
+                String why = cause instanceof io.netty.handler.codec.DecoderException
+                        && cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException ? "it does not speak TLS"
+                        : cause instanceof IllegalArgumentException || cause instanceof io.netty.handler.codec.CorruptedFrameException
+                        ? cause.getMessage() : String.valueOf(cause);
                 warnings.warn("stanza-port-garbage", "Node {}: a connection from {} to the stanza port sent what a Skein node's stanza "
                         + "stream does not ({}); closed", localNode, ctx.channel().remoteAddress(), why);
             }

@@ -53,7 +53,7 @@ class DirectStreamIT {
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        nodes = new HazelcastNodes(dir, "one", "two");
+        nodes = new HazelcastNodes(dir, "one", "two", "three");
         stanzaPortOfTwo = HazelcastNodes.freePort();
         Map<String, String> direct = Map.of("cluster.stanzaTransport", "direct", "cluster.secret", SECRET,
                 "db.url", "jdbc:h2:mem:direct-" + UUID.randomUUID());
@@ -76,9 +76,29 @@ class DirectStreamIT {
 
     @Test
     void messagesCrossBothWaysInOrderOnTheDirectStreamNotOnHazelcastsExecutor() throws Exception {
-        exchange("first", 200);
-        assertThat(routerTasksCompleted(one)).as("batches node one took through Hazelcast's executor").isZero();
-        assertThat(routerTasksCompleted(two)).as("batches node two took through Hazelcast's executor").isZero();
+        long oneBefore = routerTasksCompleted(one);
+        long twoBefore = routerTasksCompleted(two);
+        exchange(one, two, "first", 200);
+        assertThat(routerTasksCompleted(one)).as("batches node one took through Hazelcast's executor").isEqualTo(oneBefore);
+        assertThat(routerTasksCompleted(two)).as("batches node two took through Hazelcast's executor").isEqualTo(twoBefore);
+    }
+
+    @Test
+    void aNodeOnTheHazelcastTransportIsReachedThroughHazelcastAndReachesTheOthers() throws Exception {
+        XmppServer three = nodes.start("three", Map.of("cluster.stanzaTransport", "hazelcast", "cluster.secret", SECRET,
+                "db.url", one.config().get("db.url").orElseThrow()));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> one.clusterManager().getNodesInfo().size() == 3
+                    && three.clusterManager().getNodesInfo().size() == 3);
+            long threeBefore = routerTasksCompleted(three);
+            exchange(one, three, "mixed", 50);
+            assertThat(routerTasksCompleted(three)).as("node one's batches came to node three through Hazelcast's executor")
+                    .isGreaterThan(threeBefore);
+        } finally {
+            nodes.stop("three");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> one.clusterManager().getNodesInfo().size() == 2);
+        exchange(one, two, "after three left", 20);
     }
 
     @Test
@@ -111,7 +131,7 @@ class DirectStreamIT {
             frame(out, auth.array());
             assertClosedByTheNode(socket);
         }
-        exchange("after a wrong secret", 20);
+        exchange(one, two, "after a wrong secret", 20);
     }
 
     @Test
@@ -133,13 +153,13 @@ class DirectStreamIT {
             frame(new DataOutputStream(socket.getOutputStream()), batch.array());
             assertClosedByTheNode(socket);
         }
-        exchange("after garbage", 20);
+        exchange(one, two, "after garbage", 20);
     }
 
     // --- helpers ---
 
-    /** Alice on one and Bob on two send each other {@code count} messages; each side gets all, in order. */
-    private static void exchange(String label, int count) throws Exception {
+    /** Alice on {@code one} and Bob on {@code two} send each other {@code count} messages; each side gets all, in order. */
+    private static void exchange(XmppServer one, XmppServer two, String label, int count) throws Exception {
         try (SmackClients onOne = new SmackClients(one); SmackClients onTwo = new SmackClients(two)) {
             XMPPTCPConnection alice = onOne.login("alice", "secret", "phone");
             XMPPTCPConnection bob = onTwo.login("bob", "secret", "desk");
