@@ -15,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the node's {@link DirectStream} when {@code cluster.stanzaTransport=direct}, once per join, as the
+ * Opens the node's {@link DirectStream} when {@code cluster.stanzaTransport} is {@code direct} (the default), once per join, as the
  * member's configuration is made: it listens where the member does (the one literal address of Hazelcast's
  * interfaces, else every address) unless {@code cluster.stanzaBindAddress} says otherwise, and its port
  * becomes a member attribute. Without a cluster secret there is no direct stream: an open port that anyone
- * could feed with stanzas is not acceptable, so the node warns once and keeps batches on Hazelcast.
+ * could feed with stanzas is not acceptable, so the node keeps batches on Hazelcast (and warns if {@code direct}
+ * was asked for).
  * Not thread-safe (one join at a time).
  */
 final class DirectStreamOpener {
@@ -42,7 +43,10 @@ final class DirectStreamOpener {
         this.batchBytes = batchBytes;
         this.clock = clock;
         this.source = source;
-        if (settings.kind() == StanzaTransportSettings.Kind.DIRECT && secret.isEmpty()) {
+        if (settings.kind() == StanzaTransportSettings.Kind.DIRECT && secret.isEmpty() && !settings.kindSet()) {
+            LOG.info("Node {}: no {}, so stanzas between nodes go on Hazelcast's executor (the direct stanza stream, the default "
+                    + "with a secret, authenticates the nodes with it)", localNode, PluginSettings.SECRET);
+        } else if (settings.kind() == StanzaTransportSettings.Kind.DIRECT && secret.isEmpty()) {
             LOG.warn("Node {}: {} asks for {}=direct, but the direct stanza stream needs {} (it authenticates the nodes with "
                     + "it); stanzas between nodes go on Hazelcast's executor", localNode, source, StanzaTransportSettings.TRANSPORT,
                     PluginSettings.SECRET);

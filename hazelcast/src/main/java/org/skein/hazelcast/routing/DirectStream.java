@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The direct node-to-node stanza transport ({@code cluster.stanzaTransport=direct}): each node listens on a
+ * The direct node-to-node stanza transport ({@code cluster.stanzaTransport=direct}, the default when the node has
+ * a {@code cluster.secret}): each node listens on a
  * stanza port ({@link DirectListener}) and publishes it in its member attributes ({@link #PORT_ATTRIBUTE});
  * for each other node it opens one TCP connection ({@link DirectConnection}, TCP_NODELAY), authenticated both
  * ways with the cluster secret ({@link DirectHandshake}), on which its batches ({@link StanzaBatch}: the same

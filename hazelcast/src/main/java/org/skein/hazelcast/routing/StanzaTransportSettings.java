@@ -12,10 +12,11 @@ import org.skein.config.ServerConfig;
  * <table>
  *   <caption>Keys</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code cluster.stanzaTransport}</td><td>{@code hazelcast}</td>
+ *   <tr><td>{@code cluster.stanzaTransport}</td><td>{@code direct} with {@code cluster.secret}, else {@code hazelcast}</td>
  *       <td>{@code hazelcast}: batches ride Hazelcast's executor; {@code direct}: one authenticated TCP stream per peer
- *       ({@link DirectStream}), Hazelcast only for membership, maps and tasks. {@code direct} needs
- *       {@code cluster.secret}; without one the node logs a warning and uses {@code hazelcast}</td></tr>
+ *       ({@link DirectStream}), Hazelcast only for membership, maps and tasks (chosen as default by the figures in
+ *       benchmarks/README.md). {@code direct} needs {@code cluster.secret}; a node without one uses {@code hazelcast}
+ *       (with a warning if {@code direct} was set)</td></tr>
  *   <tr><td>{@code cluster.stanzaPort}</td><td>0</td><td>the port of the direct stream (0: any free port; the node
  *       publishes it in its member attributes, so peers find it)</td></tr>
  *   <tr><td>{@code cluster.stanzaBindAddress}</td><td>as the cluster's</td><td>the address the direct stream listens
@@ -24,12 +25,13 @@ import org.skein.config.ServerConfig;
  *       {@code false}: authenticated but plain text</td></tr>
  * </table>
  *
- * @param kind which transport
+ * @param kind which transport (with a cluster secret; without one it is always Hazelcast's)
+ * @param kindSet whether the configuration names the transport (else the default applies)
  * @param port the direct stream's port, 0 for any free one
  * @param bindAddress the direct stream's address, if set
  * @param tls whether the direct stream is encrypted
  */
-public record StanzaTransportSettings(Kind kind, int port, Optional<String> bindAddress, boolean tls) {
+public record StanzaTransportSettings(Kind kind, boolean kindSet, int port, Optional<String> bindAddress, boolean tls) {
 
     public static final String TRANSPORT = "cluster.stanzaTransport";
     public static final String PORT = "cluster.stanzaPort";
@@ -46,7 +48,7 @@ public record StanzaTransportSettings(Kind kind, int port, Optional<String> bind
 
     /** The defaults. */
     public static StanzaTransportSettings defaults() {
-        return new StanzaTransportSettings(Kind.HAZELCAST, 0, Optional.empty(), true);
+        return new StanzaTransportSettings(Kind.DIRECT, false, 0, Optional.empty(), true);
     }
 
     /**
@@ -55,7 +57,8 @@ public record StanzaTransportSettings(Kind kind, int port, Optional<String> bind
      * @throws ConfigException if a value is malformed or out of range
      */
     public static StanzaTransportSettings from(ServerConfig config) {
-        String value = config.get(TRANSPORT, "hazelcast").strip().toLowerCase(Locale.ROOT);
+        boolean set = config.get(TRANSPORT).filter(v -> !v.isBlank()).isPresent();
+        String value = config.get(TRANSPORT).filter(v -> !v.isBlank()).orElse("direct").strip().toLowerCase(Locale.ROOT);
         Kind kind = switch (value) {
             case "hazelcast" -> Kind.HAZELCAST;
             case "direct" -> Kind.DIRECT;
@@ -72,6 +75,6 @@ public record StanzaTransportSettings(Kind kind, int port, Optional<String> bind
         if (!tls.equals("true") && !tls.equals("false")) {
             throw new ConfigException(config.source() + ": key '" + TLS + "' is '" + tls + "', expected true or false");
         }
-        return new StanzaTransportSettings(kind, port, bind, Boolean.parseBoolean(tls));
+        return new StanzaTransportSettings(kind, set, port, bind, Boolean.parseBoolean(tls));
     }
 }
