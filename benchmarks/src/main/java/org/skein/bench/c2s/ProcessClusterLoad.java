@@ -50,6 +50,8 @@ import org.jxmpp.jid.EntityFullJid;
  * {@code --pairs} (50), {@code --heap} of each node (512m), {@code --smoke true} (seconds-long, tiny numbers),
  * {@code --sm true} (every client enables stream management with resumption, XEP-0198: acks both ways, and in a
  * cluster the stream management journal; compare with {@code --xmpp.sm.journal false});
+ * {@code --transport hazelcast|direct} (the stanza transport between the nodes, {@code cluster.stanzaTransport}; with
+ * {@code direct} both nodes get a fresh cluster secret, which the direct stream needs);
  * any other {@code --key value} whose key contains a dot is passed to both nodes as configuration.
  * After each part the stages of a crossing are printed from both nodes' meters (docs/metrics.md): time queued on
  * the sender, the send call, the batch round trip, the receiver's handling, the wait for a delivery lane, the lane's work.
@@ -97,8 +99,17 @@ public final class ProcessClusterLoad {
         int rounds = option("rounds", 5000, 100);
         int messages = option("messages", 50_000, 500);
         int pairs = option("pairs", 50, 4);
-        List<String> config = options.entrySet().stream().filter(e -> e.getKey().contains("."))
-                .map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> config = new java.util.ArrayList<>(options.entrySet().stream().filter(e -> e.getKey().contains("."))
+                .map(e -> e.getKey() + "=" + e.getValue()).toList());
+        String transport = options.get("transport");
+        if (transport != null) {
+            // the direct stream needs a cluster secret: both nodes get the same fresh one
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            config.add("cluster.stanzaTransport=" + transport);
+            config.add("cluster.secret=" + java.util.HexFormat.of().formatHex(secret));
+        }
+        out.printf("stanza transport between the nodes: %s%n", transport == null ? "the plugin's default" : transport);
         out.printf("load average at start: %s%n", loadAverage());
         int users = 4 + 2 * pairs;
         int[] memberPorts = {freePort(), freePort()};

@@ -12,6 +12,7 @@ import org.skein.cluster.spi.Membership;
 import org.skein.cluster.spi.TaskTransport;
 import org.skein.hazelcast.cache.HazelcastCacheStorage;
 import org.skein.hazelcast.config.HazelcastConfigFactory;
+import org.skein.hazelcast.routing.DirectStream;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.RouterSettings;
@@ -37,18 +38,26 @@ final class HazelcastMember implements ClusterMember {
     private final HazelcastCacheStorage caches;
     private final ClusterTasks tasks;
     private final RouterPart routerPart;
+    private final DirectStream direct;
     private final Runnable gone;
     private final HandshakeWatchdog watchdog;
     private volatile boolean leaving;
 
     HazelcastMember(NodeID localNode, HazelcastInstance instance, MemberTrust trust, RouterSettings routerSettings,
                     RouterMeters routerMeters, Duration handshakeTimeout, Clock clock, Runnable gone) {
+        this(localNode, instance, trust, routerSettings, routerMeters, null, handshakeTimeout, clock, gone);
+    }
+
+    /** @param direct the node's direct stanza stream, or {@code null} for batches on Hazelcast's executor */
+    HazelcastMember(NodeID localNode, HazelcastInstance instance, MemberTrust trust, RouterSettings routerSettings,
+                    RouterMeters routerMeters, DirectStream direct, Duration handshakeTimeout, Clock clock, Runnable gone) {
         this.localNode = localNode;
         this.instance = instance;
         this.members = new Members(instance.getCluster(), trust, localNode);
         instance.getUserContext().put(StanzaBatch.FOREIGN_NODES_KEY, (Predicate<NodeID>) members::isForeignNode);
         this.caches = new HazelcastCacheStorage(instance, localNode, MemberAttributes::nodeId, members::isMember);
         this.tasks = new ClusterTasks(instance.getExecutorService(HazelcastConfigFactory.TASK_EXECUTOR), members, localNode);
+        this.direct = direct;
         this.routerPart = new RouterPart(routerSettings, routerMeters);
         this.gone = gone;
         this.watchdog = HandshakeWatchdog.start(localNode, instance, handshakeTimeout, clock);
@@ -112,7 +121,7 @@ final class HazelcastMember implements ClusterMember {
         } catch (RuntimeException e) {
             LOG.debug("Could not remove this node's cache statistics", e);
         }
-        closeWatchdog();
+        closeParts();
         instance.shutdown();
         gone.run();
         LOG.info("Node {} left the Hazelcast cluster", localNode);
@@ -120,13 +129,17 @@ final class HazelcastMember implements ClusterMember {
 
     /** The member is gone without a leave (it shut down on its own); the node stops the router part itself. */
     void lost() {
-        closeWatchdog();
+        closeParts();
         gone.run();
     }
 
-    private void closeWatchdog() {
+    /** Closes the handshake watchdog and the direct stanza stream. */
+    private void closeParts() {
         if (watchdog != null) {
             watchdog.close();
+        }
+        if (direct != null) {
+            direct.close();
         }
     }
 
@@ -149,7 +162,7 @@ final class HazelcastMember implements ClusterMember {
         @Override
         public RemotePacketRouter start(RoutingTable routingTable, InboundDelivery inbound) {
             HazelcastPacketRouter started = HazelcastPacketRouter.start(localNode, routingTable, inbound, settings, instance,
-                    members::find, meters);
+                    members::find, meters, direct);
             router = started;
             return started;
         }

@@ -14,6 +14,7 @@ import org.skein.hazelcast.config.PluginSettings;
 import org.skein.hazelcast.routing.HazelcastPacketRouter;
 import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.RouterSettings;
+import org.skein.hazelcast.routing.StanzaTransportSettings;
 import org.skein.hazelcast.serialization.ClassAllowlist;
 import org.skein.hazelcast.serialization.PluginClassResolver;
 import org.skein.hazelcast.serialization.RejectedClasses;
@@ -90,11 +91,20 @@ public final class HazelcastProvider implements ClusteringProvider {
     public ClusterMember join(MemberContext context) {
         PluginSettings settings = PluginSettings.from(config, home);
         RouterSettings routerSettings = RouterSettings.from(config);
+        StanzaTransportSettings transport = StanzaTransportSettings.from(config);
         MemberEvents events = new MemberEvents(context.events());
-        HazelcastInstance instance = new MemberStarter(localNode, pluginLoader, clock, allowlist, resolver, rejected)
-                .start(config, settings, routerSettings, context.taskContext(), events);
+        DirectStreamOpener direct = new DirectStreamOpener(localNode, transport, settings.secret(), routerSettings.batchBytes(), clock,
+                config.source());
+        HazelcastInstance instance;
+        try {
+            instance = new MemberStarter(localNode, pluginLoader, clock, allowlist, resolver, rejected)
+                    .start(config, settings, routerSettings, context.taskContext(), events, direct::attributes);
+        } catch (RuntimeException e) {
+            direct.close();
+            throw e;
+        }
         MemberTrust trust = new MemberTrust(settings.secret(), instance.getConfig().getClusterName());
-        HazelcastMember member = new HazelcastMember(localNode, instance, trust, routerSettings, routerMeters,
+        HazelcastMember member = new HazelcastMember(localNode, instance, trust, routerSettings, routerMeters, direct.stream(),
                 settings.handshakeTimeout(), clock, () -> {
             if (current != null && current.instance() == instance) {
                 current = null;

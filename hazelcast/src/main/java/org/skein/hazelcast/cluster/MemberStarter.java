@@ -62,10 +62,21 @@ final class MemberStarter {
      */
     HazelcastInstance start(ServerConfig nodeConfig, PluginSettings settings, RouterSettings routerSettings,
                             TaskContext tasks, MemberEvents events) {
+        return start(nodeConfig, settings, routerSettings, tasks, events, config -> java.util.Map.of());
+    }
+
+    /**
+     * As above, with more member attributes, which may depend on the configuration read from the files
+     * (such as the stanza port, opened on the address the member listens on).
+     */
+    HazelcastInstance start(ServerConfig nodeConfig, PluginSettings settings, RouterSettings routerSettings,
+                            TaskContext tasks, MemberEvents events,
+                            java.util.function.Function<Config, java.util.Map<String, String>> moreAttributes) {
         HazelcastConfigFactory factory = new HazelcastConfigFactory(settings, nodeConfig);
         int attempts = settings.startupRetries() + 1;
         for (int attempt = 1; ; attempt++) {
             Config config = memberConfig(factory.build(), settings, routerSettings, tasks, events);
+            moreAttributes.apply(config).forEach(config.getMemberAttributeConfig()::setAttribute);
             Thread thread = Thread.currentThread();
             ClassLoader previous = thread.getContextClassLoader();
             thread.setContextClassLoader(pluginLoader);

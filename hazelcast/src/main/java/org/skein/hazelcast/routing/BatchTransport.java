@@ -16,4 +16,8 @@ interface BatchTransport {
      * @throws RuntimeException if the batch cannot even be sent (the caller treats it as failed)
      */
     void send(Object member, StanzaBatch batch, BiConsumer<Long, Throwable> done);
+
+    /** A member left: whatever this transport keeps for it (a connection) can go. */
+    default void memberLeft(Object member) {
+    }
 }

@@ -190,13 +190,30 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, InboundDelivery inbound,
                                               RouterSettings settings, HazelcastInstance member, Function<NodeID, Member> members,
                                               RouterMeters meters) {
+        return start(localNode, routingTable, inbound, settings, member, members, meters, null);
+    }
+
+    /**
+     * As above; with a {@link DirectStream}, batches to the nodes that publish a stanza port travel on it
+     * (and batches that arrive on it are taken), else on Hazelcast's executor.
+     *
+     * @param direct the node's direct stream, or {@code null} for the Hazelcast transport alone
+     */
+    public static HazelcastPacketRouter start(NodeID localNode, RoutingTable routingTable, InboundDelivery inbound,
+                                              RouterSettings settings, HazelcastInstance member, Function<NodeID, Member> members,
+                                              RouterMeters meters, DirectStream direct) {
         BatchReceiver receiver = new BatchReceiver(localNode, inbound, meters);
+        BatchTransport executor = new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members);
         HazelcastPacketRouter router = new HazelcastPacketRouter(localNode, routingTable, settings,
-                new ExecutorTransport(member.getExecutorService(RouterSettings.EXECUTOR), members), receiver, meters, System::nanoTime,
+                direct == null ? executor : direct.transport(executor), receiver, meters, System::nanoTime,
                 member.getCluster().getLocalMember().getUuid().toString(), silence(member.getConfig()));
         member.getUserContext().put(StanzaBatch.RECEIVER_KEY, receiver);
+        if (direct != null) {
+            direct.serve(receiver);
+        }
         routingTable.setRemotePacketRouter(router);
-        LOG.info("Node {} routes stanzas to other nodes in batches (queue {} per node, enqueue timeout {} ms)", localNode,
+        LOG.info("Node {} routes stanzas to other nodes in batches on {} (queue {} per node, enqueue timeout {} ms)", localNode,
+                direct == null ? "Hazelcast's executor" : "the direct stream (port " + direct.port() + ")",
                 settings.queueSize(), settings.enqueueTimeout().toMillis());
         return router;
     }
@@ -470,6 +487,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         // closed before it is removed: a stanza routed meanwhile finds it closed, or no box, and is handed back after its content
         closeAndHandBack(outbox, RouterMeters.HandBack.NODE_LEFT, "the node left the cluster");
         outboxes.remove(node, outbox);
+        transport.memberLeft(outbox.member());
     }
 
     /**

@@ -64,6 +64,30 @@ public final class StanzaBatch implements Callable<Long>, DataSerializable, Haze
         this.bytes = bytes;
     }
 
+    String sender() {
+        return sender;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    long stream() {
+        return stream;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    Timing timing() {
+        return new Timing(sentAt, timeoutNanos, silenceNanos);
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
     @Override
     public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
         this.member = hazelcastInstance;

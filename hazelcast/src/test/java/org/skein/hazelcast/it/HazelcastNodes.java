@@ -71,7 +71,23 @@ public final class HazelcastNodes implements AutoCloseable {
         config.put("hazelcast.startup.retries", "0");
         config.put("hazelcast.heartbeat.interval", "1s");
         config.put("hazelcast.heartbeat.timeout", "5s");
+        config.putAll(transportConfig());
         return config;
+    }
+
+    /** The secret the fixtures give every node when the tests run on the direct stanza stream. */
+    static final String IT_SECRET = "skein-it-cluster-secret-0123456789";
+
+    /**
+     * The stanza transport the tests run on: {@code -Dskein.it.stanzaTransport=direct} runs every fixture's
+     * nodes on the direct stream (with a cluster secret, which it needs); unset, the plugin's default.
+     */
+    public static Map<String, String> transportConfig() {
+        String transport = System.getProperty("skein.it.stanzaTransport", "");
+        if (transport.isBlank()) {
+            return Map.of();
+        }
+        return Map.of("cluster.stanzaTransport", transport, "cluster.secret", IT_SECRET);
     }
 
     /** Starts a node with the plugin jar in its plugins folder; returns when it is a member. */

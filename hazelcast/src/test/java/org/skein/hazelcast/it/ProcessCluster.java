@@ -98,7 +98,7 @@ final class ProcessCluster implements AutoCloseable {
                         db.url=%s
                         db.pool.maxSize=4
                         """.formatted(name, DOMAIN, c2sPort, keystore.toAbsolutePath(), KEYSTORE_PASSWORD, databaseUrl)
-                        + moreProperties);
+                        + transportLines() + moreProperties);
                 nodes.put(name, new NodeProcess(name, home));
             }
         } catch (Exception | Error e) {
@@ -108,6 +108,13 @@ final class ProcessCluster implements AutoCloseable {
         // if the test JVM is stopped before close() (a build timeout, Ctrl-C), the node JVMs go with it
         this.killOnExit = new Thread(() -> nodes.values().forEach(NodeProcess::close), "kill-node-processes");
         Runtime.getRuntime().addShutdownHook(killOnExit);
+    }
+
+    /** The lines that put the nodes on the stanza transport the tests run on ({@link HazelcastNodes#transportConfig()}). */
+    private static String transportLines() {
+        StringBuilder lines = new StringBuilder();
+        HazelcastNodes.transportConfig().forEach((key, value) -> lines.append(key).append('=').append(value).append('\n'));
+        return lines.toString();
     }
 
     /**
