@@ -151,6 +151,39 @@ public final class HazelcastNodes implements AutoCloseable {
         Class.forName("com.hazelcast.core.LifecycleService", false, loader).getMethod("terminate").invoke(service);
     }
 
+    /**
+     * Whether the node's Hazelcast member sees no partition migration under way or pending (Hazelcast's
+     * "cluster safe"). Right after a member joins, the partitions of every map move to it; until they
+     * have, an operation on a moving partition is retried by Hazelcast, so on a loaded machine a login
+     * (several cache writes) can take longer than a client's reply timeout. Tests that need a settled
+     * cluster wait for this; reached by reflection, as {@link #terminateMember} is.
+     */
+    public static boolean partitionsSettled(XmppServer node) throws Exception {
+        Object plugin = plugin(node).plugin();
+        Object provider = plugin.getClass().getMethod("provider").invoke(plugin);
+        Object member = provider.getClass().getMethod("hazelcastInstance").invoke(provider);
+        if (member == null) {
+            return false;
+        }
+        ClassLoader loader = member.getClass().getClassLoader();
+        Object partitions = Class.forName("com.hazelcast.core.HazelcastInstance", false, loader)
+                .getMethod("getPartitionService").invoke(member);
+        return (Boolean) Class.forName("com.hazelcast.partition.PartitionService", false, loader)
+                .getMethod("isClusterSafe").invoke(partitions);
+    }
+
+    /** Waits until the Hazelcast member of every given node has no partition migration left ({@link #partitionsSettled}). */
+    public static void awaitPartitionsSettled(Duration timeout, XmppServer... nodes) {
+        await("partition migrations done").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+            for (XmppServer node : nodes) {
+                if (!partitionsSettled(node)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     /** Stops one node (it leaves the cluster cleanly). */
     public void stop(String name) {
         XmppServer node = started.remove(name);

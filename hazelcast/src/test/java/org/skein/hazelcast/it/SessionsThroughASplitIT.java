@@ -67,6 +67,10 @@ class SessionsThroughASplitIT {
         config.put("hazelcast.merge.nextRunDelay", "600s");
         List<XmppServer> started = List.of(nodes.start("one", config), nodes.start("two", config), nodes.start("three", config));
         await().atMost(WAIT).until(() -> started.get(2).clusterManager().getNodesInfo().size() == 3);
+        // the partitions move to two and three after they join: a login while they move is retried
+        // partition by partition, and on a loaded machine (two test forks, load 30) the first login's
+        // resource binding outlasted the client's 10 s reply timeout
+        HazelcastNodes.awaitPartitionsSettled(WAIT, started.toArray(XmppServer[]::new));
         return started;
     }
 

@@ -4,5 +4,15 @@
  * the test class path; the tests reach the plugin only through the server's interfaces. Members bind
  * to 127.0.0.1 on free ports, join by TCP-IP with an explicit member list and a cluster name of
  * their own.
+ *
+ * <p>They run in one JVM by default ({@code it.forks} in the module's pom). With {@code -Dit.forks=2} two
+ * classes run at once, each in its own JVM: ports are free ones picked per fixture below the range the
+ * system hands out for outgoing connections, homes are temporary folders and log folders are named per
+ * class, so nothing is shared; but each of the two may start three in-JVM nodes or three node JVMs, and
+ * on a 2-core machine at load 30 the first login to the third node, right after it joined, took longer
+ * than Smack's 10 s reply timeout (SessionsThroughASplitIT, once, in a session-5 trial of two forks). The
+ * likely cause: the partitions were still moving to the new members, and Hazelcast retries an operation
+ * on a moving partition. SessionsThroughASplitIT now waits for {@link HazelcastNodes#awaitPartitionsSettled}
+ * before its first login; two forks are not the default until a full run with them has passed.
  */
 package org.skein.hazelcast.it;
