@@ -15,8 +15,10 @@ import org.skein.offline.OfflineMessageStore;
 /**
  * Offline messages in the {@code skein_offline_message} table, at most {@code maxPerUser} messages
  * (config key {@code offline.maxPerUser}, 1000 by default) and {@code maxBytesPerUser} bytes of stanzas
- * ({@code offline.maxBytesPerUser}, 10 MiB) per user. The quota is checked before each insert without
- * a lock, so stores racing on several nodes may overshoot it by the messages in flight.
+ * ({@code offline.maxBytesPerUser}, 10 MiB) per user. What each user holds is kept in
+ * {@code skein_offline_quota} (migration V8), in the same transaction as each insert and delete: the quota check
+ * reads one row, whatever the user has waiting, and stores and removals for one user (on any node) wait for each
+ * other on that row, so the quota holds exactly.
  *
  * <p>A page is read in two steps, the sizes first, so that no more than the page's bytes of stanzas are
  * ever loaded into the heap, whatever the user has waiting.
@@ -46,34 +48,151 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     public long add(String username, Instant stamp, String stanza) {
         int size = stanza.getBytes(StandardCharsets.UTF_8).length;
         try (Connection c = database.connection()) {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT COUNT(*), COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message WHERE username = ?")) {
-                s.setString(1, username);
-                try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    if (r.getInt(1) >= maxPerUser || (maxBytesPerUser >= 0 && r.getLong(2) + size > maxBytesPerUser)) {
-                        return -1;
-                    }
+            for (int attempt = 0; ; attempt++) {
+                long id = inTransaction(c, () -> insertWithinQuota(c, username, stamp, stanza, size));
+                if (id != NO_QUOTA_ROW) {
+                    return id;
                 }
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO skein_offline_message (username, stamp, stanza, stanza_bytes) VALUES (?, ?, ?, ?)",
-                    new String[] {"id"})) {
-                s.setString(1, username);
-                s.setLong(2, stamp.toEpochMilli());
-                s.setString(3, stanza);
-                s.setInt(4, size);
-                s.executeUpdate();
-                try (ResultSet keys = s.getGeneratedKeys()) {
-                    if (!keys.next()) {
-                        throw new SQLException("the database returned no id for the new offline message");
-                    }
-                    return keys.getLong(1);
+                if (attempt > 0) {
+                    throw new SQLException("the quota row of '" + username + "' vanished while a message was stored");
                 }
+                createQuotaRow(c, username);
             }
         } catch (SQLException e) {
             throw new StorageException("cannot store an offline message for '" + username + "'", e);
         }
+    }
+
+    /** {@link #add}'s answer when the user has no quota row yet (nothing was ever stored for them). */
+    private static final long NO_QUOTA_ROW = -2;
+
+    /**
+     * Counts the message in the user's quota row (which locks the row until the transaction ends: stores and
+     * removals for one user wait for each other) and inserts it; -1 if it does not fit.
+     */
+    private long insertWithinQuota(Connection c, String username, Instant stamp, String stanza, int size) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE skein_offline_quota SET messages = messages + 1, bytes = bytes + ?"
+                + " WHERE username = ? AND messages < ? AND bytes + ? <= ?")) {
+            s.setLong(1, size);
+            s.setString(2, username);
+            s.setInt(3, maxPerUser);
+            s.setLong(4, size);
+            s.setLong(5, maxBytesPerUser < 0 ? Long.MAX_VALUE / 2 : maxBytesPerUser);
+            if (s.executeUpdate() == 0) {
+                return quotaRowExists(c, username) ? -1 : NO_QUOTA_ROW;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO skein_offline_message (username, stamp, stanza, stanza_bytes) VALUES (?, ?, ?, ?)",
+                new String[] {"id"})) {
+            s.setString(1, username);
+            s.setLong(2, stamp.toEpochMilli());
+            s.setString(3, stanza);
+            s.setInt(4, size);
+            s.executeUpdate();
+            try (ResultSet keys = s.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the database returned no id for the new offline message");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static boolean quotaRowExists(Connection c, String username) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM skein_offline_quota WHERE username = ?")) {
+            s.setString(1, username);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** The user's empty quota row, in a statement of its own; another node may have created it meanwhile. */
+    private static void createQuotaRow(Connection c, String username) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO skein_offline_quota (username, messages, bytes) VALUES (?, 0, 0)")) {
+            s.setString(1, username);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (!quotaRowExists(c, username)) {
+                throw e; // not a race with another store (e.g. the user does not exist)
+            }
+        }
+    }
+
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on {@code c} (committed if it returns, rolled back if it throws). */
+    private static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Deletes those of {@code ids} that are the user's and still there, and takes them off the user's quota row,
+     * in one transaction that holds the row (so no other removal counts the same messages). Returns how many were
+     * deleted.
+     */
+    private static int delete(Connection c, String username, List<Long> ids) throws SQLException {
+        return inTransaction(c, () -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE skein_offline_quota SET messages = messages WHERE username = ?")) {
+                s.setString(1, username);
+                if (s.executeUpdate() == 0) {
+                    return 0; // nothing was ever stored for the user
+                }
+            }
+            int messages = 0;
+            long bytes = 0;
+            for (int from = 0; from < ids.size(); from += 500) {
+                List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+                String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message"
+                        + " WHERE username = ? AND id IN (" + marks + ")")) {
+                    s.setString(1, username);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setLong(i + 2, chunk.get(i));
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        messages += r.getInt(1);
+                        bytes += r.getLong(2);
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE username = ? AND id IN (" + marks + ")")) {
+                    s.setString(1, username);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setLong(i + 2, chunk.get(i));
+                    }
+                    s.executeUpdate();
+                }
+            }
+            if (messages > 0) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE skein_offline_quota SET messages = messages - ?, bytes = bytes - ? WHERE username = ?")) {
+                    s.setInt(1, messages);
+                    s.setLong(2, bytes);
+                    s.setString(3, username);
+                    s.executeUpdate();
+                }
+            }
+            return messages;
+        });
     }
 
     @Override
@@ -82,8 +201,10 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
             long lastId = afterId;
             long bytes = 0;
             int messages = 0;
+            // ordered by (username, id), the index's order, although username is fixed: H2 then reads the page from the
+            // index; ordered by id alone it read and sorted every message of the user for each page (quadratic at login)
             try (PreparedStatement s = c.prepareStatement("SELECT id, stanza_bytes FROM skein_offline_message"
-                    + " WHERE username = ? AND id > ? ORDER BY id FETCH FIRST ? ROWS ONLY")) {
+                    + " WHERE username = ? AND id > ? ORDER BY username, id FETCH FIRST ? ROWS ONLY")) {
                 s.setString(1, username);
                 s.setLong(2, afterId);
                 s.setInt(3, Math.max(1, maxMessages));
@@ -104,7 +225,7 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
                 return page;
             }
             try (PreparedStatement s = c.prepareStatement("SELECT id, stamp, stanza FROM skein_offline_message"
-                    + " WHERE username = ? AND id > ? AND id <= ? ORDER BY id")) {
+                    + " WHERE username = ? AND id > ? AND id <= ? ORDER BY username, id")) {
                 s.setString(1, username);
                 s.setLong(2, afterId);
                 s.setLong(3, lastId);
@@ -125,14 +246,8 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
         if (ids.isEmpty()) {
             return;
         }
-        try (Connection c = database.connection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE id = ? AND username = ?")) {
-            for (long id : ids) {
-                s.setLong(1, id);
-                s.setString(2, username);
-                s.addBatch();
-            }
-            s.executeBatch();
+        try (Connection c = database.connection()) {
+            delete(c, username, List.copyOf(ids));
         } catch (SQLException e) {
             throw new StorageException("cannot remove offline messages of '" + username + "'", e);
         }
@@ -140,11 +255,8 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
 
     @Override
     public boolean removeIfPresent(String username, long id) {
-        try (Connection c = database.connection();
-             PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE id = ? AND username = ?")) {
-            s.setLong(1, id);
-            s.setString(2, username);
-            return s.executeUpdate() == 1;
+        try (Connection c = database.connection()) {
+            return delete(c, username, List.of(id)) == 1;
         } catch (SQLException e) {
             throw new StorageException("cannot remove an offline message of '" + username + "'", e);
         }
@@ -191,11 +303,10 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     @Override
     public int count(String username) {
         try (Connection c = database.connection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM skein_offline_message WHERE username = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT messages FROM skein_offline_quota WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getInt(1);
+                return r.next() ? r.getInt(1) : 0;
             }
         } catch (SQLException e) {
             throw new StorageException("cannot count the offline messages of '" + username + "'", e);
@@ -205,11 +316,10 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     @Override
     public long bytes(String username) {
         try (Connection c = database.connection();
-             PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message WHERE username = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT bytes FROM skein_offline_quota WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
+                return r.next() ? r.getLong(1) : 0;
             }
         } catch (SQLException e) {
             throw new StorageException("cannot measure the offline messages of '" + username + "'", e);

@@ -112,6 +112,47 @@ abstract class AbstractStorageTest {
     }
 
     @Test
+    void theOfflineQuotaHoldsExactlyForConcurrentStoresAndFollowsEveryRemoval() throws Exception {
+        users().create("erin", credentials("secret"), "", "");
+        JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 100, 1_000_000);
+        String stanza = "<message><body>hello</body></message>";
+        int size = stanza.length();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+        List<java.util.concurrent.Future<Integer>> kept = new java.util.ArrayList<>();
+        try {
+            for (int t = 0; t < 6; t++) {
+                kept.add(threads.submit(() -> {
+                    int n = 0;
+                    for (int i = 0; i < 30; i++) {
+                        n += store.store("erin", CLOCK.instant(), stanza) ? 1 : 0;
+                    }
+                    return n;
+                }));
+            }
+            int total = 0;
+            for (java.util.concurrent.Future<Integer> f : kept) {
+                total += f.get();
+            }
+            assertThat(total).as("180 stores racing for 100 places").isEqualTo(100);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(store.count("erin")).isEqualTo(100);
+        assertThat(store.bytes("erin")).isEqualTo(100L * size);
+        assertThat(store.store("erin", CLOCK.instant(), stanza)).isFalse();
+
+        List<OfflineMessage> page = store.page("erin", 0, 10, Long.MAX_VALUE);
+        assertThat(store.removeIfPresent("erin", page.get(0).id())).isTrue();
+        assertThat(store.removeIfPresent("erin", page.get(0).id())).as("removed already").isFalse();
+        store.remove("erin", List.of(page.get(0).id(), page.get(1).id(), page.get(2).id()));
+        assertThat(store.count("erin")).as("a message removed twice counts once").isEqualTo(97);
+        assertThat(store.bytes("erin")).isEqualTo(97L * size);
+        assertThat(store.store("erin", CLOCK.instant(), stanza)).as("room again").isTrue();
+        assertThat(store.page("erin", 0, 1000, Long.MAX_VALUE)).hasSize(98);
+        assertThat(store.count("frank")).as("a user with nothing stored").isZero();
+    }
+
+    @Test
     void offlineStorageIsBoundedInBytesAndReadInPagesThatNothingRemovesButRemove() throws Exception {
         users().create("carol", credentials("secret"), "", "");
         JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 1000, 10_000);

@@ -2,6 +2,7 @@ package org.skein.bench.c2s;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,11 @@ import org.skein.user.UserAlreadyExistsException;
  *   <li>{@code users <n>}: creates accounts {@code bench0..bench<n-1>} with password {@code bench};</li>
  *   <li>{@code heap}: three full GCs, then the used heap in bytes ({@code HEAP <bytes>});</li>
  *   <li>{@code sessions}: the number of bound sessions ({@code SESSIONS <n>});</li>
+ *   <li>{@code memory}: without a GC, {@code MEMORY <heap used> <heap committed> <direct>} in bytes, where direct is
+ *       what Netty counts of its direct buffers (or the JDK's direct buffer pool when Netty does not count);</li>
+ *   <li>{@code offline <user>}: the messages in the user's offline storage ({@code OFFLINE <n>});</li>
+ *   <li>{@code backlog}: the largest outbound backlog of a client connection so far, in bytes, and the number of
+ *       connections ended by the slow-consumer policy ({@code BACKLOG <peak bytes> <stalled>});</li>
  *   <li>{@code quit}: stops the node and exits.</li>
  * </ul>
  * Prints {@code PORT <port>} when the node listens. Arguments: the home folder, then
@@ -27,6 +33,20 @@ import org.skein.user.UserAlreadyExistsException;
 public final class BenchNode {
 
     private BenchNode() {
+    }
+
+    /** Direct memory held for buffers: Netty's own count, or the JDK's direct pool where Netty does not count. */
+    static long directBytes() {
+        long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+        if (netty >= 0) {
+            return netty;
+        }
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return -1;
     }
 
     public static void main(String[] args) throws Exception {
@@ -73,6 +93,16 @@ public final class BenchNode {
                     break;
                 case "sessions":
                     System.out.println("SESSIONS " + node.sessionManager().getUserSessionsCount(true));
+                    break;
+                case "memory":
+                    System.out.println("MEMORY " + memory.getHeapMemoryUsage().getUsed() + " " + memory.getHeapMemoryUsage().getCommitted()
+                            + " " + directBytes());
+                    break;
+                case "offline":
+                    System.out.println("OFFLINE " + node.offlineMessageStore().count(command[1]));
+                    break;
+                case "backlog":
+                    System.out.println("BACKLOG " + node.c2sPeakBacklogBytes() + " " + node.c2sStalledConnectionCount());
                     break;
                 case "quit":
                     node.stop();

@@ -22,12 +22,15 @@ final class NodeProcess implements NodeHandle {
     private final int port;
 
     NodeProcess(String heap, List<String> config) throws IOException {
+        this(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseParallelGC"), config);
+    }
+
+    /** A node with these JVM options (heap, GC) instead of a fixed heap with the parallel collector. */
+    NodeProcess(List<String> jvmOptions, List<String> config) throws IOException {
         home = Files.createTempDirectory("skein-bench-node");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms" + heap);
-        command.add("-Xmx" + heap);
-        command.add("-XX:+UseParallelGC");
+        command.addAll(jvmOptions);
         command.add("-Dlogback.configurationFile=" + writeQuietLogback());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
