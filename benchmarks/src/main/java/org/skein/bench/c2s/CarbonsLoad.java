@@ -63,13 +63,7 @@ public final class CarbonsLoad {
 
     /** Runs the tool; returns the measured values by name. */
     public static Map<String, Double> run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("expected --key value pairs, not " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = LoadOptions.parse(args);
         CarbonsLoad load = new CarbonsLoad(options, out);
         try {
             return load.run();

@@ -60,13 +60,7 @@ public final class ClusterLoad {
 
     /** Runs the tool; returns the measured values by name. */
     public static Map<String, Double> run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = LoadOptions.parse(args);
         ClusterLoad load = new ClusterLoad(options, out);
         try {
             return load.run();

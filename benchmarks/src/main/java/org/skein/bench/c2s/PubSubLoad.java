@@ -68,13 +68,7 @@ public final class PubSubLoad {
 
     /** Runs the tool; returns the measured values by name. */
     public static Map<String, Double> run(String[] args, PrintStream out) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 == args.length) {
-                throw new IllegalArgumentException("options come as --name value, not " + args[i]);
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> options = LoadOptions.parse(args);
         if ("smoke".equals(options.get("mode"))) {
             options.putIfAbsent("subscribers", "30");
             options.putIfAbsent("paced", "5");
