@@ -120,7 +120,8 @@ final class NodePageModel {
     }
 
     /**
-     * The router's counters as numbers ({@code router}: {@code running}, {@code destinations},
+     * The router's counters as numbers ({@code router}: {@code running}, {@code transport} (how other nodes'
+     * stanzas reach this node; each destination row has the {@code transport} to that node), {@code destinations},
      * {@code sources}, {@code sentTotal}, {@code receivedTotal}; rows of plain maps), or
      * {@code routerError} when the node did not answer.
      */
@@ -129,6 +130,7 @@ final class NodePageModel {
             RouterFigures figures = cluster.doSynchronousClusterTask(new RouterFiguresTask(), nodeId, MEMORY_TIMEOUT);
             Map<String, Object> router = new LinkedHashMap<>();
             router.put("running", figures.running());
+            router.put("transport", figures.transport());
             List<Map<String, Object>> destinations = new ArrayList<>();
             figures.destinations().forEach(d -> destinations.add(destination(d)));
             router.put("destinations", destinations);
@@ -149,6 +151,7 @@ final class NodePageModel {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("node", d.node());
         row.put("member", d.member());
+        row.put("transport", d.transport());
         row.put("queued", d.queued());
         row.put("sent", d.sent());
         row.put("failed", d.failed());

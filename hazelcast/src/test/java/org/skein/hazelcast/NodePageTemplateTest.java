@@ -99,12 +99,13 @@ class NodePageTemplateTest {
         assertThat(notRunning).containsEntry("running", false);
         assertThat(render(model, Locale.ENGLISH)).contains("it is not a member of a cluster");
 
-        Map<String, Object> sent = new LinkedHashMap<>(Map.of("node", "node-2", "member", true, "queued", 12L, "sent", 1234567L,
-                "failed", 3L, "batches", 4321L, "pushbacks", 7L));
+        Map<String, Object> sent = new LinkedHashMap<>(Map.of("node", "node-2", "member", true, "transport", "direct-tls",
+                "queued", 12L, "sent", 1234567L, "failed", 3L, "batches", 4321L, "pushbacks", 7L));
         Map<String, Object> received = new LinkedHashMap<>(Map.of("node", "node-2", "batches", 99L, "delivered", 7654321L,
                 "undeliverable", 5L, "malformed", 1L));
         Map<String, Object> router = new LinkedHashMap<>();
         router.put("running", true);
+        router.put("transport", "direct-plain");
         router.put("destinations", List.of(sent));
         router.put("sources", List.of(received));
         router.put("sentTotal", sent);
@@ -112,7 +113,9 @@ class NodePageTemplateTest {
         model.put("router", router);
 
         assertThat(render(model, Locale.ENGLISH)).contains("Stanzas to and from other nodes", "1,234,567", "7,654,321", "4,321",
-                "Senders held back").doesNotContain("??", "not a member of a cluster");
+                "Senders held back", "the direct stream (TLS 1.3, cluster secret)",
+                "Stanzas from other nodes reach this node on the direct stream (cluster secret, NOT encrypted).")
+                .doesNotContain("??", "not a member of a cluster");
         assertThat(render(model, Locale.GERMAN)).contains("Von anderen Knoten empfangen", "1.234.567").doesNotContain("??");
         assertThat(render(model, Locale.SIMPLIFIED_CHINESE)).contains("来自其他节点", "1,234,567").doesNotContain("??");
 
@@ -130,6 +133,9 @@ class NodePageTemplateTest {
         }
         used.add("hazelcast.node.title");
         used.add("hazelcast.node.description");
+        for (String kind : List.of("hazelcast", "direct-tls", "direct-plain")) { // looked up by name: #messages.msg(...)
+            used.add("hazelcast.router.transport." + kind);
+        }
         Set<String> english = bundle("hazelcast_i18n.properties").stringPropertyNames();
         assertThat(english).containsAll(used);
         for (String name : BUNDLES) {

@@ -10,6 +10,7 @@ import org.skein.cluster.NodeID;
 import org.skein.hazelcast.config.ClusterSecret;
 import org.skein.hazelcast.config.PluginSettings;
 import org.skein.hazelcast.routing.DirectStream;
+import org.skein.hazelcast.routing.RouterMeters;
 import org.skein.hazelcast.routing.StanzaTransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +34,12 @@ final class DirectStreamOpener {
     private final long batchBytes;
     private final Clock clock;
     private final String source;
+    private final RouterMeters meters;
     private DirectStream stream;
 
     DirectStreamOpener(NodeID localNode, StanzaTransportSettings settings, Optional<ClusterSecret> secret, long batchBytes, Clock clock,
-                       String source) {
+                       String source, RouterMeters meters) {
+        this.meters = meters;
         this.localNode = localNode;
         this.settings = settings;
         this.secret = secret;
@@ -61,7 +64,7 @@ final class DirectStreamOpener {
         if (stream == null) {
             String host = settings.bindAddress().orElseGet(() -> memberAddress(config));
             InetSocketAddress bind = host == null ? new InetSocketAddress(settings.port()) : new InetSocketAddress(host, settings.port());
-            stream = DirectStream.open(localNode, secret.get(), bind, batchBytes, settings.tls(), clock);
+            stream = DirectStream.open(localNode, secret.get(), bind, batchBytes, settings.tls(), clock, meters);
         }
         return Map.of(DirectStream.PORT_ATTRIBUTE, Integer.toString(stream.port()));
     }

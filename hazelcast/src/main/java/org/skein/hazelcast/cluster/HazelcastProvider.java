@@ -94,7 +94,7 @@ public final class HazelcastProvider implements ClusteringProvider {
         StanzaTransportSettings transport = StanzaTransportSettings.from(config);
         MemberEvents events = new MemberEvents(context.events());
         DirectStreamOpener direct = new DirectStreamOpener(localNode, transport, settings.secret(), routerSettings.batchBytes(), clock,
-                config.source());
+                config.source(), routerMeters);
         HazelcastInstance instance;
         try {
             instance = new MemberStarter(localNode, pluginLoader, clock, allowlist, resolver, rejected)

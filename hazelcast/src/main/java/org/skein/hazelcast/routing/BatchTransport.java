@@ -17,6 +17,22 @@ interface BatchTransport {
      */
     void send(Object member, StanzaBatch batch, BiConsumer<Long, Throwable> done);
 
+    /**
+     * How batches reach this member, for operators: {@code hazelcast} (the members' executor),
+     * {@code direct-tls} or {@code direct-plain} (the direct stanza stream, with or without TLS).
+     */
+    default String kind(Object member) {
+        return HAZELCAST;
+    }
+
+    /** How batches reach this node: {@link #HAZELCAST}, or the direct stream's kind when this node has one. */
+    default String ownKind() {
+        return HAZELCAST;
+    }
+
+    /** The kind of the members' executor. */
+    String HAZELCAST = "hazelcast";
+
     /** A member left: whatever this transport keeps for it (a connection) can go. */
     default void memberLeft(Object member) {
     }

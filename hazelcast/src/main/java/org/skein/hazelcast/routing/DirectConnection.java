@@ -43,6 +43,7 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private final DirectHandshake handshake;
     private final RateLimitedLog warnings;
     private final int maxFrame;
+    private final StreamMeters meters;
     private final Map<Long, BiConsumer<Long, Throwable>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
@@ -54,7 +55,8 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private volatile String why = "it is not open yet";
 
     DirectConnection(NodeID localNode, NodeID peer, InetSocketAddress address, EventLoopGroup group, DirectHandshake handshake,
-                     int maxFrame, int connectTimeoutMillis, RateLimitedLog warnings, DirectTls tls) {
+                     int maxFrame, int connectTimeoutMillis, RateLimitedLog warnings, DirectTls tls, StreamMeters meters) {
+        this.meters = meters;
         this.localNode = localNode;
         this.peer = peer;
         this.handshake = handshake;
@@ -82,10 +84,16 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
         this.loop = channel.eventLoop();
         connect.addListener(f -> {
             if (!f.isSuccess()) {
+                meters.refused(false, StreamMeters.Refusal.CONNECT);
                 fail("it could not connect to " + address + ": " + f.cause());
             }
         });
-        channel.closeFuture().addListener(f -> fail(why.equals("it is not open yet") ? "it closed" : why));
+        channel.closeFuture().addListener(f -> {
+            if (ready) {
+                meters.closed(false); // on the event loop, as ready is
+            }
+            fail(why.equals("it is not open yet") ? "it closed" : why);
+        });
     }
 
     /** Whether this connection failed or closed: it takes no more batches. */
@@ -169,6 +177,7 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
             why = "the stanza port answered as node " + serverNode;
             warnings.warn("stanza-stream-node", "Node {}: the stanza port of node {} ({}) answered as node {}; closed", localNode, peer,
                     ctx.channel().remoteAddress(), serverNode);
+            meters.refused(false, StreamMeters.Refusal.WRONG_NODE);
             ctx.close();
             return;
         }
@@ -184,11 +193,13 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
             why = "node " + peer + " could not prove the cluster secret";
             warnings.warn("stanza-stream-secret", "Node {}: the stanza port of node {} ({}) could not prove the cluster secret "
                     + "(cluster.secret differs); closed, its stanzas are handled as undeliverable", localNode, peer, ctx.channel().remoteAddress());
+            meters.refused(false, StreamMeters.Refusal.SECRET);
             ctx.close();
             return;
         }
         ctx.write(DirectFrames.auth(ctx.alloc(), handshake.proof("client", localNode.value(), serverNode, clientNonce, serverNonce, binding)));
         ready = true;
+        meters.opened(false);
         for (Waiting w : waiting) {
             if (pending.containsKey(w.request())) {
                 ctx.write(DirectFrames.batch(ctx.alloc(), w.request(), w.batch()));
@@ -202,6 +213,7 @@ final class DirectConnection extends SimpleChannelInboundHandler<ByteBuf> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         why = "it failed: " + cause;
         warnings.warn("stanza-stream-failed", "Node {}: the stanza stream to node {} failed ({}); closed", localNode, peer, String.valueOf(cause));
+        meters.refused(false, StreamMeters.Refusal.FAILED);
         ctx.close();
     }
 

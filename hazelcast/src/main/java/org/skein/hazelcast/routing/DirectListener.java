@@ -37,10 +37,13 @@ final class DirectListener implements AutoCloseable {
     private final Duration handshakeTimeout;
     private final Channel server;
     private final DirectTls tls;
+    private final StreamMeters meters;
 
     DirectListener(NodeID localNode, DirectHandshake handshake, EventLoopGroup loop, InetSocketAddress bind, int maxFrame,
-                   Duration handshakeTimeout, AtomicReference<BatchReceiver> receiver, RateLimitedLog warnings, DirectTls tls)
+                   Duration handshakeTimeout, AtomicReference<BatchReceiver> receiver, RateLimitedLog warnings, DirectTls tls,
+                   StreamMeters meters)
             throws InterruptedException {
+        this.meters = meters;
         this.tls = tls;
         this.localNode = localNode;
         this.handshake = handshake;
@@ -132,10 +135,12 @@ final class DirectListener implements AutoCloseable {
             if (!handshake.check(proof, "client", peerNode, localNode.value(), clientNonce, serverNonce, binding())) {
                 warnings.warn("stanza-port-secret", "Node {}: a connection from {} to the stanza port claimed node {} but could not "
                         + "prove the cluster secret (cluster.secret differs); closed", localNode, ctx.channel().remoteAddress(), peerNode);
+                meters.refused(true, StreamMeters.Refusal.SECRET);
                 ctx.close();
                 return;
             }
             authenticated = NodeID.of(peerNode);
+            meters.opened(true);
             ctx.pipeline().remove("timeout");
             ((DirectFrameDecoder) ctx.pipeline().get("frames")).allow(maxFrame);
         }
@@ -168,10 +173,19 @@ final class DirectListener implements AutoCloseable {
         }
 
         @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (authenticated != null) {
+                meters.closed(true);
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof ReadTimeoutException) {
                 warnings.warn("stanza-port-timeout", "Node {}: a connection from {} to the stanza port did not complete the handshake "
                         + "within {} ms; closed", localNode, ctx.channel().remoteAddress(), handshakeTimeout.toMillis());
+                meters.refused(true, StreamMeters.Refusal.HANDSHAKE_TIMEOUT);
             } else {
                 String why = cause instanceof io.netty.handler.codec.DecoderException
                         && cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException ? "it does not speak TLS"
@@ -179,6 +193,7 @@ final class DirectListener implements AutoCloseable {
                         ? cause.getMessage() : String.valueOf(cause);
                 warnings.warn("stanza-port-garbage", "Node {}: a connection from {} to the stanza port sent what a Skein node's stanza "
                         + "stream does not ({}); closed", localNode, ctx.channel().remoteAddress(), why);
+                meters.refused(true, StreamMeters.Refusal.GARBAGE);
             }
             ctx.close();
         }

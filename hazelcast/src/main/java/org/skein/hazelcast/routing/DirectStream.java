@@ -62,8 +62,11 @@ public final class DirectStream implements AutoCloseable {
     private volatile boolean closed;
 
     private final DirectTls tls;
+    private final StreamMeters meters;
 
-    private DirectStream(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, int maxFrame, boolean withTls, Clock clock) {
+    private DirectStream(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, int maxFrame, boolean withTls, Clock clock,
+                         StreamMeters meters) {
+        this.meters = meters;
         this.tls = withTls ? DirectTls.generate(localNode.value()) : null;
         this.localNode = localNode;
         this.handshake = new DirectHandshake(secret);
@@ -74,7 +77,8 @@ public final class DirectStream implements AutoCloseable {
         this.out = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("skein-stanza-out-" + localNode.value(), true),
                 NioIoHandler.newFactory());
         try {
-            this.listener = new DirectListener(localNode, handshake, in, bind, maxFrame, HANDSHAKE_TIMEOUT, receiver, warnings, tls);
+            this.listener = new DirectListener(localNode, handshake, in, bind, maxFrame, HANDSHAKE_TIMEOUT, receiver, warnings, tls,
+                    meters);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownLoops();
@@ -92,13 +96,14 @@ public final class DirectStream implements AutoCloseable {
      * @param bind where to listen (port 0: any free one)
      * @param batchBytes the router's batch size in bytes (the largest frame allowed is derived from it)
      * @param tls whether the stream runs over TLS ({@link DirectTls})
+     * @param meters the router's meters (the stream counts its connections there)
      * @throws ClusterException if the port cannot be opened (the message names the keys)
      */
     public static DirectStream open(NodeID localNode, ClusterSecret secret, InetSocketAddress bind, long batchBytes, boolean tls,
-                                    Clock clock) {
+                                    Clock clock, RouterMeters meters) {
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16L * 1024 * 1024, 2 * batchBytes) + 64 * 1024);
         DirectStream stream = new DirectStream(Objects.requireNonNull(localNode), Objects.requireNonNull(secret), bind, maxFrame, tls,
-                clock);
+                clock, meters.stream());
         if (tls) {
             LOG.info("Node {} takes stanzas from other nodes on {} (direct stream: TLS 1.3 with a certificate of this start, "
                     + "authenticated with the cluster secret)", localNode, stream.listener.address());
@@ -142,6 +147,16 @@ public final class DirectStream implements AutoCloseable {
             }
 
             @Override
+            public String kind(Object member) {
+                return ((Member) member).getAttribute(PORT_ATTRIBUTE) == null ? fallback.kind(member) : ownKind();
+            }
+
+            @Override
+            public String ownKind() {
+                return tls != null ? "direct-tls" : "direct-plain";
+            }
+
+            @Override
             public void memberLeft(Object member) {
                 DirectConnection connection = connections.remove(((Member) member).getUuid());
                 if (connection != null) {
@@ -166,7 +181,8 @@ public final class DirectStream implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ClusterException("member " + member.getAddress() + " publishes a stanza port that is not one: " + port);
             }
-            return new DirectConnection(localNode, peer, address, out, handshake, maxFrame, CONNECT_TIMEOUT_MILLIS, warnings, tls);
+            return new DirectConnection(localNode, peer, address, out, handshake, maxFrame, CONNECT_TIMEOUT_MILLIS, warnings, tls,
+                    meters);
         });
     }
 

@@ -542,14 +542,17 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     /** The router's counters now. */
     public RouterFigures figures() {
         List<RouterFigures.Destination> sent = new ArrayList<>();
-        destinations.forEach((node, c) -> sent.add(new RouterFigures.Destination(node.value(), transport.member(node) != null,
-                c.queued.get(), c.sent.get(), c.failed.get(), c.batches.get(), c.pushbacks.get())));
+        destinations.forEach((node, c) -> {
+            Object member = transport.member(node);
+            sent.add(new RouterFigures.Destination(node.value(), member != null, member == null ? "" : transport.kind(member),
+                c.queued.get(), c.sent.get(), c.failed.get(), c.batches.get(), c.pushbacks.get()));
+        });
         sent.sort(Comparator.comparing(RouterFigures.Destination::node));
         List<RouterFigures.Source> received = new ArrayList<>();
         receiver.sources().forEach((node, c) -> received.add(new RouterFigures.Source(node.value(), c.batches.get(),
                 c.delivered.get(), c.undeliverable.get(), c.malformed.get())));
         received.sort(Comparator.comparing(RouterFigures.Source::node));
-        return new RouterFigures(!closed, List.copyOf(sent), List.copyOf(received));
+        return new RouterFigures(!closed, transport.ownKind(), List.copyOf(sent), List.copyOf(received));
     }
 
     /**

@@ -8,28 +8,32 @@ import java.util.List;
  * each other node and what it received from each. Travels to the node page of any node.
  *
  * @param running whether the node's router runs (the node is a member of a cluster)
+ * @param transport how other nodes' batches reach this node: {@code hazelcast}, {@code direct-tls} or
+ *     {@code direct-plain} (nodes without a stanza port still use {@code hazelcast})
  * @param destinations one row per node this node sent to, by node id
  * @param sources one row per node this node received from, by node id
  */
-public record RouterFigures(boolean running, List<Destination> destinations, List<Source> sources) implements Serializable {
+public record RouterFigures(boolean running, String transport, List<Destination> destinations, List<Source> sources) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** A node's figures when it has no router. */
     public static RouterFigures notRunning() {
-        return new RouterFigures(false, List.of(), List.of());
+        return new RouterFigures(false, "", List.of(), List.of());
     }
 
     /**
      * @param node the destination's node id
      * @param member whether it is a member now
+     * @param transport how batches reach it now: {@code hazelcast}, {@code direct-tls}, {@code direct-plain},
+     *     or empty when it is not a member
      * @param queued stanzas waiting or in flight now
      * @param sent stanzas the destination acknowledged
      * @param failed stanzas handed back as undeliverable
      * @param batches batches acknowledged
      * @param pushbacks times a sender found the queue full and waited
      */
-    public record Destination(String node, boolean member, long queued, long sent, long failed, long batches, long pushbacks)
+    public record Destination(String node, boolean member, String transport, long queued, long sent, long failed, long batches, long pushbacks)
             implements Serializable {
         private static final long serialVersionUID = 1L;
     }
@@ -55,7 +59,7 @@ public record RouterFigures(boolean running, List<Destination> destinations, Lis
             batches += d.batches();
             pushbacks += d.pushbacks();
         }
-        return new Destination("*", true, queued, sent, failed, batches, pushbacks);
+        return new Destination("*", true, "", queued, sent, failed, batches, pushbacks);
     }
 
     public Source receivedTotal() {

@@ -59,9 +59,16 @@ public final class RouterMeters {
     private final MeterRegistry registry;
     private final Map<NodeID, Peer> peers = new ConcurrentHashMap<>();
     private volatile ToLongFunction<NodeID> queuedNow = node -> 0;
+    private final StreamMeters stream;
 
     public RouterMeters(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.stream = new StreamMeters(registry);
+    }
+
+    /** The direct stanza stream's connection meters. */
+    StreamMeters stream() {
+        return stream;
     }
 
     /** Meters in a registry of their own, read by nobody (for providers made without a node's registry). */

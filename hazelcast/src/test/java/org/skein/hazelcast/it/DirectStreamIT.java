@@ -81,6 +81,15 @@ class DirectStreamIT {
         exchange(one, two, "first", 200);
         assertThat(routerTasksCompleted(one)).as("batches node one took through Hazelcast's executor").isEqualTo(oneBefore);
         assertThat(routerTasksCompleted(two)).as("batches node two took through Hazelcast's executor").isEqualTo(twoBefore);
+        // what an operator sees: the stream's connections in the meters, the transport on the node page
+        assertThat(gauge(one, "out")).as("node one's open connections to other nodes' stanza ports").isGreaterThanOrEqualTo(1);
+        assertThat(gauge(two, "in")).as("open connections to node two's stanza port").isGreaterThanOrEqualTo(1);
+        Map<String, Object> router = routerPage(one);
+        assertThat(router.get("transport")).as("how stanzas reach node one").isEqualTo("direct-tls");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> destinations = (List<Map<String, Object>>) router.get("destinations");
+        assertThat(destinations).filteredOn(row -> "two".equals(row.get("node"))).singleElement()
+                .satisfies(row -> assertThat(row.get("transport")).isEqualTo("direct-tls"));
     }
 
     @Test
@@ -128,14 +137,18 @@ class DirectStreamIT {
                     + Base64.getEncoder().encodeToString(binding));
             ByteBuffer auth = ByteBuffer.allocate(1 + 4 + proof.length);
             auth.put((byte) 3).putInt(proof.length).put(proof);
+            double refusedBefore = refused(two, "secret");
             frame(out, auth.array());
             assertClosedByTheNode(socket);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(refused(two, "secret")).as("connections to node two refused for the secret").isEqualTo(refusedBefore + 1));
         }
         exchange(one, two, "after a wrong secret", 20);
     }
 
     @Test
     void garbageOnTheStanzaPortIsRefusedAndTheNodesGoOn() throws Exception {
+        double garbageBefore = refused(two, "garbage");
         try (Socket socket = connectToTwo()) {
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: two\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -153,10 +166,29 @@ class DirectStreamIT {
             frame(new DataOutputStream(socket.getOutputStream()), batch.array());
             assertClosedByTheNode(socket);
         }
+        // counted when the node handles the failure, which may come just after the socket closed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(refused(two, "garbage")).as("connections to node two refused as garbage").isEqualTo(garbageBefore + 3));
         exchange(one, two, "after garbage", 20);
     }
 
     // --- helpers ---
+
+    private static double gauge(XmppServer node, String direction) {
+        return node.meterRegistry().get("skein.cluster.stream.connections").tag("direction", direction).gauge().value();
+    }
+
+    private static double refused(XmppServer node, String reason) {
+        var counter = node.meterRegistry().find("skein.cluster.stream.refused").tags("direction", "in", "reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The node page's router section, as the admin console shows it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> routerPage(XmppServer node) {
+        org.skein.plugin.AdminPageModel page = (org.skein.plugin.AdminPageModel) HazelcastNodes.plugin(node).plugin();
+        return (Map<String, Object>) page.model("hazelcast-node", Map.of(), java.util.Locale.ENGLISH).get("router");
+    }
 
     /** Alice on {@code one} and Bob on {@code two} send each other {@code count} messages; each side gets all, in order. */
     private static void exchange(XmppServer one, XmppServer two, String label, int count) throws Exception {
