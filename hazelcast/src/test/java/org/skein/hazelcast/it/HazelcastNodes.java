@@ -79,6 +79,14 @@ public final class HazelcastNodes implements AutoCloseable {
     static final String IT_SECRET = "skein-it-cluster-secret-0123456789";
 
     /**
+     * The direct stanza stream with the fixtures' cluster secret, whatever {@code skein.it.stanzaTransport}
+     * says: for the tests that must cover what the local cluster (which has a secret) runs on.
+     */
+    public static Map<String, String> directTransport() {
+        return Map.of("cluster.stanzaTransport", "direct", "cluster.secret", IT_SECRET);
+    }
+
+    /**
      * The stanza transport the tests run on: {@code -Dskein.it.stanzaTransport=direct} runs every fixture's
      * nodes on the direct stream (with a cluster secret, which it needs); unset, the plugin's default.
      */

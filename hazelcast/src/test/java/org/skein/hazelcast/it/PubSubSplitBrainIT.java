@@ -37,10 +37,12 @@ class PubSubSplitBrainIT {
 
     @Test
     void afterTheMergeEveryNodeSeesTheDatabasesStateAndLiveTemporarySubscriptionsAreBack() throws Exception {
-        Map<String, String> config = Map.of("db.url", "jdbc:h2:mem:pubsub-split-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+        Map<String, String> config = new java.util.HashMap<>(Map.of("db.url", "jdbc:h2:mem:pubsub-split-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1",
                 // the sides stay apart until the test merges them (a merge that came by itself within a second of the
                 // split could overtake the senior's handling of the split, and the split state would never be seen)
-                "hazelcast.merge.firstRunDelay", "600s", "hazelcast.merge.nextRunDelay", "600s");
+                "hazelcast.merge.firstRunDelay", "600s", "hazelcast.merge.nextRunDelay", "600s"));
+        config.putAll(HazelcastNodes.directTransport()); // as the local cluster runs (SplitBrainIT keeps Hazelcast's transport)
         try (HazelcastNodes nodes = new HazelcastNodes(dir, "one", "two", "three"); SmackLogins clients = new SmackLogins()) {
             XmppServer one = nodes.start("one", config);
             XmppServer two = nodes.start("two", config);

@@ -65,6 +65,9 @@ class SessionsThroughASplitIT {
         config.put("db.url", "jdbc:h2:mem:split-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         config.put("hazelcast.merge.firstRunDelay", "600s");
         config.put("hazelcast.merge.nextRunDelay", "600s");
+        // stanzas between nodes on the direct stream, as on the local cluster and any node with a cluster.secret
+        // (SplitBrainIT keeps the Hazelcast transport of nodes without one)
+        config.putAll(HazelcastNodes.directTransport());
         List<XmppServer> started = List.of(nodes.start("one", config), nodes.start("two", config), nodes.start("three", config));
         await().atMost(WAIT).until(() -> started.get(2).clusterManager().getNodesInfo().size() == 3);
         // the partitions move to two and three after they join: a login while they move is retried
