@@ -56,7 +56,8 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
 
     private void startStream(Channel channel, boolean encrypted, InetSocketAddress clientAddress) {
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.stanzaLimits()));
+        pipeline.addLast(DECODER, new XmlStreamDecoder(settings.stanzaLimits(),
+                transport.dropsElementsBeforeHeader() ? settings.stanzaLimits().maxBytes() : 0));
         pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), transport,
                 transport.framing().offersStartTls() ? tls : null, encrypted, clientAddress, handlers, registry, gate,
                 settings.limits().loginTimeout(), settings.outbound()));

@@ -38,6 +38,16 @@ public interface C2sTransport {
      */
     void initChannel(SocketChannel channel, C2sSettings settings, StreamStarter stream);
 
+    /**
+     * Whether complete elements a client sends before its connection's first stream header are dropped
+     * (up to the largest stanza's size in all) rather than answered with {@code invalid-namespace}: what
+     * Smack writes there when a connection object connects again (see {@code XmlStreamDecoder}). False
+     * unless a transport says otherwise.
+     */
+    default boolean dropsElementsBeforeHeader() {
+        return false;
+    }
+
     /** Adds the XML stream and the XMPP logic behind a transport's front. */
     interface StreamStarter {
 

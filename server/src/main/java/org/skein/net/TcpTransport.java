@@ -26,6 +26,12 @@ final class TcpTransport implements C2sTransport {
         return StreamFraming.XML_STREAM;
     }
 
+    /** Smack's TCP connection writes what it had queued for its previous connection before the new header. */
+    @Override
+    public boolean dropsElementsBeforeHeader() {
+        return true;
+    }
+
     @Override
     public void initChannel(SocketChannel channel, C2sSettings settings, StreamStarter stream) {
         if (settings.idleTimeout() != null) {

@@ -70,6 +70,35 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Smack 4.4/4.5, when {@code connect()} is called again on a connection object that had stream management
+     * on, first writes what it queued while its previous connection was closing (here: answers to roster pushes
+     * and an ack request, as in SINT's LowLevelRosterIntegrationTest), then the stream header. Those elements
+     * are dropped and the client logs in as usual, no stream error (as with Openfire).
+     */
+    @Test
+    void whatAClientLeftFromItsPreviousConnectionBeforeTheHeaderIsDroppedAndItLogsIn() throws Exception {
+        try (RawClient client = connect()) {
+            client.send("<iq id='push-8e4c34c3-9008' type='result'>\n</iq><r xmlns='urn:xmpp:sm:3'/>"
+                    + "<iq id='push-924316bb-2715' type='result'>\n</iq>");
+            client.login(user, "secret", "again");
+            client.send("<iq type='get' id='p2'><ping xmlns='urn:xmpp:ping'/></iq>");
+            assertThat(client.await("id=\"p2\"")).contains("type=\"result\"");
+            assertThat(client.received()).doesNotContain("stream:error");
+        }
+    }
+
+    @Test
+    void aStanzaInsteadOfTheHeaderStillGetsAnErrorOnceItIsMoreThanAStanza() throws Exception {
+        try (RawClient client = connect()) {
+            String message = "<message to='x@localhost'><body>" + "x".repeat(3 * 1024) + "</body></message>";
+            client.send(message + message + message);
+            String seen = client.awaitClose(Duration.ofSeconds(10));
+            assertThat(seen).startsWith("<?xml version='1.0'?><stream:stream").contains(RawClient.streamError("invalid-namespace"))
+                    .contains("not &lt;message&gt;");
+        }
+    }
+
     @Test
     void aDoctypeIsRestrictedXml() throws Exception {
         try (RawClient client = connect()) {

@@ -18,6 +18,8 @@ import org.dom4j.Element;
 import org.dom4j.Namespace;
 import org.dom4j.QName;
 import org.skein.xmpp.Namespaces;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xmpp.packet.StreamError;
 
 /**
@@ -42,10 +44,21 @@ import org.xmpp.packet.StreamError;
  * new stream begins, and bytes the peer sent before the restart are dropped, so nothing can be
  * injected across it). Both must be called on the channel's event loop.
  *
+ * <p>Elements before the first stream header: strictly, the first element of a connection must be the
+ * stream header, and anything else is an {@code invalid-namespace} fault naming the element. A decoder
+ * made with a budget for them ({@link #XmlStreamDecoder(StanzaLimits, int)}, the TCP port's) instead drops
+ * complete elements that come before the connection's first header, up to that many bytes in all, as
+ * Openfire does: Smack (4.4 and 4.5) writes the answers and acks it had queued while its previous
+ * connection was closing at the start of its next connection, before the new stream header, when
+ * {@code disconnect()} and {@code connect()} are called on the same connection object with stream
+ * management on. An element named {@code stream} in another namespace, more bytes than the budget, and
+ * anything before a stream header that follows a restart (STARTTLS, SASL) are still faults.
+ *
  * <p>One per connection; not shareable.
  */
 public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(XmlStreamDecoder.class);
     private static final AsyncXMLInputFactory FACTORY = newFactory();
     private static final DocumentFactory DOCUMENTS = DocumentFactory.getInstance();
 
@@ -64,6 +77,20 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private ByteBuf feeding;
     private ByteBuf held;
+    /** The most bytes of complete elements dropped before the connection's first stream header (0: none). */
+    private final int maxBytesBeforeHeader;
+    /** Whether the connection's first stream header was read (from then on, no element is dropped). */
+    private boolean headerSeen;
+    /** Above 0 while inside an element that is dropped before the first header: its nesting. */
+    private int dropDepth;
+    /** The name of the element being dropped, as {@code <name xmlns='ns'>}, for the log and a fault's text. */
+    private String dropping;
+    /** Bytes of elements dropped before the first header so far. */
+    private long droppedBytes;
+    /** The parser's offset of the first readable byte of {@link #feeding}. */
+    private long feedStart;
+    /** Where a dropped element ended (parser offset), or -1: a new parser reads on from there. */
+    private long dropEnd = -1;
 
     /** A decoder with the default depth and attribute limits. @param maxElementSize the largest top-level element accepted, in bytes */
     public XmlStreamDecoder(int maxElementSize) {
@@ -72,9 +99,22 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
 
     /** @param limits the largest top-level element in bytes, the deepest nesting, the most attributes per element */
     public XmlStreamDecoder(StanzaLimits limits) {
+        this(limits, 0);
+    }
+
+    /**
+     * @param limits the largest top-level element in bytes, the deepest nesting, the most attributes per element
+     * @param maxBytesBeforeHeader the most bytes of complete elements before the connection's first stream
+     *        header that are dropped rather than refused (0: the first element must be the header)
+     */
+    public XmlStreamDecoder(StanzaLimits limits, int maxBytesBeforeHeader) {
+        if (maxBytesBeforeHeader < 0) {
+            throw new IllegalArgumentException("maxBytesBeforeHeader is " + maxBytesBeforeHeader + ", expected 0 or more");
+        }
         this.maxElementSize = limits.maxBytes();
         this.maxDepth = limits.maxDepth();
         this.maxAttributes = limits.maxAttributes();
+        this.maxBytesBeforeHeader = maxBytesBeforeHeader;
     }
 
     private static AsyncXMLInputFactory newFactory() {
@@ -151,6 +191,8 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
         fed = 0;
         boundary = 0;
         paused = false;
+        dropDepth = 0;
+        dropEnd = -1;
         utf8.reset();
     }
 
@@ -207,17 +249,53 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void parse(ByteBuf buf) {
-        AsyncXMLStreamReader<AsyncByteBufferFeeder> parser = reader();
-        ByteBuffer nio = buf.nioBufferCount() == 1 ? buf.nioBuffer() : ByteBuffer.wrap(ByteBufUtilCopy.copy(buf));
-        feeding = buf;
         try {
-            fed += nio.remaining();
-            parser.getInputFeeder().feedInput(nio);
+            feedParser(buf);
         } catch (XMLStreamException e) {
             fault(StreamError.Condition.not_well_formed, "not well-formed XML: " + firstLine(e.getMessage()));
             return;
         }
         drain();
+    }
+
+    /** Hands the buffer's readable bytes to the parser; the buffer is kept (as {@link #feeding}) until they are parsed. */
+    private void feedParser(ByteBuf buf) throws XMLStreamException {
+        AsyncXMLStreamReader<AsyncByteBufferFeeder> parser = reader();
+        ByteBuffer nio = buf.nioBufferCount() == 1 ? buf.nioBuffer() : ByteBuffer.wrap(ByteBufUtilCopy.copy(buf));
+        feeding = buf;
+        feedStart = fed;
+        fed += nio.remaining();
+        parser.getInputFeeder().feedInput(nio);
+    }
+
+    /**
+     * An element before the first header was dropped: XML allows one root element per document, so a
+     * new parser reads the bytes after it.
+     *
+     * @return whether bytes were left for the new parser
+     */
+    private boolean startOverAfterDropped() throws XMLStreamException {
+        long end = dropEnd;
+        dropEnd = -1;
+        ByteBuf rest = feeding;
+        feeding = null;
+        closeReader();
+        long used = end - feedStart;
+        fed = 0;
+        boundary = 0;
+        if (rest == null || used < 0 || used > rest.readableBytes()) {
+            if (rest != null) {
+                rest.release();
+            }
+            throw new XMLStreamException("lost track of the input after an element before the stream header");
+        }
+        rest.skipBytes((int) used);
+        if (!rest.isReadable()) {
+            rest.release();
+            return false;
+        }
+        feedParser(rest);
+        return true;
     }
 
     /** Reads events until the input is used up, the decoder pauses or a fault ends the stream. */
@@ -233,6 +311,9 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 onEvent(event);
+                if (dropEnd >= 0 && !failed && !startOverAfterDropped()) {
+                    return;
+                }
             }
         } catch (XMLStreamException | RuntimeException e) {
             fault(StreamError.Condition.not_well_formed, "not well-formed XML: " + firstLine(e.getMessage()));
@@ -274,13 +355,31 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void startElement() throws XMLStreamException {
+        if (dropDepth > 0) {
+            dropDepth++;
+            if (dropDepth > maxDepth) {
+                fault(StreamError.Condition.policy_violation, dropping + " is nested deeper than " + maxDepth + " levels");
+            }
+            return;
+        }
         if (depth == 0) {
-            depth = 1;
-            if (!"stream".equals(reader.getLocalName()) || !Namespaces.STREAM.equals(reader.getNamespaceURI())) {
+            boolean streamName = "stream".equals(reader.getLocalName());
+            if (!streamName || !Namespaces.STREAM.equals(reader.getNamespaceURI())) {
+                String ns = nullToEmpty(reader.getNamespaceURI());
+                String element = "<" + reader.getLocalName() + (ns.isEmpty() ? "" : " xmlns='" + ns + "'") + ">";
+                if (!streamName && !headerSeen && maxBytesBeforeHeader > 0) {
+                    dropping = element;
+                    dropDepth = 1;
+                    boundary = reader.getLocationInfo().getStartingByteOffset();
+                    return;
+                }
+                depth = 1;
                 fault(StreamError.Condition.invalid_namespace, "the stream must open with <stream:stream xmlns:stream='"
-                        + Namespaces.STREAM + "'>");
+                        + Namespaces.STREAM + "'>, not " + element);
                 return;
             }
+            depth = 1;
+            headerSeen = true;
             String defaultNs = reader.getNamespaceContext().getNamespaceURI(XMLConstants.DEFAULT_NS_PREFIX);
             if (reader.getAttributeCount() + reader.getNamespaceCount() > maxAttributes) {
                 fault(StreamError.Condition.policy_violation, "the stream header has more than " + maxAttributes + " attributes");
@@ -330,6 +429,13 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
     }
 
     private void endElement() throws XMLStreamException {
+        if (dropDepth > 0) {
+            dropDepth--;
+            if (dropDepth == 0) {
+                dropped();
+            }
+            return;
+        }
         depth--;
         if (depth == 0) {
             failed = true; // the peer's stream is over: nothing after </stream:stream> is read
@@ -364,7 +470,25 @@ public final class XmlStreamDecoder extends ChannelInboundHandlerAdapter {
         return lastElementBytes;
     }
 
+    /** An element before the first header ended: dropped while the budget lasts, else the stream's fault. */
+    private void dropped() throws XMLStreamException {
+        long end = reader.getLocationInfo().getEndingByteOffset();
+        droppedBytes += end - boundary;
+        if (droppedBytes > maxBytesBeforeHeader) {
+            fault(StreamError.Condition.invalid_namespace, "the stream must open with <stream:stream xmlns:stream='"
+                    + Namespaces.STREAM + "'>, not " + dropping + " (more than " + maxBytesBeforeHeader
+                    + " bytes of other elements came first)");
+            return;
+        }
+        LOG.debug("Dropped {} ({} bytes) that {} sent before its stream header (a client writing what it had queued for its previous "
+                + "connection)", dropping, end - boundary, ctx.channel().remoteAddress());
+        dropEnd = end;
+    }
+
     private void text(int event) throws XMLStreamException {
+        if (dropDepth > 0) {
+            return;
+        }
         if (depth > 1) {
             current.addText(reader.getText());
             return;
