@@ -59,6 +59,6 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
         pipeline.addLast(DECODER, new XmlStreamDecoder(settings.stanzaLimits()));
         pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), transport,
                 transport.framing().offersStartTls() ? tls : null, encrypted, clientAddress, handlers, registry, gate,
-                settings.limits().loginTimeout(), settings.outbound()));
+                settings.limits().loginTimeout(), settings.outbound(), settings.inbound()));
     }
 }

@@ -264,6 +264,7 @@ public final class SlowConsumerLoad {
                 stalled.sawPolicyViolation() ? ", policy-violation seen" : "", stalled.endedByNode() ? ", stream ended by the node" : "");
         figure("node: peak outbound backlog of a connection", Long.parseLong(backlog[0]) / 1024.0, "KiB", "peakBacklogKiB");
         figure("node: connections ended by the slow-consumer policy", Double.parseDouble(backlog[1]), "", "stalledConnections");
+        figure("node: pauses in reading a client for its inbound rate", Double.parseDouble(backlog[2]), "", "inboundPauses");
         figure("rss peak until every message was settled", rssPeakFlood / MIB, "MiB", "rssPeakFloodMiB");
         figure("rss peak until settled over before", (rssPeakFlood - rssBefore) / MIB, "MiB (target < 64)", "rssFloodGrowthMiB");
         figure("rss when settled", rssSettled / MIB, "MiB", "rssSettledMiB");
