@@ -394,6 +394,14 @@ public final class XmppServer implements ServerContext, AutoCloseable {
         return xmpp.c2sStalledConnectionCount();
     }
 
+    /**
+     * How many times this node paused reading from a client connection because its client sent faster
+     * than {@code xmpp.c2s.inbound.rate} allows, since it started.
+     */
+    public long c2sInboundPauseCount() {
+        return xmpp.c2sInboundPauseCount();
+    }
+
     /** How many client connections of this node have not logged in yet. */
     public int c2sPendingLoginCount() {
         return xmpp.c2sPendingLoginCount();

@@ -622,6 +622,11 @@ final class XmppServices {
         return current == null ? 0 : current.stalledConnectionCount();
     }
 
+    long c2sInboundPauseCount() {
+        C2sListener current = listener;
+        return current == null ? 0 : current.inboundPauseCount();
+    }
+
     int c2sPendingLoginCount() {
         C2sListener current = listener;
         return current == null ? 0 : current.pendingLoginCount();

@@ -26,7 +26,10 @@ import org.xmpp.packet.StreamError;
  * The last inbound handler of a client pipeline, on the event loop: it hands each stream event to the
  * connection's {@link StreamHandler} through the connection's {@link SerialExecutor}, and stops
  * reading from a client whose events pile up faster than they are processed, counted in events and in
- * bytes of parsed stanzas (reading resumes when the backlog is worked off). One per connection.
+ * bytes of parsed stanzas (reading resumes when the backlog is worked off). It also stops reading for a
+ * while from a client that sends faster than its {@link InboundLimits} allow (a token bucket in bytes of
+ * stanzas), so that one flooding client cannot take the event loop, the processing pool and the cores
+ * from the others; nothing it sent is lost, TCP slows it down. One per connection.
  *
  * <p>It also enforces the {@link ConnectionLimits}: a connection the {@link ConnectionGate} refuses, one
  * pushed out to make room for a newer login, and one that has not logged in by the login deadline
@@ -59,6 +62,10 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionGate gate;
     private final Duration loginTimeout;
     private final OutboundLimits outbound;
+    /** The connection's inbound rate, or null for none. */
+    private final TokenBucket rate;
+    /** Whether reading is paused because the client sent faster than its rate (set on the event loop, read by the pool). */
+    private volatile boolean overRate;
     private NettyClientConnection connection;
     private StreamHandler handler;
     private ConnectionGate.Ticket ticket;
@@ -70,7 +77,8 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
 
     C2sChannelHandler(SerialExecutor executor, TlsContext tls, Function<ClientConnection, StreamHandler> handlers,
                       ConnectionRegistry registry) {
-        this(executor, TcpTransport.INSTANCE, tls, false, null, handlers, registry, null, null, OutboundLimits.DEFAULT);
+        this(executor, TcpTransport.INSTANCE, tls, false, null, handlers, registry, null, null, OutboundLimits.DEFAULT,
+                InboundLimits.NONE);
     }
 
     /**
@@ -80,10 +88,12 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
      * @param gate the listener's connection limits, or {@code null} for none
      * @param loginTimeout how long the client has to log in, or {@code null} for no deadline
      * @param outbound the bound of what waits for the client, and the graces
+     * @param inbound how fast the client may send
      */
     C2sChannelHandler(SerialExecutor executor, C2sTransport transport, TlsContext tls, boolean encrypted,
                       InetSocketAddress clientAddress, Function<ClientConnection, StreamHandler> handlers,
-                      ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout, OutboundLimits outbound) {
+                      ConnectionRegistry registry, ConnectionGate gate, Duration loginTimeout, OutboundLimits outbound,
+                      InboundLimits inbound) {
         this.executor = executor;
         this.transport = transport;
         this.tls = tls;
@@ -94,6 +104,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
         this.gate = gate;
         this.loginTimeout = loginTimeout;
         this.outbound = outbound;
+        this.rate = inbound.limited() ? new TokenBucket(inbound.bytesPerSecond(), inbound.burstBytes(), System::nanoTime) : null;
     }
 
     @Override
@@ -203,6 +214,9 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
                     pendingBytes.addAndGet(-bytes);
                 }
             });
+            if (rate != null) {
+                charge(ctx, bytes);
+            }
         } else if (msg instanceof StreamHeader) {
             dispatch(ctx.channel(), () -> target.onHeader((StreamHeader) msg));
         } else if (msg instanceof StreamFault) {
@@ -211,6 +225,44 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
             dispatch(ctx.channel(), target::onEnd);
         } else {
             LOG.warn("Unexpected message {} on {}", msg.getClass().getName(), ctx.channel());
+        }
+    }
+
+    /**
+     * On the event loop: pays for a stanza of {@code bytes}; if the client is now over its rate, stops
+     * reading from it until it is within its rate again. The stanzas already read are processed meanwhile.
+     */
+    private void charge(ChannelHandlerContext ctx, long bytes) {
+        long wait = rate.take(bytes);
+        if (wait <= 0) {
+            return;
+        }
+        if (!overRate) {
+            overRate = true;
+            registry.inboundPaused();
+            ctx.executor().schedule(() -> rateRefilled(ctx), wait, TimeUnit.NANOSECONDS);
+        }
+        if (ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(false); // also after a processing thread turned it on in a race
+        }
+    }
+
+    /** On the event loop: the wait for the rate is over, unless more stanzas were charged meanwhile. */
+    private void rateRefilled(ChannelHandlerContext ctx) {
+        long more = rate.debtNanos();
+        if (more > 0) {
+            ctx.executor().schedule(() -> rateRefilled(ctx), more, TimeUnit.NANOSECONDS);
+            return;
+        }
+        overRate = false;
+        resumeIfWorkedOff(ctx.channel());
+    }
+
+    /** Reads from the client again if nothing holds it back: its stanzas are processed and it is within its rate. */
+    private void resumeIfWorkedOff(Channel channel) {
+        if (!ending && !overRate && !channel.config().isAutoRead() && executor.pending() <= LOW_WATER
+                && pendingBytes.get() <= HIGH_WATER_BYTES / 4) {
+            channel.config().setAutoRead(true);
         }
     }
 
@@ -265,10 +317,7 @@ final class C2sChannelHandler extends ChannelInboundHandlerAdapter {
     private void dispatch(Channel channel, Runnable task) {
         executor.execute(() -> {
             task.run();
-            if (!ending && !channel.config().isAutoRead() && executor.pending() <= LOW_WATER
-                    && pendingBytes.get() <= HIGH_WATER_BYTES / 4) {
-                channel.config().setAutoRead(true);
-            }
+            resumeIfWorkedOff(channel);
         });
         if ((executor.pending() >= HIGH_WATER || pendingBytes.get() >= HIGH_WATER_BYTES) && channel.config().isAutoRead()) {
             channel.config().setAutoRead(false);

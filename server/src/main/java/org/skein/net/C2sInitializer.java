@@ -60,6 +60,6 @@ final class C2sInitializer extends ChannelInitializer<SocketChannel> {
                 transport.dropsElementsBeforeHeader() ? settings.stanzaLimits().maxBytes() : 0));
         pipeline.addLast(HANDLER, new C2sChannelHandler(new SerialExecutor(processingPool), transport,
                 transport.framing().offersStartTls() ? tls : null, encrypted, clientAddress, handlers, registry, gate,
-                settings.limits().loginTimeout(), settings.outbound()));
+                settings.limits().loginTimeout(), settings.outbound(), settings.inbound()));
     }
 }

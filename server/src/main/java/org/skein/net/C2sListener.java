@@ -169,6 +169,11 @@ public final class C2sListener implements AutoCloseable {
         return registry.stalledCount();
     }
 
+    /** How many times reading from a client connection was paused because it sent faster than its inbound rate. */
+    public long inboundPauseCount() {
+        return registry.inboundPauseCount();
+    }
+
     /** How many client connections are open and not logged in yet. */
     public int pendingLoginCount() {
         return gate.pendingLogins();

@@ -18,9 +18,10 @@ import org.skein.xmpp.stream.StanzaLimits;
  * @param processingThreads {@code xmpp.processing.threads}, default 8: the pool that runs stanza processing
  * @param limits how many connections are accepted and how long they may take to log in
  * @param outbound how much is kept for a client that does not read, and for how long
+ * @param inbound how fast one connection may send
  */
 public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimits, Duration idleTimeout, int ioThreads,
-                          int processingThreads, ConnectionLimits limits, OutboundLimits outbound) {
+                          int processingThreads, ConnectionLimits limits, OutboundLimits outbound, InboundLimits inbound) {
 
     public static final String BIND_ADDRESS_KEY = "xmpp.c2s.bindAddress";
     public static final String PORT_KEY = "xmpp.c2s.port";
@@ -36,6 +37,7 @@ public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimit
         Objects.requireNonNull(stanzaLimits, "stanzaLimits");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(inbound, "inbound");
     }
 
     /** The largest stanza a client may send, in bytes. */
@@ -83,6 +85,6 @@ public record C2sSettings(String bindAddress, int port, StanzaLimits stanzaLimit
             throw new ConfigException(config.source() + ": key '" + BIND_ADDRESS_KEY + "' is empty, expected an IP address such as 0.0.0.0 or 127.0.0.1");
         }
         return new C2sSettings(bind, port, new StanzaLimits((int) maxSize, maxDepth, maxAttributes), idle, io, processing,
-                ConnectionLimits.from(config), OutboundLimits.from(config));
+                ConnectionLimits.from(config), OutboundLimits.from(config), InboundLimits.from(config));
     }
 }

@@ -15,6 +15,18 @@ final class ConnectionRegistry {
         stalled.incrementAndGet();
     }
 
+    private final java.util.concurrent.atomic.AtomicLong inboundPauses = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Reading from a connection was paused because its client sent faster than its inbound rate. */
+    void inboundPaused() {
+        inboundPauses.incrementAndGet();
+    }
+
+    /** How many times reading from a connection was paused for its inbound rate, since the listener started. */
+    long inboundPauseCount() {
+        return inboundPauses.get();
+    }
+
     private final java.util.concurrent.atomic.LongAccumulator peakBacklog = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
 
     /** One connection's backlog (bytes waiting for its socket) just now. */

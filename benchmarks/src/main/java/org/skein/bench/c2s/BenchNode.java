@@ -24,7 +24,8 @@ import org.skein.user.UserAlreadyExistsException;
  *       what Netty counts of its direct buffers (or the JDK's direct buffer pool when Netty does not count);</li>
  *   <li>{@code offline <user>}: the messages in the user's offline storage ({@code OFFLINE <n>});</li>
  *   <li>{@code backlog}: the largest outbound backlog of a client connection so far, in bytes, and the number of
- *       connections ended by the slow-consumer policy ({@code BACKLOG <peak bytes> <stalled>});</li>
+ *       connections ended by the slow-consumer policy and the pauses for the inbound rate
+ *       ({@code BACKLOG <peak bytes> <stalled> <pauses>});</li>
  *   <li>{@code quit}: stops the node and exits.</li>
  * </ul>
  * Prints {@code PORT <port>} when the node listens. Arguments: the home folder, then
@@ -102,7 +103,8 @@ public final class BenchNode {
                     System.out.println("OFFLINE " + node.offlineMessageStore().count(command[1]));
                     break;
                 case "backlog":
-                    System.out.println("BACKLOG " + node.c2sPeakBacklogBytes() + " " + node.c2sStalledConnectionCount());
+                    System.out.println("BACKLOG " + node.c2sPeakBacklogBytes() + " " + node.c2sStalledConnectionCount() + " "
+                            + node.c2sInboundPauseCount());
                     break;
                 case "quit":
                     node.stop();

@@ -124,6 +124,7 @@ public final class C2sLoad {
         List<String> config = new ArrayList<>();
         // every load client comes from 127.0.0.1: the per-address connection and login limits are not what is measured
         config.add("xmpp.c2s.limitsExempt=127.0.0.0/8");
+        config.add("xmpp.c2s.inbound.rate=-1"); // load clients send as fast as the node reads
         String threads = options.get("processing-threads");
         if (threads != null) {
             config.add("xmpp.processing.threads=" + threads);

@@ -109,6 +109,7 @@ final class ClusterNodes implements AutoCloseable {
         config.put("xmpp.sasl.plain.allowUnencrypted", "true");
         config.put("xmpp.idleTimeout", "-1");
         config.put("xmpp.c2s.limitsExempt", "127.0.0.0/8"); // every load client connects from the loopback
+        config.put("xmpp.c2s.inbound.rate", "-1"); // load clients send as fast as the node reads
         config.put("auth.scram.iterations", "64");
         config.put("cache.stats.interval", "-1");
         config.put("plugins.scanInterval", "1h");
