@@ -14,6 +14,7 @@ import org.skein.cluster.TaskContext;
 import org.skein.clustering.ClusterManager;
 import org.skein.stanzaid.StanzaIdGenerator;
 import org.skein.stanzaid.StanzaIds;
+import org.skein.xmpp.stream.StanzaXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -257,7 +258,7 @@ public final class MessageArchive {
         if (!forRecipient && !forSender) {
             return message;
         }
-        String xml = message.toXML();
+        String xml = StanzaXml.toXml(message);
         long[] values;
         synchronized (lock) {
             values = new long[(forRecipient ? 1 : 0) + (forSender ? 1 : 0)];

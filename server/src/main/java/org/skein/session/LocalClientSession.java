@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.skein.cluster.NodeID;
 import org.skein.xmpp.stream.StanzaParser;
+import org.skein.xmpp.stream.StanzaXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
@@ -278,7 +279,7 @@ public final class LocalClientSession implements ClientSession {
             }
         }
         traffic.sent(packet);
-        write(packet.toXML());
+        write(StanzaXml.toXml(packet));
     }
 
     /**
@@ -307,7 +308,7 @@ public final class LocalClientSession implements ClientSession {
         if (isAnswer(packet)) {
             // an error or an IQ result cannot be answered: it is queued anyway, within the connection's hard bound
             traffic.sent(packet);
-            write(packet.toXML());
+            write(StanzaXml.toXml(packet));
             return;
         }
         SlowConsumerHandler handler = slowConsumer;
@@ -408,7 +409,7 @@ public final class LocalClientSession implements ClientSession {
     private void sendPastHold(Packet packet) {
         if (!closed) {
             traffic.sent(packet);
-            write(packet.toXML());
+            write(StanzaXml.toXml(packet));
         }
     }
 
