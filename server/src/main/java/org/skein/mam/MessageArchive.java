@@ -14,7 +14,6 @@ import org.skein.cluster.TaskContext;
 import org.skein.clustering.ClusterManager;
 import org.skein.stanzaid.StanzaIdGenerator;
 import org.skein.stanzaid.StanzaIds;
-import org.skein.xmpp.stream.StanzaXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -258,7 +257,7 @@ public final class MessageArchive {
         if (!forRecipient && !forSender) {
             return message;
         }
-        String xml = StanzaXml.toXml(message);
+        String xml = message.toXML();
         long[] values;
         synchronized (lock) {
             values = new long[(forRecipient ? 1 : 0) + (forSender ? 1 : 0)];

@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.skein.cluster.NodeID;
 import org.skein.xmpp.stream.StanzaParser;
-import org.skein.xmpp.stream.StanzaXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
@@ -279,7 +278,7 @@ public final class LocalClientSession implements ClientSession {
             }
         }
         traffic.sent(packet);
-        write(StanzaXml.toXml(packet));
+        write(packet.toXML());
     }
 
     /**
@@ -308,7 +307,7 @@ public final class LocalClientSession implements ClientSession {
         if (isAnswer(packet)) {
             // an error or an IQ result cannot be answered: it is queued anyway, within the connection's hard bound
             traffic.sent(packet);
-            write(StanzaXml.toXml(packet));
+            write(packet.toXML());
             return;
         }
         SlowConsumerHandler handler = slowConsumer;
@@ -409,7 +408,7 @@ public final class LocalClientSession implements ClientSession {
     private void sendPastHold(Packet packet) {
         if (!closed) {
             traffic.sent(packet);
-            write(StanzaXml.toXml(packet));
+            write(packet.toXML());
         }
     }
 

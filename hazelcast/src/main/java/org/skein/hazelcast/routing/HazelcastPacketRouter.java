@@ -30,7 +30,6 @@ import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
 import org.skein.routing.RoutingTable;
 import org.skein.xmpp.stream.StanzaParser;
-import org.skein.xmpp.stream.StanzaXml;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -236,7 +235,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     public boolean routePacket(NodeID node, JID recipient, Packet packet) {
         long now = nanoTime.getAsLong();
         return enqueue(node, new QueuedStanza(List.of(recipient.toString()), Addressing.AS_IS,
-                StanzaXml.toXml(packet).getBytes(StandardCharsets.UTF_8), now));
+                packet.toXML().getBytes(StandardCharsets.UTF_8), now));
     }
 
     /**
@@ -247,7 +246,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     @Override
     public boolean routePacket(NodeID node, List<JID> recipients, Addressing addressing, Packet packet) {
         long now = nanoTime.getAsLong();
-        byte[] xml = StanzaXml.toXml(packet).getBytes(StandardCharsets.UTF_8);
+        byte[] xml = packet.toXML().getBytes(StandardCharsets.UTF_8);
         for (int from = 0; from < recipients.size(); from += QueuedStanza.MAX_RECIPIENTS) {
             List<String> part = new ArrayList<>();
             for (JID recipient : recipients.subList(from, Math.min(recipients.size(), from + QueuedStanza.MAX_RECIPIENTS))) {
