@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes archived messages in batches (group commit) on one thread of the node: the message path puts
  * a write in a bounded queue and goes on; the writer takes what has queued up meanwhile, up to
- * {@link ArchiveWriterSettings#batch} writes, and commits them in one transaction per store. No delay is added
- * to gather a batch: while one commit runs, the next batch queues up, so under load batches grow and
- * when it is quiet a write is committed at once.
+ * {@link ArchiveWriterSettings#batch} writes, and commits them in one transaction per store. While one commit
+ * runs, the next batch queues up, so under load batches grow; when writes come one at a time the writer, woken
+ * by the first, waits {@link ArchiveWriterSettings#linger} before it takes the batch (unless a full batch is
+ * there already), so that it wakes and commits once per linger, not once per message.
  *
  * <p><b>Settle.</b> Every write carries the id values of its rows; {@code committed} is told them once the
  * rows are committed (or given up, below), which is what {@link MessageArchive#settle} waits for: a query
@@ -183,6 +185,14 @@ final class ArchiveWriter implements AutoCloseable {
         }
     }
 
+    /** Lets writes gather for the linger, unless a full batch is queued already or the node is stopping. */
+    private void linger() {
+        long nanos = settings.linger().toNanos();
+        if (nanos > 0 && !closing && queue.size() < settings.batch() - 1) {
+            LockSupport.parkNanos(this, nanos); // a spurious or early return only makes the batch smaller
+        }
+    }
+
     private void run() {
         List<Write> batch = new ArrayList<>(settings.batch());
         try {
@@ -192,6 +202,7 @@ final class ArchiveWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                linger();
                 queue.drainTo(batch, settings.batch() - 1);
                 process(batch);
                 batch.clear();

@@ -15,9 +15,13 @@ import org.skein.config.ServerConfig;
  * @param maxRetry {@value #MAX_RETRY_KEY}: the longest pause between two attempts while the database fails
  * @param closeTimeout {@value #CLOSE_TIMEOUT_KEY}: how long a stopping node keeps trying to write what is queued
  *     into a failing database before it gives up (and logs what is lost)
+ * @param linger {@value #LINGER_KEY}: how long the writer, woken by a write, lets more writes gather before it
+ *     takes a batch that is not full ({@code 0}: at once). It bounds the writer's wake-ups and transactions to
+ *     one per linger when messages come one at a time (a thread hand-off and a commit per message otherwise, on
+ *     the cores the message path needs); a query started after a message waits up to this much longer for it
  */
 public record ArchiveWriterSettings(int queue, int batch, Duration fullWait, Duration firstRetry, Duration maxRetry,
-                                    Duration closeTimeout) {
+                                    Duration closeTimeout, Duration linger) {
 
     /** Config key of {@link #queue}. */
     public static final String QUEUE_KEY = "mam.writer.queue";
@@ -29,17 +33,28 @@ public record ArchiveWriterSettings(int queue, int batch, Duration fullWait, Dur
     public static final String MAX_RETRY_KEY = "mam.writer.maxRetry";
     /** Config key of {@link #closeTimeout}. */
     public static final String CLOSE_TIMEOUT_KEY = "mam.writer.closeTimeout";
+    /** Config key of {@link #linger}. */
+    public static final String LINGER_KEY = "mam.writer.linger";
 
-    /** The defaults: 10,000 writes queued, 500 per transaction, 1 s wait when full, retries from 50 ms to 5 s, 30 s at stop. */
+    /**
+     * The defaults: 10,000 writes queued, 500 per transaction, 1 s wait when full, retries from 50 ms to 5 s, 30 s at
+     * stop, 2 ms linger.
+     */
     public static final ArchiveWriterSettings DEFAULTS = new ArchiveWriterSettings(10_000, 500, Duration.ofSeconds(1),
-            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(30));
+            Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMillis(2));
+
+    /** Settings without a linger (each write taken at once), as before {@code mam.writer.linger} existed. */
+    public ArchiveWriterSettings(int queue, int batch, Duration fullWait, Duration firstRetry, Duration maxRetry,
+                                 Duration closeTimeout) {
+        this(queue, batch, fullWait, firstRetry, maxRetry, closeTimeout, Duration.ZERO);
+    }
 
     public ArchiveWriterSettings {
         if (queue < 1 || batch < 1) {
             throw new IllegalArgumentException("queue and batch must be positive");
         }
         if (fullWait.isNegative() || firstRetry.isNegative() || firstRetry.isZero() || maxRetry.compareTo(firstRetry) < 0
-                || closeTimeout.isNegative()) {
+                || closeTimeout.isNegative() || linger.isNegative()) {
             throw new IllegalArgumentException("durations must be positive, maxRetry at least firstRetry");
         }
     }
@@ -56,7 +71,8 @@ public record ArchiveWriterSettings(int queue, int batch, Duration fullWait, Dur
                 duration(config, FULL_WAIT_KEY, DEFAULTS.fullWait(), false),
                 DEFAULTS.firstRetry(),
                 max(duration(config, MAX_RETRY_KEY, DEFAULTS.maxRetry(), true), DEFAULTS.firstRetry()),
-                duration(config, CLOSE_TIMEOUT_KEY, DEFAULTS.closeTimeout(), false));
+                duration(config, CLOSE_TIMEOUT_KEY, DEFAULTS.closeTimeout(), false),
+                duration(config, LINGER_KEY, DEFAULTS.linger(), false));
     }
 
     private static Duration max(Duration a, Duration b) {

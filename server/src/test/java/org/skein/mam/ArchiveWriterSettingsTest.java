@@ -17,9 +17,10 @@ class ArchiveWriterSettingsTest {
         assertThat(ArchiveWriterSettings.from(ServerConfig.inMemory(Map.of()))).isEqualTo(ArchiveWriterSettings.DEFAULTS);
         ArchiveWriterSettings set = ArchiveWriterSettings.from(ServerConfig.inMemory(Map.of(ArchiveWriterSettings.QUEUE_KEY, "200",
                 ArchiveWriterSettings.BATCH_KEY, "20", ArchiveWriterSettings.FULL_WAIT_KEY, "250ms", ArchiveWriterSettings.MAX_RETRY_KEY, "2s",
-                ArchiveWriterSettings.CLOSE_TIMEOUT_KEY, "1m")));
+                ArchiveWriterSettings.CLOSE_TIMEOUT_KEY, "1m", ArchiveWriterSettings.LINGER_KEY, "5ms")));
         assertThat(set).isEqualTo(new ArchiveWriterSettings(200, 20, Duration.ofMillis(250), ArchiveWriterSettings.DEFAULTS.firstRetry(),
-                Duration.ofSeconds(2), Duration.ofMinutes(1)));
+                Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMillis(5)));
+        assertThat(ArchiveWriterSettings.from(ServerConfig.inMemory(Map.of(ArchiveWriterSettings.LINGER_KEY, "0"))).linger()).isZero();
     }
 
     @Test

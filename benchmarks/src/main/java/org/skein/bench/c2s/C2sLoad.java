@@ -129,6 +129,8 @@ public final class C2sLoad {
         if (threads != null) {
             config.add("xmpp.processing.threads=" + threads);
         }
+        // any --key value whose key has a dot is a node setting (e.g. --mam.writer.linger 0)
+        options.entrySet().stream().filter(e -> e.getKey().contains(".")).forEach(e -> config.add(e.getKey() + "=" + e.getValue()));
         String archive = options.get("archive");
         if (archive != null) {
             if (!archive.equals("on") && !archive.equals("off")) {
