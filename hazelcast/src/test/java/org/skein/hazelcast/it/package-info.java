@@ -13,6 +13,12 @@
  * than Smack's 10 s reply timeout (SessionsThroughASplitIT, once, in a session-5 trial of two forks). The
  * likely cause: the partitions were still moving to the new members, and Hazelcast retries an operation
  * on a moving partition. SessionsThroughASplitIT now waits for {@link HazelcastNodes#awaitPartitionsSettled}
- * before its first login; two forks are not the default until a full run with them has passed.
+ * before its first login. A second trial (session 7, module run at load 10-27, other engineers' builds and
+ * benchmarks beside it) failed in AdminConsoleBrowserIT: its two in-JVM nodes split, one suspecting the
+ * other after no heartbeat for the fixtures' 5 s ({@link HazelcastNodes#baseConfig}), while Hazelcast logged
+ * 3 s "clock jumps" (the JVM got no CPU for seconds). Two forks double the JVMs that compete for the two
+ * cores, so on a loaded machine they turn the short failure-detection bounds of these tests into splits.
+ * They stay opt-in until the fixtures' heartbeat timeout is raised where a test does not measure failure
+ * detection, and a run with them passes on a loaded machine.
  */
 package org.skein.hazelcast.it;
