@@ -20,6 +20,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -118,7 +119,24 @@ final class Browser implements AutoCloseable {
      * @throws org.openqa.selenium.TimeoutException if it never held
      */
     <T> T until(Function<? super WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE).ignoring(StaleElementReferenceException.class).until(condition);
+        return new WebDriverWait(driver, PATIENCE).ignoring(StaleElementReferenceException.class)
+                .until(d -> lookAgainIfReplaced(condition, d));
+    }
+
+    /**
+     * The condition's value, or null (look again) where Chrome reports an element of a page that was
+     * replaced meanwhile as an "unknown error" instead of a stale element (seen with Chrome 156).
+     */
+    private static <T> T lookAgainIfReplaced(Function<? super WebDriver, T> condition, WebDriver d) {
+        try {
+            return condition.apply(d);
+        } catch (WebDriverException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("does not belong to the document") || message.contains("No node with given id")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /**
