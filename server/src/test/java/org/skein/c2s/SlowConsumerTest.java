@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.jivesoftware.smack.packet.Message;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.ping.PingManager;
 import org.junit.jupiter.api.Test;
 import org.skein.offline.OfflineMessage;
 import org.skein.session.LocalClientSession;
@@ -180,10 +181,17 @@ class SlowConsumerTest {
                 String bobFull = env.jid(bob) + "/stalled";
                 for (int i = 1; i <= MESSAGES; i++) {
                     send(a, bobFull, Message.Type.chat, body(i));
+                    if (i % 100 == 0) {
+                        // every bounce comes back to alice's own connection, about 1 KiB each: a sender whose client
+                        // reads them slower than it sends (a loaded machine) would itself be ended at its hard bound.
+                        // The server answers a ping after the messages before it, so alice has read their bounces then.
+                        assertThat(PingManager.getInstanceFor(a).pingMyServer(true)).as("a ping after %d messages", i).isTrue();
+                    }
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> env.node.c2sStalledConnectionCount() == 1);
                 String seen = stalled.awaitClose(Duration.ofSeconds(60));
                 assertThat(seen).contains(RawClient.streamError("policy-violation"));
+                assertThat(a.isConnected()).as("the sender's own stream is not the one ended").isTrue();
 
                 Set<String> read = numbered(seen);
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
