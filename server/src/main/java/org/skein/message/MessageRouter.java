@@ -203,7 +203,8 @@ public final class MessageRouter {
         }
         // The recipient's initial presence may have emptied storage between the look at the routes
         // and this write; then the message would wait for the next login. If a resource is available
-        // now and the message is still stored, it is taken back and delivered live.
+        // now and the message is still stored and not claimed by that login's delivery (which then hands it
+        // over itself), it is taken back and delivered live.
         if (mayTakeBack && !targets(routingTable.routesOf(bareJid), type).isEmpty() && offline.takeBack(username, kept)) {
             routeToBareJid(message, bareJid, type, accepting, false);
         } else if (accepting && !routes.isEmpty()) {

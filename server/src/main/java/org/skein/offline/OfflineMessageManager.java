@@ -81,12 +81,15 @@ public final class OfflineMessageManager {
         do {
             List<OfflineMessage> page;
             while (!gone(session) && !backlogged(session) && !(page = store.page(username, after, PAGE_MESSAGES, PAGE_BYTES)).isEmpty()) {
+                // claimed before they are handed over: a sender's node that stored one of them just as this
+                // session came online can no longer take it back to deliver it live as well
+                Set<Long> claimed = store.claim(username, page.stream().map(OfflineMessage::id).toList());
                 int handed = 0;
                 for (OfflineMessage stored : page) {
                     if (backlogged(session)) {
                         break; // the rest waits until the client reads again
                     }
-                    Message message = withDelay(stored, username);
+                    Message message = claimed.contains(stored.id()) ? withDelay(stored, username) : null;
                     if (message != null) {
                         session.deliverPastHold(message);
                     }

@@ -32,11 +32,21 @@ public interface OfflineMessageStore {
     long add(String username, Instant stamp, String stanza);
 
     /**
-     * Removes one message if it is still there.
+     * Removes one message if it is still there and no delivery has claimed it ({@link #claim}).
      *
      * @return whether this call removed it (and so nobody else will deliver it)
      */
     boolean removeIfPresent(String username, long id);
+
+    /**
+     * Marks messages as taken by a delivery, before it hands them to the client: from then on
+     * {@link #removeIfPresent} leaves them alone. They stay stored (and are read again by a later
+     * delivery) until {@link #remove}.
+     *
+     * @return the ids among these that are still stored, now claimed; the others were taken back meanwhile
+     *         and must not be delivered
+     */
+    java.util.Set<Long> claim(String username, Collection<Long> ids);
 
     /**
      * The user's oldest messages after {@code afterId}, in arrival order: at most {@code maxMessages},

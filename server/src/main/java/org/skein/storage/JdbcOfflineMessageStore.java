@@ -144,18 +144,30 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
         }
     }
 
+    /** Locks the user's quota row until the end of the transaction; {@code false} if nothing was ever stored for the user. */
+    private static boolean lockQuotaRow(Connection c, String username) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE skein_offline_quota SET messages = messages WHERE username = ?")) {
+            s.setString(1, username);
+            return s.executeUpdate() > 0;
+        }
+    }
+
+    private static final boolean UNCLAIMED_ONLY = true;
+
+    private static int delete(Connection c, String username, List<Long> ids) throws SQLException {
+        return delete(c, username, ids, !UNCLAIMED_ONLY);
+    }
+
     /**
      * Deletes those of {@code ids} that are the user's and still there, and takes them off the user's quota row,
      * in one transaction that holds the row (so no other removal counts the same messages). Returns how many were
-     * deleted.
+     * deleted. With {@code unclaimedOnly}, messages a delivery has claimed are left alone.
      */
-    private static int delete(Connection c, String username, List<Long> ids) throws SQLException {
+    private static int delete(Connection c, String username, List<Long> ids, boolean unclaimedOnly) throws SQLException {
+        String which = unclaimedOnly ? " AND claimed = FALSE" : "";
         return inTransaction(c, () -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE skein_offline_quota SET messages = messages WHERE username = ?")) {
-                s.setString(1, username);
-                if (s.executeUpdate() == 0) {
-                    return 0; // nothing was ever stored for the user
-                }
+            if (!lockQuotaRow(c, username)) {
+                return 0; // nothing was ever stored for the user
             }
             int messages = 0;
             long bytes = 0;
@@ -163,22 +175,17 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
                 List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
                 String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
                 try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(stanza_bytes), 0) FROM skein_offline_message"
-                        + " WHERE username = ? AND id IN (" + marks + ")")) {
-                    s.setString(1, username);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        s.setLong(i + 2, chunk.get(i));
-                    }
+                        + " WHERE username = ? AND id IN (" + marks + ")" + which)) {
+                    bind(s, username, chunk);
                     try (ResultSet r = s.executeQuery()) {
                         r.next();
                         messages += r.getInt(1);
                         bytes += r.getLong(2);
                     }
                 }
-                try (PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE username = ? AND id IN (" + marks + ")")) {
-                    s.setString(1, username);
-                    for (int i = 0; i < chunk.size(); i++) {
-                        s.setLong(i + 2, chunk.get(i));
-                    }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM skein_offline_message WHERE username = ? AND id IN ("
+                        + marks + ")" + which)) {
+                    bind(s, username, chunk);
                     s.executeUpdate();
                 }
             }
@@ -256,9 +263,54 @@ public final class JdbcOfflineMessageStore implements OfflineMessageStore {
     @Override
     public boolean removeIfPresent(String username, long id) {
         try (Connection c = database.connection()) {
-            return delete(c, username, List.of(id)) == 1;
+            return delete(c, username, List.of(id), UNCLAIMED_ONLY) == 1;
         } catch (SQLException e) {
             throw new StorageException("cannot remove an offline message of '" + username + "'", e);
+        }
+    }
+
+    @Override
+    public java.util.Set<Long> claim(String username, Collection<Long> ids) {
+        java.util.Set<Long> claimed = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return claimed;
+        }
+        List<Long> all = List.copyOf(ids);
+        try (Connection c = database.connection()) {
+            return inTransaction(c, () -> {
+                // the quota row orders this against removeIfPresent, which takes it first too
+                if (!lockQuotaRow(c, username)) {
+                    return claimed;
+                }
+                for (int from = 0; from < all.size(); from += 500) {
+                    List<Long> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                    String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                    try (PreparedStatement s = c.prepareStatement("UPDATE skein_offline_message SET claimed = TRUE"
+                            + " WHERE username = ? AND id IN (" + marks + ")")) {
+                        bind(s, username, chunk);
+                        s.executeUpdate();
+                    }
+                    try (PreparedStatement s = c.prepareStatement("SELECT id FROM skein_offline_message"
+                            + " WHERE username = ? AND id IN (" + marks + ")")) {
+                        bind(s, username, chunk);
+                        try (ResultSet r = s.executeQuery()) {
+                            while (r.next()) {
+                                claimed.add(r.getLong(1));
+                            }
+                        }
+                    }
+                }
+                return claimed;
+            });
+        } catch (SQLException e) {
+            throw new StorageException("cannot claim offline messages of '" + username + "' for a delivery", e);
+        }
+    }
+
+    private static void bind(PreparedStatement s, String username, List<Long> ids) throws SQLException {
+        s.setString(1, username);
+        for (int i = 0; i < ids.size(); i++) {
+            s.setLong(i + 2, ids.get(i));
         }
     }
 

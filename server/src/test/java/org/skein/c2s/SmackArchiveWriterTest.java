@@ -87,6 +87,18 @@ class SmackArchiveWriterTest {
         return inbox;
     }
 
+    /** Waits until the inbox holds every body sent, once each, in order; a failure names what is missing or came twice. */
+    private static void awaitAll(List<Message> inbox, List<String> sent) {
+        await().atMost(WAIT).untilAsserted(() -> {
+            List<String> got = inbox.stream().map(Message::getBody).toList();
+            assertThat(got).as("%d of %d arrived; missing: %s; more than once: %s", got.size(), sent.size(),
+                    sent.stream().filter(b -> !got.contains(b)).toList(),
+                    got.stream().filter(b -> got.indexOf(b) != got.lastIndexOf(b)).distinct()
+                            .map(b -> b + " at " + got.indexOf(b) + " and " + got.lastIndexOf(b)).toList())
+                    .isEqualTo(sent);
+        });
+    }
+
     private static void send(XMPPTCPConnection from, String to, String body) throws Exception {
         from.sendStanza(from.getStanzaFactory().buildMessageStanza().to(JidCreate.from(to)).ofType(Message.Type.chat)
                 .setBody(body).build());
@@ -141,7 +153,7 @@ class SmackArchiveWriterTest {
             for (String body : sent) {
                 send(a, n.jid(bob), body);
             }
-            await().atMost(WAIT).until(() -> toBob.size() == sent.size());
+            awaitAll(toBob, sent);
 
             List<MamResultExtension> bobs = wholeArchive(b);
             assertThat(bodies(bobs)).isEqualTo(sent);
@@ -221,7 +233,7 @@ class SmackArchiveWriterTest {
             for (String body : sent) {
                 send(a, n.jid(bob), body);
             }
-            await().atMost(WAIT).until(() -> toBob.size() == sent.size());
+            awaitAll(toBob, sent);
             n.node.stop(); // at once: whatever the writer still holds goes now
 
             XmppServer again = n.nodes.start("node", withTestDefaults(env.config));

@@ -184,6 +184,31 @@ abstract class AbstractStorageTest {
     }
 
     @Test
+    void aMessageClaimedByADeliveryCannotBeTakenBackAndOneTakenBackIsNotClaimed() throws Exception {
+        users().create("gina", credentials("secret"), "", "");
+        JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 10);
+        long first = store.add("gina", CLOCK.instant(), "<message><body>1</body></message>");
+        long second = store.add("gina", CLOCK.instant(), "<message><body>2</body></message>");
+        long third = store.add("gina", CLOCK.instant(), "<message><body>3</body></message>");
+        assertThat(store.claim("gina", List.of())).isEmpty();
+        assertThat(store.claim("nobody", List.of(first))).as("not the user's").isEmpty();
+
+        // the sender's node takes the second back before the delivery claims the page: the delivery skips it
+        assertThat(store.removeIfPresent("gina", second)).isTrue();
+        assertThat(store.claim("gina", List.of(first, second, third))).containsExactlyInAnyOrder(first, third);
+        // after the claim the sender's node cannot take the others back: only the delivery hands them over
+        assertThat(store.removeIfPresent("gina", first)).as("claimed by a delivery").isFalse();
+        assertThat(store.count("gina")).isEqualTo(2);
+        // a delivery that did not finish leaves them stored: the next one reads them again and removes them
+        assertThat(store.page("gina", 0, 10, Long.MAX_VALUE)).extracting(OfflineMessage::id).containsExactly(first, third);
+        store.remove("gina", List.of(first, third));
+        assertThat(store.count("gina")).isZero();
+        assertThat(store.bytes("gina")).isZero();
+        long fourth = store.add("gina", CLOCK.instant(), "<message><body>4</body></message>");
+        assertThat(store.removeIfPresent("gina", fourth)).as("never claimed").isTrue();
+    }
+
+    @Test
     void anOfflineMessageKeptWithItsIdIsTakenBackOnceAndOnlyByItsUser() throws Exception {
         users().create("dave", credentials("secret"), "", "");
         JdbcOfflineMessageStore store = new JdbcOfflineMessageStore(database(), 2);
