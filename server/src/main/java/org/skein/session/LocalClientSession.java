@@ -313,6 +313,12 @@ public final class LocalClientSession implements ClientSession {
         SlowConsumerHandler handler = slowConsumer;
         MessageHold.Storage storage = holdStorage;
         if (handler.keepsMessagesOffline() && storage != null && MessageHold.isStorable(packet) && divertingHold(storage).take(packet)) {
+            if (!backlogged()) {
+                // the client read again between the look at its backlog and the diversion: that relief may have
+                // found the hold still live, and nothing else would deliver what is stored now (the hold sends
+                // every later message to storage, so the connection is never over its bound again)
+                wakeStoredDelivery();
+            }
             return;
         }
         if (packet instanceof Presence || packet instanceof IQ) {
@@ -335,6 +341,18 @@ public final class LocalClientSession implements ClientSession {
             hold = MessageHold.draining(username(), storage, this::sendPastHold);
         }
         return hold;
+    }
+
+    private void wakeStoredDelivery() {
+        ClientConnection current = connection;
+        if (current == null) {
+            return; // detached: stream management keeps what comes, and a resume delivers storage
+        }
+        try {
+            current.executor().execute(this::readsAgain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the node is stopping; the stored messages wait for the next login
+        }
     }
 
     /** On the connection's executor: the client reads again. */
