@@ -77,8 +77,10 @@ public final class OfflineMessageManager {
         String username = session.username();
         MessageHold hold = session.hold();
         hold.beginDraining();
-        long after = 0;
         do {
+            // each pass reads from the oldest: a message committed after a later one (another node's write) may
+            // have appeared behind the cursor of the previous pass, and storage is not empty until it is delivered
+            long after = 0;
             List<OfflineMessage> page;
             while (!gone(session) && !backlogged(session) && !(page = store.page(username, after, PAGE_MESSAGES, PAGE_BYTES)).isEmpty()) {
                 // claimed before they are handed over: a sender's node that stored one of them just as this
@@ -107,7 +109,7 @@ public final class OfflineMessageManager {
             if (gone(session) || backlogged(session)) {
                 return;
             }
-        } while (!hold.finishDraining(() -> store.count(username) == 0));
+        } while (!hold.finishDraining(() -> store.page(username, 0, 1, PAGE_BYTES).isEmpty())); // the rows, not the quota's count
     }
 
     /**
