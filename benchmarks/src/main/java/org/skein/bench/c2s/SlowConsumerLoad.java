@@ -200,6 +200,10 @@ public final class SlowConsumerLoad {
                 nextReport += TimeUnit.SECONDS.toNanos(5);
             }
         }
+        if (smoke() && stalledConnections(node) == 0) {
+            // what the node was doing when its policy should have ended the stream and did not (for the failure's message)
+            out.printf("the node did not end the stalled client's stream: its threads%n%s%n", threadDump(node));
+        }
         Histogram during = interval(players);
         long rssPeakStall = rss.peak();
         Memory memoryStall = memory(node);
@@ -295,6 +299,21 @@ public final class SlowConsumerLoad {
         figure("missing (sent - accounted)", flood.sent() - accounted, "(target 0)", "missing");
         figure("counted in two places or twice", overlap + read.duplicates() + fetched.duplicates() + bounced.duplicates(), "",
                 "duplicates");
+    }
+
+    private static String threadDump(NodeProcess node) {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    String.valueOf(node.pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException e) {
+            return "(no thread dump: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
     }
 
     private static long stalledConnections(NodeProcess node) throws IOException {
