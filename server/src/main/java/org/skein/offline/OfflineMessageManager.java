@@ -4,8 +4,9 @@ import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import org.dom4j.Element;
 import org.skein.session.LocalClientSession;
 import org.skein.session.MessageHold;
@@ -116,9 +117,11 @@ public final class OfflineMessageManager {
      * Delivers what waits in storage to sessions that are live already: messages kept while the
      * cluster was split (their sender's side did not reach the recipient) would otherwise wait for the
      * user's next login. Only sessions that had their offline messages and went live are concerned; a
-     * session whose delivery is under way is left to it.
+     * session whose delivery is under way is left to it. Each delivery runs on its session's connection
+     * executor, where the login's delivery and the slow-consumer policy's run too: two deliveries to one
+     * session never overlap (they would both hand over the same page).
      *
-     * @return how many sessions got a delivery
+     * @return how many sessions were given a delivery
      */
     public int deliverToLiveSessions(Collection<LocalClientSession> sessions) {
         List<LocalClientSession> live = sessions.stream()
@@ -133,15 +136,23 @@ public final class OfflineMessageManager {
             if (waiting.contains(session.username()) && session.hold().reopen()) {
                 LOG.info("Messages kept offline for {} while it was online: delivering them now", session.address());
                 try {
-                    deliverTo(session);
+                    session.connection().executor().execute(() -> deliverReopened(session));
                     delivered++;
-                } catch (RuntimeException e) {
-                    LOG.warn("Delivering the messages kept offline for {} failed; they wait for its next login", session.address(), e);
-                    session.hold().finishDraining(() -> true); // live again: nothing new may wait behind a failed delivery
+                } catch (RejectedExecutionException e) {
+                    session.hold().finishDraining(() -> true); // the node is stopping: they wait for the next login
                 }
             }
         }
         return delivered;
+    }
+
+    private void deliverReopened(LocalClientSession session) {
+        try {
+            deliverTo(session);
+        } catch (RuntimeException e) {
+            LOG.warn("Delivering the messages kept offline for {} failed; they wait for its next login", session.address(), e);
+            session.hold().finishDraining(() -> true); // live again: nothing new may wait behind a failed delivery
+        }
     }
 
     private static boolean gone(LocalClientSession session) {
