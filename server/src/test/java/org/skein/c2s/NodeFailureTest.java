@@ -117,7 +117,11 @@ class NodeFailureTest {
                 XMPPTCPConnection bobAgain = onThree.unconnected("bob", "secret", "desk");
                 List<Message> bobInbox = messages(bobAgain);
                 bobAgain.connect().login();
-                await().atMost(WAIT).until(() -> hasBody(bobInbox, "while you were gone") && hasBody(bobInbox, "to your old desk"));
+                // (the message says what bob's client got, what storage still holds and what node three knows of bob)
+                await().atMost(WAIT).untilAsserted(() -> assertThat(hasBody(bobInbox, "while you were gone") && hasBody(bobInbox, "to your old desk"))
+                        .as("bob's inbox %s, kept for bob %d, bob's routes on node three %s", bobInbox.stream().map(Message::getBody).toList(),
+                                one.offlineMessageStore().count("bob"), three.sessionManager().routesOf("bob@localhost"))
+                        .isTrue());
                 assertThat(one.offlineMessageStore().count("bob")).isZero();
             }
         }
