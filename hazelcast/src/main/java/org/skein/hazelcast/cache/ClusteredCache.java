@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
@@ -53,7 +55,9 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     private final Function<Member, NodeID> origin;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final Set<UUID> listenerIds = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, EntryEventAdapter<K, V>> listeners = new ConcurrentHashMap<>();
+    /** Where a removed listener's registration is undone (a call to every member that can wait long for one that just left). */
+    private final Executor deregistrations;
     private volatile long maxSize;
     private volatile long maxLifetime;
     /** A lifetime that differs from the map's configured time to live, applied on each write; -1 if none. */
@@ -66,6 +70,17 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
      * @param origin the node a member runs (for entry events), {@code null} if unknown
      */
     public ClusteredCache(IMap<K, V> map, CacheSettings settings, NodeID localNode, Function<Member, NodeID> origin) {
+        this(map, settings, localNode, origin, Runnable::run);
+    }
+
+    /**
+     * @param deregistrations runs the undoing of a removed listener's registration: Hazelcast asks every
+     *     member, and waits up to its call timeout (a minute) for a member that left meanwhile, so a node
+     *     that leaves right after another would wait that long for each listener if it ran here
+     */
+    public ClusteredCache(IMap<K, V> map, CacheSettings settings, NodeID localNode, Function<Member, NodeID> origin,
+                          Executor deregistrations) {
+        this.deregistrations = Objects.requireNonNull(deregistrations, "deregistrations");
         this.map = Objects.requireNonNull(map, "map");
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.origin = Objects.requireNonNull(origin, "origin");
@@ -149,8 +164,9 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     @Override
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
         Objects.requireNonNull(listener, "listener");
-        UUID id = map.addEntryListener(new EntryEventAdapter<>(listener, includeLocal, localNode, origin), includeValues);
-        listenerIds.add(id);
+        EntryEventAdapter<K, V> adapter = new EntryEventAdapter<>(listener, includeLocal, localNode, origin);
+        UUID id = map.addEntryListener(adapter, includeValues);
+        listeners.put(id, adapter);
         return id.toString();
     }
 
@@ -159,21 +175,37 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
         if (listenerId == null) {
             return;
         }
+        UUID id;
         try {
-            UUID id = UUID.fromString(listenerId);
-            listenerIds.remove(id);
-            map.removeEntryListener(id);
+            id = UUID.fromString(listenerId);
         } catch (IllegalArgumentException e) {
             LOG.debug("Cache '{}': no listener with id {}", getName(), listenerId);
+            return;
+        }
+        EntryEventAdapter<K, V> adapter = listeners.remove(id);
+        if (adapter == null) {
+            return;
+        }
+        adapter.mute(); // heard nothing more from here on, whenever the registration is undone
+        try {
+            deregistrations.execute(() -> deregister(id));
+        } catch (RejectedExecutionException e) {
+            // the member is gone: the registration went with it
+        }
+    }
+
+    private void deregister(UUID id) {
+        try {
+            map.removeEntryListener(id);
         } catch (RuntimeException e) {
             // the member may be leaving or merging; the registration goes with it
-            LOG.debug("Cache '{}': could not remove listener {}: {}", getName(), listenerId, e.toString());
+            LOG.debug("Cache '{}': could not remove listener {}: {}", getName(), id, e.toString());
         }
     }
 
     /** Removes every listener registered through this object (when the cache is destroyed on this node). */
     public void removeAllCacheEntryListeners() {
-        for (UUID id : List.copyOf(listenerIds)) {
+        for (UUID id : List.copyOf(listeners.keySet())) {
             removeCacheEntryListener(id.toString());
         }
     }
