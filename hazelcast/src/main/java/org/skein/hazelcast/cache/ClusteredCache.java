@@ -14,8 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
@@ -55,9 +53,7 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     private final Function<Member, NodeID> origin;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final Map<UUID, EntryEventAdapter<K, V>> listeners = new ConcurrentHashMap<>();
-    /** Where a removed listener's registration is undone (a call to every member that can wait long for one that just left). */
-    private final Executor deregistrations;
+    private final Set<UUID> listenerIds = ConcurrentHashMap.newKeySet();
     private volatile long maxSize;
     private volatile long maxLifetime;
     /** A lifetime that differs from the map's configured time to live, applied on each write; -1 if none. */
@@ -70,17 +66,6 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
      * @param origin the node a member runs (for entry events), {@code null} if unknown
      */
     public ClusteredCache(IMap<K, V> map, CacheSettings settings, NodeID localNode, Function<Member, NodeID> origin) {
-        this(map, settings, localNode, origin, Runnable::run);
-    }
-
-    /**
-     * @param deregistrations runs the undoing of a removed listener's registration: Hazelcast asks every
-     *     member, and waits up to its call timeout (a minute) for a member that left meanwhile, so a node
-     *     that leaves right after another would wait that long for each listener if it ran here
-     */
-    public ClusteredCache(IMap<K, V> map, CacheSettings settings, NodeID localNode, Function<Member, NodeID> origin,
-                          Executor deregistrations) {
-        this.deregistrations = Objects.requireNonNull(deregistrations, "deregistrations");
         this.map = Objects.requireNonNull(map, "map");
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.origin = Objects.requireNonNull(origin, "origin");
@@ -164,9 +149,8 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     @Override
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
         Objects.requireNonNull(listener, "listener");
-        EntryEventAdapter<K, V> adapter = new EntryEventAdapter<>(listener, includeLocal, localNode, origin);
-        UUID id = map.addEntryListener(adapter, includeValues);
-        listeners.put(id, adapter);
+        UUID id = map.addEntryListener(new EntryEventAdapter<>(listener, includeLocal, localNode, origin), includeValues);
+        listenerIds.add(id);
         return id.toString();
     }
 
@@ -175,37 +159,21 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
         if (listenerId == null) {
             return;
         }
-        UUID id;
         try {
-            id = UUID.fromString(listenerId);
+            UUID id = UUID.fromString(listenerId);
+            listenerIds.remove(id);
+            map.removeEntryListener(id);
         } catch (IllegalArgumentException e) {
             LOG.debug("Cache '{}': no listener with id {}", getName(), listenerId);
-            return;
-        }
-        EntryEventAdapter<K, V> adapter = listeners.remove(id);
-        if (adapter == null) {
-            return;
-        }
-        adapter.mute(); // heard nothing more from here on, whenever the registration is undone
-        try {
-            deregistrations.execute(() -> deregister(id));
-        } catch (RejectedExecutionException e) {
-            // the member is gone: the registration went with it
-        }
-    }
-
-    private void deregister(UUID id) {
-        try {
-            map.removeEntryListener(id);
         } catch (RuntimeException e) {
             // the member may be leaving or merging; the registration goes with it
-            LOG.debug("Cache '{}': could not remove listener {}: {}", getName(), id, e.toString());
+            LOG.debug("Cache '{}': could not remove listener {}: {}", getName(), listenerId, e.toString());
         }
     }
 
     /** Removes every listener registered through this object (when the cache is destroyed on this node). */
     public void removeAllCacheEntryListeners() {
-        for (UUID id : List.copyOf(listeners.keySet())) {
+        for (UUID id : List.copyOf(listenerIds)) {
             removeCacheEntryListener(id.toString());
         }
     }

@@ -27,8 +27,6 @@ final class EntryEventAdapter<K, V> implements EntryAddedListener<K, V>, EntryUp
     private final boolean includeLocal;
     private final NodeID localNode;
     private final Function<Member, NodeID> origin;
-    /** Set when the listener is removed: its registration may outlive the removal for a while (it is undone in the background). */
-    private volatile boolean muted;
 
     EntryEventAdapter(CacheEntryListener<K, V> listener, boolean includeLocal, NodeID localNode, Function<Member, NodeID> origin) {
         this.listener = listener;
@@ -41,13 +39,8 @@ final class EntryEventAdapter<K, V> implements EntryAddedListener<K, V>, EntryUp
         return member == null ? null : origin.apply(member);
     }
 
-    /** From now on the listener hears nothing more through this adapter. */
-    void mute() {
-        muted = true;
-    }
-
     private boolean skip(NodeID node) {
-        return muted || !includeLocal && localNode.equals(node);
+        return !includeLocal && localNode.equals(node);
     }
 
     @Override

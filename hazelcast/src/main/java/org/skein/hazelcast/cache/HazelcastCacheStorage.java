@@ -37,8 +37,6 @@ public final class HazelcastCacheStorage implements CacheStorage {
     private final Function<Member, NodeID> origin;
     private final Predicate<NodeID> isMember;
     private final Map<String, ClusteredCache<?, ?>> caches = new ConcurrentHashMap<>();
-    /** Undoes removed listeners' registrations off the caller's thread (see {@link ClusteredCache}); ended by {@link #close()}. */
-    private final java.util.concurrent.ExecutorService deregistrations;
 
     /**
      * @param instance the running member
@@ -53,11 +51,6 @@ public final class HazelcastCacheStorage implements CacheStorage {
         this.origin = Objects.requireNonNull(origin, "origin");
         this.isMember = Objects.requireNonNull(isMember, "isMember");
         this.stats = new CacheStatsStore(instance.getMap(CacheStatsStore.MAP_NAME));
-        this.deregistrations = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "skein-cache-deregistration-" + localNode);
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     @Override
@@ -86,14 +79,9 @@ public final class HazelcastCacheStorage implements CacheStorage {
                         name, effective, settings);
             }
         }
-        ClusteredCache<K, V> cache = new ClusteredCache<>(instance.getMap(name), effective, localNode, origin, deregistrations);
+        ClusteredCache<K, V> cache = new ClusteredCache<>(instance.getMap(name), effective, localNode, origin);
         caches.put(name, cache);
         return cache;
-    }
-
-    /** The member is gone: registrations still being undone went with it. */
-    public void close() {
-        deregistrations.shutdownNow();
     }
 
     @Override

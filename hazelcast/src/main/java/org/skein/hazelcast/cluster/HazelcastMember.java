@@ -123,7 +123,6 @@ final class HazelcastMember implements ClusterMember {
         }
         closeParts();
         instance.shutdown();
-        caches.close();
         gone.run();
         LOG.info("Node {} left the Hazelcast cluster", localNode);
     }
@@ -131,7 +130,6 @@ final class HazelcastMember implements ClusterMember {
     /** The member is gone without a leave (it shut down on its own); the node stops the router part itself. */
     void lost() {
         closeParts();
-        caches.close();
         gone.run();
     }
 
