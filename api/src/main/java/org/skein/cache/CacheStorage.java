@@ -39,4 +39,14 @@ public interface CacheStorage {
     /** Removes the statistics a node published (it left or crashed); what the senior member does. */
     default void forgetStats(NodeID node) {
     }
+
+    /**
+     * The node is about to leave the cluster for good: its caches move to local storage next, and then the
+     * member stops. From here on, a storage whose listener registrations end with the member may silence
+     * the listeners of its caches at once instead of undoing each registration with the other members
+     * (which can wait for a member that has just left). Not called when the caches move because of a
+     * split brain's merge: the member goes on and its registrations must be undone.
+     */
+    default void leaving() {
+    }
 }

@@ -280,6 +280,7 @@ final class Protocol implements Announcements {
         }
         manager.setState(ClusterManager.State.STOPPING, false);
         quietly("detach from the member", () -> attachment.detach(true));
+        quietly("tell the caches the member leaves", leaving.member().caches()::leaving);
         caches.toLocal();
         current = null;
         manager.callListeners("leftCluster()", ClusterEventListener::leftCluster);

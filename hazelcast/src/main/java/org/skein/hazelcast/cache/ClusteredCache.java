@@ -53,7 +53,8 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     private final Function<Member, NodeID> origin;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private final Set<UUID> listenerIds = ConcurrentHashMap.newKeySet();
+    /** The listeners registered through this object, by registration id. */
+    private final Map<UUID, EntryEventAdapter<K, V>> listeners = new ConcurrentHashMap<>();
     private volatile long maxSize;
     private volatile long maxLifetime;
     /** A lifetime that differs from the map's configured time to live, applied on each write; -1 if none. */
@@ -149,8 +150,9 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
     @Override
     public String addCacheEntryListener(CacheEntryListener<K, V> listener, boolean includeValues, boolean includeLocal) {
         Objects.requireNonNull(listener, "listener");
-        UUID id = map.addEntryListener(new EntryEventAdapter<>(listener, includeLocal, localNode, origin), includeValues);
-        listenerIds.add(id);
+        EntryEventAdapter<K, V> adapter = new EntryEventAdapter<>(listener, includeLocal, localNode, origin);
+        UUID id = map.addEntryListener(adapter, includeValues);
+        listeners.put(id, adapter);
         return id.toString();
     }
 
@@ -161,7 +163,9 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
         }
         try {
             UUID id = UUID.fromString(listenerId);
-            listenerIds.remove(id);
+            if (listeners.remove(id) == null) {
+                return; // not registered here, or silenced when the member began to leave
+            }
             map.removeEntryListener(id);
         } catch (IllegalArgumentException e) {
             LOG.debug("Cache '{}': no listener with id {}", getName(), listenerId);
@@ -173,8 +177,23 @@ public final class ClusteredCache<K, V> implements Cache<K, V> {
 
     /** Removes every listener registered through this object (when the cache is destroyed on this node). */
     public void removeAllCacheEntryListeners() {
-        for (UUID id : List.copyOf(listenerIds)) {
+        for (UUID id : List.copyOf(listeners.keySet())) {
             removeCacheEntryListener(id.toString());
+        }
+    }
+
+    /**
+     * The member is leaving the cluster: every listener registered through this object hears nothing more,
+     * from now on, and is forgotten without undoing its registration with the other members (the
+     * registrations end with the member; undoing them waits, up to Hazelcast's call timeout of a minute,
+     * for a member that left just before).
+     */
+    public void silenceListeners() {
+        for (UUID id : List.copyOf(listeners.keySet())) {
+            EntryEventAdapter<K, V> adapter = listeners.remove(id);
+            if (adapter != null) {
+                adapter.silence();
+            }
         }
     }
 

@@ -17,7 +17,7 @@ import org.skein.cluster.NodeID;
 /**
  * Turns Hazelcast's map events into {@link CacheEntryListener} calls with the node the change came
  * from. Expiry is reported as eviction; {@code evictAll} as a clear. Events from this node are left
- * out unless the listener asked for them.
+ * out unless the listener asked for them. A {@linkplain #silence() silenced} adapter passes nothing on.
  */
 final class EntryEventAdapter<K, V> implements EntryAddedListener<K, V>, EntryUpdatedListener<K, V>,
         EntryRemovedListener<K, V>, EntryEvictedListener<K, V>, EntryExpiredListener<K, V>,
@@ -27,6 +27,7 @@ final class EntryEventAdapter<K, V> implements EntryAddedListener<K, V>, EntryUp
     private final boolean includeLocal;
     private final NodeID localNode;
     private final Function<Member, NodeID> origin;
+    private volatile boolean silenced;
 
     EntryEventAdapter(CacheEntryListener<K, V> listener, boolean includeLocal, NodeID localNode, Function<Member, NodeID> origin) {
         this.listener = listener;
@@ -39,8 +40,13 @@ final class EntryEventAdapter<K, V> implements EntryAddedListener<K, V>, EntryUp
         return member == null ? null : origin.apply(member);
     }
 
+    /** From now on no event reaches the listener (its registration may still exist). */
+    void silence() {
+        silenced = true;
+    }
+
     private boolean skip(NodeID node) {
-        return !includeLocal && localNode.equals(node);
+        return silenced || !includeLocal && localNode.equals(node);
     }
 
     @Override

@@ -118,4 +118,12 @@ public final class HazelcastCacheStorage implements CacheStorage {
     public void forgetStats(NodeID node) {
         stats.remove(node);
     }
+
+    /** Silences the listeners of every cache this storage made: the member stops next, and their registrations with it. */
+    @Override
+    public void leaving() {
+        for (ClusteredCache<?, ?> cache : caches.values()) {
+            cache.silenceListeners();
+        }
+    }
 }
