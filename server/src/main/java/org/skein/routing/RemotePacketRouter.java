@@ -25,9 +25,12 @@ import org.xmpp.packet.Packet;
  * Stanzas from other nodes go to the node's {@link InboundDelivery}, which delivers them on the node's
  * own threads; the router's threads only hand them over.
  *
- * <p>A packet that was accepted ({@code true}) but then cannot be delivered (the node died, left, or
- * stopped answering) must be handed back with {@link RoutingTable#remoteDeliveryFailed}, never dropped
- * in silence.
+ * <p>A packet that was accepted ({@code true}) but then cannot be delivered must never be dropped in
+ * silence: when the node died or left, it is handed back with {@link RoutingTable#remoteDeliveryFailed}
+ * (the route goes, the recipient is treated as offline); when the node is still a member (it answered
+ * too late, did not answer in time, or its queue stayed full), with {@link RoutingTable#remoteDeliveryRetry}
+ * (the route stays and the packet is routed to it again), paced by the router so that a node that keeps
+ * failing is not flooded.
  */
 public interface RemotePacketRouter {
 

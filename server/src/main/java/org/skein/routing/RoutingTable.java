@@ -21,6 +21,7 @@ import org.skein.component.LocalComponent;
 import org.skein.session.LocalClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
 import org.xmpp.packet.Packet;
 
@@ -66,6 +67,7 @@ public final class RoutingTable {
     private final ConcurrentMap<String, LocalClientSession> localRoutes = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Consumer<Packet>> endpoints = new ConcurrentHashMap<>();
     private final AtomicLong remoteDeliveryFailures = new AtomicLong();
+    private final AtomicLong remoteDeliveryRetries = new AtomicLong();
     private volatile RemotePacketRouter remotePacketRouter;
     private volatile ComponentRegistry components;
     private volatile UndeliverableHandler undeliverableHandler = (recipient, packet) ->
@@ -588,6 +590,27 @@ public final class RoutingTable {
             removeRoute(full, recipient.toBareJID(), node);
         }
         undeliverableHandler.undeliverable(recipient, packet);
+    }
+
+    /**
+     * Called by a {@link RemotePacketRouter} for a packet whose crossing failed while the destination node
+     * is still a member of the cluster (it answered the batch too late and dropped it, did not answer in
+     * time, or its queue stayed full): as far as the cluster knows the session is alive, so its route stays
+     * (removing it would hide an online user from every node until the user logs in again). A message or a
+     * presence is routed to the session again; an IQ request gets an error (its sender may ask again); if
+     * the route is gone meanwhile, the packet is handled as for an offline recipient. The router paces these
+     * retries.
+     */
+    public void remoteDeliveryRetry(JID recipient, Packet packet) {
+        remoteDeliveryRetries.incrementAndGet();
+        if (packet instanceof IQ || !routeToFullJid(recipient, packet)) {
+            undeliverableHandler.undeliverable(recipient, packet);
+        }
+    }
+
+    /** How many packets the remote packet router gave back for another try since the node started. */
+    public long remoteDeliveryRetries() {
+        return remoteDeliveryRetries.get();
     }
 
     /**

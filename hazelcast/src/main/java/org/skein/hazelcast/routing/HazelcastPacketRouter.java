@@ -102,6 +102,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private static final long MAX_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How long a batch refused as busy waits before it is sent again. */
     private static final long BUSY_RETRY_MILLIS = 20;
+    /**
+     * How long stanzas handed back while their node is still a member wait before they are routed again
+     * (the node was paused, or is overloaded: an immediate retry would likely fail the same way).
+     */
+    static final long RETRY_PAUSE_MILLIS = 1000;
 
     private final NodeID localNode;
     private final RoutingTable routingTable;
@@ -118,6 +123,10 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private final ScheduledExecutorService pulse;
     private final AtomicLong outboxGenerations = new AtomicLong();
     private final ScheduledExecutorService thread;
+    private volatile Thread routerThread;
+    /** When the last hand-back asked for runs (nanoTime): a later one never runs before it. Guarded by handBackOrder. */
+    private long handBackDue;
+    private final Object handBackOrder = new Object();
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -150,6 +159,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName(localNode));
             t.setDaemon(true);
+            routerThread = t;
             return t;
         });
         long check = Math.max(50, Math.min(1000, settings.batchTimeout().toMillis() / 4));
@@ -276,7 +286,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         Outbox.Offer offer;
         try {
             // the rule of RemotePacketRouter: a Hazelcast thread (a cluster task that routes) never waits for room
-            offer = outbox.offer(stanza, onHazelcastThread() ? 0 : settings.enqueueTimeout().toNanos());
+            offer = outbox.offer(stanza, mayNotWait() ? 0 : settings.enqueueTimeout().toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             offer = Outbox.Offer.TIMED_OUT;
@@ -294,7 +304,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         }
         destinations.get(node).failed.incrementAndGet();
         LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
-                localNode, node, onHazelcastThread() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
+                localNode, node, mayNotWait() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
         handBack(node, List.of(stanza), RouterMeters.HandBack.QUEUE_FULL, "its queue stayed full");
         return true;
     }
@@ -302,6 +312,14 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     /** Whether this is one of the Hazelcast member's own threads (named {@code hz.<instance>.<purpose>}). */
     private static boolean onHazelcastThread() {
         return Thread.currentThread().getName().startsWith("hz.");
+    }
+
+    /**
+     * Whether the calling thread must not wait for room in a queue: Hazelcast's threads, and the router's
+     * own (it routes handed-back stanzas again, and the queues drain only when it sends).
+     */
+    private boolean mayNotWait() {
+        return onHazelcastThread() || Thread.currentThread() == routerThread;
     }
 
     private Outbox outbox(NodeID node) {
@@ -439,8 +457,16 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             recipients += stanza.recipients().size();
         }
         meters.peer(node).handedBack(reason, recipients);
-        LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); they are handled as for offline recipients",
-                localNode, stanzas.size(), node, why);
+        // a node that is still a member keeps its sessions: their routes stay and the stanzas go to them again
+        boolean retry = reason != RouterMeters.HandBack.NODE_LEFT && reason != RouterMeters.HandBack.LEAVING && !closed
+                && transport.member(node) != null;
+        if (retry) {
+            LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); the node is still a member: they are "
+                    + "routed again in {} ms", localNode, stanzas.size(), node, why, RETRY_PAUSE_MILLIS);
+        } else {
+            LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); they are handled as for offline recipients",
+                    localNode, stanzas.size(), node, why);
+        }
         Runnable work = () -> {
             for (QueuedStanza stanza : stanzas) {
                 try {
@@ -449,7 +475,11 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
                         JID jid = new JID(recipient);
                         Packet own = stanza.recipients().size() == 1 && stanza.addressing() == Addressing.AS_IS ? packet
                                 : stanza.addressing() == Addressing.AS_IS ? packet.createCopy() : stanza.addressing().address(packet, jid);
-                        routingTable.remoteDeliveryFailed(node, jid, own);
+                        if (retry) {
+                            routingTable.remoteDeliveryRetry(jid, own);
+                        } else {
+                            routingTable.remoteDeliveryFailed(node, jid, own);
+                        }
                     }
                 } catch (RuntimeException e) {
                     LOG.error("Node {}: a stanza for {} that could not reach node {} could not be handled either", localNode,
@@ -457,8 +487,15 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
                 }
             }
         };
+        long delay;
+        synchronized (handBackOrder) {
+            long now = System.nanoTime(); // the scheduler's clock
+            long due = Math.max(handBackDue, retry ? now + TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MILLIS) : now);
+            handBackDue = due;
+            delay = due - now;
+        }
         try {
-            thread.execute(work);
+            thread.schedule(work, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             work.run(); // closing: the thread is gone, hand them back here
         }
