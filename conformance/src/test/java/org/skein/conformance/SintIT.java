@@ -124,6 +124,14 @@ class SintIT {
                 if (!new HashSet<>(outcome.placement().values()).equals(new HashSet<>(names))) {
                     problems.add("conOne, conTwo and conThree are not on three different nodes: " + outcome.placement());
                 }
+                if (!problems.isEmpty()) {
+                    // what the nodes' routers went through: stanzas another node did not take are a first suspect
+                    for (XmppServer node : started) {
+                        problems.add("node " + node.nodeId() + ": stanzas handed back by its router "
+                                + node.routingTable().remoteDeliveryFailures() + " as undeliverable, "
+                                + node.routingTable().remoteDeliveryRetries() + " to be routed again");
+                    }
+                }
                 assertThat(problems).as("SINT across three nodes (report: %s)", report.file().toAbsolutePath()).isEmpty();
             }
         }
