@@ -115,7 +115,8 @@ class SintIT {
             List<InetSocketAddress> backends = started.stream()
                     .map(node -> new InetSocketAddress("127.0.0.1", node.c2sPort())).toList();
 
-            try (RoundRobinForwarder front = RoundRobinForwarder.start(backends)) {
+            try (RoundRobinForwarder front = RoundRobinForwarder.start(backends);
+                 ClusterViewWatch watch = new ClusterViewWatch(started)) {
                 SintOutcome outcome = new SintRun("three nodes", DOMAIN, certificate, front.port(), selection,
                         nodeOfSession(started)).run();
                 report.add(outcome);
@@ -125,6 +126,7 @@ class SintIT {
                     problems.add("conOne, conTwo and conThree are not on three different nodes: " + outcome.placement());
                 }
                 if (!problems.isEmpty()) {
+                    watch.lasting().forEach(disagreement -> problems.add("lasting: " + disagreement));
                     // what the nodes' routers went through: stanzas another node did not take are a first suspect
                     for (XmppServer node : started) {
                         problems.add("node " + node.nodeId() + ": stanzas handed back by its router "
