@@ -145,7 +145,7 @@ final class SintRun {
             }
         };
         XMPPConnectionRegistry.addConnectionCreationListener(shortenDeletionWait);
-        try {
+        try (SmackReactorGuard reactorGuard = new SmackReactorGuard()) {
             SintOutcome rest = runFramework(selection.without(ISOLATED), true);
             if (!selection.selects(ISOLATED, ISOLATED_SPECIFICATION)) {
                 return rest;
