@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import org.skein.cache.Cache;
+import org.skein.cache.CacheEntryListener;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.NodeID;
 import org.skein.component.ComponentRegistry;
@@ -370,6 +371,16 @@ public final class RoutingTable {
     /** Whether a session with this full JID exists anywhere in the cluster. */
     public boolean hasClientRoute(JID fullJid) {
         return localRoutes.containsKey(fullJid.toString()) || userRoutes.containsKey(fullJid.toString());
+    }
+
+    /** A full JID's route as the cluster holds it now (read from the key's owner, not a near cache), or {@code null}. */
+    public ClientRoute latestRoute(JID fullJid) {
+        return userRoutes.getLatest(fullJid.toString());
+    }
+
+    /** Hears the routes other nodes write and remove (keys: full JIDs; values are not sent). */
+    public void addRouteListener(CacheEntryListener<String, ClientRoute> listener) {
+        userRoutes.addCacheEntryListener(listener, false, false);
     }
 
     /** The full JIDs of a user's sessions (anywhere in the cluster) with their routes, in no order. */

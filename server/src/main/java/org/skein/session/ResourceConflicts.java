@@ -1,11 +1,14 @@
 package org.skein.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.skein.cache.CacheEntryListener;
 import org.skein.cluster.NodeID;
+import org.skein.routing.ClientRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.JID;
@@ -31,6 +34,15 @@ import org.xmpp.packet.JID;
  * Every presence change of a remote user writes its entry, so the listener first looks, without
  * blocking, for an open session of its own with that full JID; only such a real conflict is handed to
  * the executor given, where it is settled (that takes a user's cluster lock).
+ *
+ * <p>The routes are watched too ({@link #routeWatch()}): a merge copies each cache of the rejoining side
+ * on its own, so the stale side's route can land after the winner wrote its own again (the session
+ * info's conflict was settled, the route still names the loser), and the loser's closing then removes
+ * it (it names the loser). When another node writes or removes the route of a full JID this node holds
+ * open, the route is looked at again after a {@linkplain #ROUTE_GRACE grace period} (a login or a
+ * session moving in elsewhere writes its route first and its session info right after, and closes this
+ * node's session): if it still does not name this node, the session info decides, as above: another
+ * node's newer session wins, otherwise this node's route is written again.
  */
 final class ResourceConflicts implements CacheEntryListener<String, SessionInfo> {
 
@@ -46,13 +58,22 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
 
         /** Closes the session with {@code conflict}, without unavailable presence to its contacts. */
         void closeSuperseded(LocalClientSession session);
+
+        /** The full JID's route as the cluster holds it now (not a near cache's copy), or {@code null}. */
+        ClientRoute latestRoute(JID fullJid);
+
+        /** The full JID's session info as the cluster holds it now, or {@code null}. */
+        SessionInfo latestInfo(String fullJid);
     }
+
+    /** How long a route another node changed may disagree with the session info before it is settled. */
+    static final Duration ROUTE_GRACE = Duration.ofSeconds(2);
 
     private final NodeID localNode;
     private final Sessions sessions;
-    private final Executor executor;
+    private final ScheduledExecutorService executor;
 
-    ResourceConflicts(NodeID localNode, Sessions sessions, Executor executor) {
+    ResourceConflicts(NodeID localNode, Sessions sessions, ScheduledExecutorService executor) {
         this.localNode = Objects.requireNonNull(localNode, "localNode");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -87,6 +108,57 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
         } catch (RejectedExecutionException e) {
             LOG.debug("Not checking {} for a resource conflict: the node is stopping", key);
         }
+    }
+
+    /** Hears other nodes' writes and removals of routes (keys: full JIDs); see the class description. */
+    CacheEntryListener<String, ClientRoute> routeWatch() {
+        return new CacheEntryListener<>() {
+            @Override
+            public void entryAdded(String key, ClientRoute newValue, NodeID origin) {
+                routeChanged(key, origin);
+            }
+
+            @Override
+            public void entryUpdated(String key, ClientRoute oldValue, ClientRoute newValue, NodeID origin) {
+                routeChanged(key, origin);
+            }
+
+            @Override
+            public void entryRemoved(String key, ClientRoute oldValue, NodeID origin) {
+                routeChanged(key, origin);
+            }
+        };
+    }
+
+    private void routeChanged(String key, NodeID origin) {
+        if (localNode.equals(origin) || localSession(key) == null) {
+            return;
+        }
+        try {
+            executor.schedule(() -> checkRoute(key), ROUTE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Not checking the route of {}: the node is stopping", key);
+        }
+    }
+
+    /** Another node changed the route of a full JID this node holds open (package-private for tests). */
+    void checkRoute(String key) {
+        LocalClientSession local = localSession(key);
+        if (local == null) {
+            return;
+        }
+        ClientRoute route = sessions.latestRoute(local.address());
+        if (route != null && route.node().equals(localNode)) {
+            return;
+        }
+        SessionInfo info = sessions.latestInfo(key);
+        if (info != null && !info.node().equals(localNode)) {
+            settle(key, info);
+            return;
+        }
+        LOG.info("{} is open on this node, but its route {}: writing it again", key,
+                route == null ? "was removed" : "names node " + route.node());
+        sessions.reassert(local);
     }
 
     /** This node's open session with the full JID {@code key}, or {@code null}. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.skein.cache.Cache;
 import org.skein.cache.CacheFactory;
 import org.skein.cluster.ClusterException;
@@ -105,7 +105,7 @@ public final class SessionManager {
      * merge): the newest login keeps it, the other session is closed with {@code conflict}
      * ({@link ResourceConflicts}). The checks run on {@code executor}, never on cache event threads.
      */
-    public void resolveResourceConflicts(Executor executor) {
+    public void resolveResourceConflicts(ScheduledExecutorService executor) {
         ResourceConflicts conflicts = new ResourceConflicts(localNode, new ResourceConflicts.Sessions() {
             @Override
             public LocalClientSession openLocalSession(JID fullJid) {
@@ -130,8 +130,19 @@ public final class SessionManager {
                     removeOwnInfo(session);
                 }
             }
+
+            @Override
+            public ClientRoute latestRoute(JID fullJid) {
+                return routingTable.latestRoute(fullJid);
+            }
+
+            @Override
+            public SessionInfo latestInfo(String fullJid) {
+                return sessionInfo.getLatest(fullJid);
+            }
         }, executor);
         sessionInfo.addCacheEntryListener(conflicts, true, true);
+        routingTable.addRouteListener(conflicts.routeWatch());
     }
 
     /** Sets what happens to the presence of a session the server ends (the presence logic sends unavailable for it). */

@@ -40,8 +40,10 @@ import org.jivesoftware.smackx.ping.PingManager;
 import org.jxmpp.jid.BareJid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.skein.XmppServer;
-import org.skein.routing.RemotePacketRouter;
+import org.skein.cache.Cache;
 import org.skein.routing.ClientRoute;
+import org.skein.routing.RemotePacketRouter;
+import org.skein.routing.RoutingTable;
 import org.skein.session.ClientSession;
 import org.skein.session.LocalClientSession;
 import org.skein.session.RemoteClientSession;
@@ -274,6 +276,42 @@ class ClusterSessionsTest {
             }
             assertThat(two.routingTable().localSession(desk)).isNull();
             assertThat(one.routingTable().localSession(desk)).isSameAs(taken);
+        }
+    }
+
+    /**
+     * After a merge the rejoining side's copy of the routes can land after the conflict over a full JID was
+     * settled (each cache is copied on its own): the route names the node whose session lost, and that
+     * session's closing then removes it. The node that holds the session writes its route again, whether
+     * another node overwrote it or removed it.
+     */
+    @Test
+    void theRouteOfAnOpenSessionThatAnotherNodeOverwritesOrRemovesIsWrittenAgain() throws Exception {
+        try (ClusteredNodes cluster = new ClusteredNodes(dir)) {
+            XmppServer one = cluster.start("one");
+            XmppServer two = cluster.start("two");
+            JID desk = new JID("carol@localhost/desk");
+            ClusterFixtures.NoSocket socket = new ClusterFixtures.NoSocket();
+            LocalClientSession session = new LocalClientSession(socket, desk, one.nodeId(), "s1", Instant.now());
+            session.setPresence(new org.xmpp.packet.Presence());
+            one.routingTable().addClientRoute(session);
+            one.cacheFactory().<String, SessionInfo>getCache(SessionManager.INFO_CACHE).orElseThrow().put(desk.toString(),
+                    new SessionInfo(one.nodeId(), "<presence/>", 0, session.creationTime().toEpochMilli(), "127.0.0.1:5222", "s1"));
+            Cache<String, ClientRoute> routesSeenByTwo = two.cacheFactory().<String, ClientRoute>getCache(RoutingTable.USERS_CACHE).orElseThrow();
+
+            // a stale copy from node two's side
+            routesSeenByTwo.put(desk.toString(), new ClientRoute(two.nodeId(), true, 0));
+            for (XmppServer node : List.of(one, two)) {
+                await().atMost(WAIT).untilAsserted(() ->
+                        assertThat(node.routingTable().clientRoute(desk)).extracting(ClientRoute::node).isEqualTo(one.nodeId()));
+            }
+            // removed by node two (a closing that took the route for its own)
+            routesSeenByTwo.remove(desk.toString());
+            for (XmppServer node : List.of(one, two)) {
+                await().atMost(WAIT).untilAsserted(() ->
+                        assertThat(node.routingTable().clientRoute(desk)).extracting(ClientRoute::node).isEqualTo(one.nodeId()));
+            }
+            assertThat(socket.closedWith).as("the session").isNull();
         }
     }
 
