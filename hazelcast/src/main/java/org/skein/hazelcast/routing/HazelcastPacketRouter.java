@@ -25,6 +25,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.skein.cluster.NodeID;
+import org.skein.hazelcast.logging.RateLimitedLog;
 import org.skein.routing.Addressing;
 import org.skein.routing.InboundDelivery;
 import org.skein.routing.RemotePacketRouter;
@@ -127,6 +128,8 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     /** When the last hand-back asked for runs (nanoTime): a later one never runs before it. Guarded by handBackOrder. */
     private long handBackDue;
     private final Object handBackOrder = new Object();
+    /** Warnings that a busy or paused node can repeat for every stanza: a few a minute, the rest counted. */
+    private final RateLimitedLog retryWarnings = RateLimitedLog.perMinute(LOG, java.time.Clock.systemUTC());
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -303,7 +306,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
             return true;
         }
         destinations.get(node).failed.incrementAndGet();
-        LOG.warn("Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handled as undeliverable",
+        retryWarnings.warn("queue-full", "Node {}: the queue to node {} stayed full ({} ms on this thread); a stanza for {} is handed back",
                 localNode, node, mayNotWait() ? 0 : settings.enqueueTimeout().toMillis(), stanza.recipients());
         handBack(node, List.of(stanza), RouterMeters.HandBack.QUEUE_FULL, "its queue stayed full");
         return true;
@@ -461,8 +464,9 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
         boolean retry = reason != RouterMeters.HandBack.NODE_LEFT && reason != RouterMeters.HandBack.LEAVING && !closed
                 && transport.member(node) != null;
         if (retry) {
-            LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); the node is still a member: they are "
-                    + "routed again in {} ms", localNode, stanzas.size(), node, why, RETRY_PAUSE_MILLIS);
+            // a queue that stays full retries the same stanzas every pause: a few lines a minute say so
+            retryWarnings.warn("retry", "Node {}: {} stanza(s) for node {} could not be delivered ({}); the node is still "
+                    + "a member: they are routed again in {} ms", localNode, stanzas.size(), node, why, RETRY_PAUSE_MILLIS);
         } else {
             LOG.warn("Node {}: {} stanza(s) for node {} could not be delivered ({}); they are handled as for offline recipients",
                     localNode, stanzas.size(), node, why);
