@@ -358,6 +358,11 @@ public final class RoutingTable {
         return localRoutes.get(fullJid.toString());
     }
 
+    /** The session on this node with this full JID, as its address is written ({@code JID.toString()}), or {@code null}. */
+    public LocalClientSession localSession(String fullJid) {
+        return localRoutes.get(fullJid);
+    }
+
     /** Every local session. */
     public Collection<LocalClientSession> localSessions() {
         return Collections.unmodifiableCollection(localRoutes.values());

@@ -51,7 +51,7 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
     /** What a settled conflict asks of the session manager. */
     interface Sessions {
         /** This node's open session with this full JID, or {@code null}. */
-        LocalClientSession openLocalSession(JID fullJid);
+        LocalClientSession openLocalSession(String fullJid);
 
         /** Writes the session's route and session info again. */
         void reassert(LocalClientSession session);
@@ -163,11 +163,8 @@ final class ResourceConflicts implements CacheEntryListener<String, SessionInfo>
 
     /** This node's open session with the full JID {@code key}, or {@code null}. */
     private LocalClientSession localSession(String key) {
-        try {
-            return sessions.openLocalSession(new JID(key));
-        } catch (IllegalArgumentException e) {
-            return null; // not a JID: not a client session's key
-        }
+        // the cache keys are the sessions' addresses as written: no JID is parsed for the many events of other users
+        return sessions.openLocalSession(key);
     }
 
     /** Settles one full JID that another node has written (package-private for tests). */

@@ -108,7 +108,7 @@ public final class SessionManager {
     public void resolveResourceConflicts(ScheduledExecutorService executor) {
         ResourceConflicts conflicts = new ResourceConflicts(localNode, new ResourceConflicts.Sessions() {
             @Override
-            public LocalClientSession openLocalSession(JID fullJid) {
+            public LocalClientSession openLocalSession(String fullJid) {
                 LocalClientSession session = routingTable.localSession(fullJid);
                 return session == null || session.isClosed() || session.hasMoved() ? null : session;
             }

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.spi.properties.ClusterProperty;
 import com.hazelcast.spi.properties.HazelcastProperties;
+import java.time.Clock;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class HazelcastPacketRouter implements RemotePacketRouter, AutoClos
     private long handBackDue;
     private final Object handBackOrder = new Object();
     /** Warnings that a busy or paused node can repeat for every stanza: a few a minute, the rest counted. */
-    private final RateLimitedLog retryWarnings = RateLimitedLog.perMinute(LOG, java.time.Clock.systemUTC());
+    private final RateLimitedLog retryWarnings = RateLimitedLog.perMinute(LOG, Clock.systemUTC());
     private final Map<NodeID, Outbox> outboxes = new ConcurrentHashMap<>();
     private final Map<NodeID, DestinationCounters> destinations = new ConcurrentHashMap<>();
     private volatile boolean closed;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +78,7 @@ class HandBackToALiveNodeTest {
 
     @Test
     void stanzasInABatchTheLiveNodeTookTooLateReachTheSessionOnAnotherTryAndItsRouteStays() {
-        transport.refuseNextAsLate.add(true);
+        transport.refusals.set(1);
         Presence presence = new Presence();
         presence.setFrom("alice@localhost/desk");
         presence.setTo(BOB.asBareJID());
@@ -98,7 +99,7 @@ class HandBackToALiveNodeTest {
 
     @Test
     void stanzasForANodeThatLeftAreHandledAsForOfflineRecipientsAndItsRouteGoes() {
-        transport.refuseNextAsLate.add(true);
+        transport.refusals.set(1);
         Message message = new Message();
         message.setFrom("alice@localhost/desk");
         message.setTo(BOB);
@@ -114,7 +115,8 @@ class HandBackToALiveNodeTest {
 
     /** Node two's end: refuses batches as taken too late while told to, then takes them; knows whether two is a member. */
     private static final class ScriptedTransport implements BatchTransport {
-        final List<Boolean> refuseNextAsLate = new CopyOnWriteArrayList<>();
+        /** How many batches from now on are refused as taken too late. */
+        final AtomicInteger refusals = new AtomicInteger();
         final List<String> taken = new CopyOnWriteArrayList<>();
         volatile boolean leaveOnRefusal;
         volatile boolean gone;
@@ -126,8 +128,7 @@ class HandBackToALiveNodeTest {
 
         @Override
         public void send(Object member, StanzaBatch batch, BiConsumer<Long, Throwable> done) {
-            if (!refuseNextAsLate.isEmpty()) {
-                refuseNextAsLate.remove(0);
+            if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 gone = leaveOnRefusal;
                 done.accept(SourceSequence.LATE, null);
                 return;
